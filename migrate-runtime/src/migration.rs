@@ -1,0 +1,175 @@
+//! The static migration table that `embed_migrations!` expands to.
+//!
+//! Everything here is `&'static` data built at compile time: the runtime
+//! never parses SQL or hashes files, it only executes what the build checked.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A migration version as written in its file name, compared numerically.
+///
+/// `20240101120000`, `1.2.10` (Flyway) and `2017-09-26-200549` (diesel) are
+/// all versions; `parts` holds their numeric components, so `1.10 > 1.9`.
+///
+/// ```
+/// use migrate_runtime::Version;
+/// let a = Version::new("1.9", &[1, 9]);
+/// let b = Version::new("1.10", &[1, 10]);
+/// assert!(a < b);
+/// assert_eq!(b.to_string(), "1.10");
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Version {
+    /// The version exactly as it appears in the file name.
+    pub text: &'static str,
+    /// Its numeric components, most significant first.
+    pub parts: &'static [u64],
+}
+
+impl Version {
+    /// A version from its text and numeric components (used by the macro).
+    pub const fn new(text: &'static str, parts: &'static [u64]) -> Self {
+        Version { text, parts }
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Version {}
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_parts(self.parts, other.parts)
+    }
+}
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+/// Compares version components numerically; missing trailing parts count as 0.
+pub(crate) fn compare_parts(a: &[u64], b: &[u64]) -> Ordering {
+    let n = a.len().max(b.len());
+    for i in 0..n {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        match x.cmp(&y) {
+            Ordering::Equal => continue,
+            other => return other,
+        }
+    }
+    Ordering::Equal
+}
+
+/// One SQL statement of a section, split at build time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// The statement's text, without the trailing `;`.
+    pub sql: &'static str,
+    /// 1-based line of the statement's first token in its `.sql` file.
+    pub line: u32,
+}
+
+/// The up or the down half of a migration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// The statements in order.
+    pub statements: &'static [Statement],
+    /// Whether the runner wraps the section in one transaction
+    /// (`false` after `-- migrate:no-transaction`).
+    pub transactional: bool,
+    /// The path of the file the section was read from, relative to the crate root.
+    pub file: &'static str,
+}
+
+/// One migration of the embedded table.
+#[derive(Clone, Copy, Debug)]
+pub struct Migration {
+    /// Its version, from the file name.
+    pub version: Version,
+    /// Its name, from the file name (`add_users_email` in `0003_add_users_email.sql`).
+    pub name: &'static str,
+    /// What applies it.
+    pub up: Section,
+    /// What reverses it; `None` when the migration is declared irreversible.
+    pub down: Option<Section>,
+    /// The reason given by `-- migrate:irreversible: reason`.
+    pub irreversible: Option<&'static str>,
+    /// `sha256:<hex>` over the normalized up text and its transaction mode.
+    pub checksum: &'static str,
+}
+
+/// The SQL dialect the migrations were checked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    MySql,
+    /// SQLite.
+    Sqlite,
+}
+
+impl Dialect {
+    /// The dialect's name as written in `migrate.toml`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// The whole embedded table: what `embed_migrations!` expands to.
+///
+/// ```
+/// use migrate_runtime::{Dialect, Migrations};
+/// const NONE: Migrations = Migrations::new(&[], Dialect::Sqlite, "migrate_history");
+/// assert!(NONE.migrations().is_empty());
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Migrations {
+    migrations: &'static [Migration],
+    dialect: Dialect,
+    history_table: &'static str,
+}
+
+impl Migrations {
+    /// A table of migrations sorted by version (the macro guarantees the order
+    /// and that versions are unique).
+    pub const fn new(
+        migrations: &'static [Migration],
+        dialect: Dialect,
+        history_table: &'static str,
+    ) -> Self {
+        Migrations {
+            migrations,
+            dialect,
+            history_table,
+        }
+    }
+
+    /// The migrations, oldest first.
+    pub const fn migrations(&self) -> &'static [Migration] {
+        self.migrations
+    }
+
+    /// The dialect they were checked for.
+    pub const fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The name of the history table (`migrate_history` unless `migrate.toml` says otherwise).
+    pub const fn history_table(&self) -> &'static str {
+        self.history_table
+    }
+}

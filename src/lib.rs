@@ -1,0 +1,2 @@
+//! placeholder, replaced below
+pub use migrate_runtime::*;
