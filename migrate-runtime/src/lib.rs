@@ -2,8 +2,68 @@
 //! `embed_migrations!` builds, applying, verifying and rolling back migrations.
 //!
 //! This crate never parses SQL: statements were split and checked at build time.
+//!
+//! - [`Migrator`] validates the history table against the binary before it
+//!   changes anything, then runs, rolls back, redoes, baselines or plans.
+//! - [`Backend`] is the small trait a database connection implements; the
+//!   `sqlite` feature implements it for `rusqlite::Connection`.
+//! - [`Error`] is typed; every message names the migration, and for a
+//!   failing statement its text, `file:line` and the database's message.
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use migrate_runtime::{
+//!     Dialect, Migration, Migrations, Migrator, Section, Statement, State, Version,
+//! };
+//!
+//! // `embed_migrations!("migrations")` expands to a table like this one.
+//! static MIGRATIONS: Migrations = Migrations::new(
+//!     &[Migration {
+//!         version: Version::new("0001", &[1]),
+//!         name: "create_users",
+//!         up: Section {
+//!             statements: &[Statement { sql: "CREATE TABLE users (id INTEGER PRIMARY KEY)", line: 2 }],
+//!             transactional: true,
+//!             file: "migrations/0001_create_users.sql",
+//!         },
+//!         down: Some(Section {
+//!             statements: &[Statement { sql: "DROP TABLE users", line: 4 }],
+//!             transactional: true,
+//!             file: "migrations/0001_create_users.sql",
+//!         }),
+//!         irreversible: None,
+//!         checksum: "sha256:9f2c",
+//!     }],
+//!     Dialect::Sqlite,
+//!     "migrate_history",
+//! );
+//!
+//! let mut conn = rusqlite::Connection::open_in_memory()?;
+//! let migrator = Migrator::new(&MIGRATIONS);
+//! migrator.run(&mut conn)?;
+//! let status = migrator.status(&mut conn)?;
+//! assert_eq!((status[0].version.as_str(), &status[0].state), ("0001", &State::Applied));
+//! # Ok(()) }
+//! # #[cfg(not(feature = "sqlite"))] fn main() {}
+//! ```
 #![warn(missing_docs)]
 
+mod backend;
+mod error;
+mod history;
 mod migration;
+mod migrator;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+mod target;
 
+pub use backend::{Backend, DbError};
+pub use error::{DirtyMigration, Error, StatementError};
+pub use history::{HistoryRow, HistoryTable, RowState};
 pub use migration::{Dialect, Migration, Migrations, Section, Statement, Version};
+pub use migrator::{
+    Action, Completed, Direction, MigrationStatus, Migrator, Plan, PlannedStep, Report, Resolution,
+    State, StepKind,
+};
+pub use target::Target;

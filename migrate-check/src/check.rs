@@ -1,0 +1,1027 @@
+//! The pipeline: discover → directives → parse → model → rules → diagnostics.
+//! Pure: text in, migrations and diagnostics out. The macro, the CLI and
+//! the tests all enter here.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use sqlparser::tokenizer::Token;
+
+use crate::config::{Config, Level};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::directives::{self, DirectiveKind};
+use crate::discover::{self, Candidate, FileEntry, Layout};
+use crate::model::Schema;
+use crate::parse::{self, Lexed};
+use crate::rules::{self, Ctx, Findings, SectionKind};
+use crate::source::{DecodeError, FileId, SourceFile};
+use crate::statement::Stmt;
+
+/// A section of a checked migration.
+#[derive(Clone, Debug)]
+pub struct Section {
+    /// The file it is in.
+    pub file: FileId,
+    /// Whether the runner wraps it in a transaction.
+    pub transactional: bool,
+    /// Its statements, in order.
+    pub statements: Vec<Stmt>,
+    /// Where the section's marker stands (for diagnostics about the section).
+    pub marker: Range<usize>,
+}
+
+/// A checked migration: what the macro embeds.
+#[derive(Clone, Debug)]
+pub struct Migration {
+    /// The version as written.
+    pub version: String,
+    /// Its numeric components.
+    pub version_parts: Vec<u64>,
+    /// The name.
+    pub name: String,
+    /// The layout it was found in.
+    pub layout: Layout,
+    /// The up section.
+    pub up: Section,
+    /// The down section, unless irreversible (or missing: then a diagnostic says so).
+    pub down: Option<Section>,
+    /// The reason given with `-- migrate:irreversible`.
+    pub irreversible: Option<String>,
+    /// `sha256:<hex>` over the up statements and the transaction mode.
+    pub checksum: String,
+    /// Every file that makes up the migration (for rebuild tracking).
+    pub files: Vec<FileId>,
+}
+
+/// The result of a check.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// Every file read, in the order of [`Diagnostic::file`].
+    pub files: Vec<SourceFile>,
+    /// The migrations, oldest first.
+    pub migrations: Vec<Migration>,
+    /// Every finding, errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The error-level diagnostics.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+    }
+
+    /// All diagnostics rendered like rustc, one after the other.
+    pub fn render(&self, color: bool) -> String {
+        self.diagnostics
+            .iter()
+            .map(|d| d.render(&self.files, color))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
+    /// The text of a statement of a section.
+    pub fn statement_text(&self, section: &Section, stmt: &Stmt) -> &str {
+        &self.files[section.file].text[stmt.span.clone()]
+    }
+}
+
+/// What to check: the files of a migrations directory, how to name them in
+/// messages, and the settings.
+pub struct Input {
+    /// The files, relative to the migrations directory.
+    pub entries: Vec<FileEntry>,
+    /// Prefix for paths in messages (the directory relative to the crate root, `migrations`).
+    pub display_dir: String,
+    /// The settings.
+    pub config: Config,
+    /// The `migrate.toml` the settings came from (path for messages, text),
+    /// so that an unknown rule id in it can be pointed at.
+    pub config_source: Option<(String, String)>,
+}
+
+/// Reads a directory and checks it. `display_dir` prefixes paths in messages.
+///
+/// ```no_run
+/// use migrate_check::{check_dir, Config};
+/// let report = check_dir("migrations".as_ref(), "migrations", Config::default()).unwrap();
+/// if report.has_errors() {
+///     eprintln!("{}", report.render(false));
+/// }
+/// ```
+pub fn check_dir(dir: &Path, display_dir: &str, config: Config) -> std::io::Result<Report> {
+    let entries = discover::read_dir(dir)?;
+    Ok(check(Input {
+        entries,
+        display_dir: display_dir.to_string(),
+        config,
+        config_source: None,
+    }))
+}
+
+/// Checks a set of migration files.
+///
+/// ```
+/// use migrate_check::{check, Config, Dialect, FileEntry, Input};
+/// let file = |p: &str, t: &str| FileEntry { rel_path: p.into(), bytes: t.as_bytes().to_vec() };
+/// let report = check(Input {
+///     entries: vec![
+///         file("1_orders.sql", "-- migrate:up\nCREATE TABLE orders (id bigint, user_id bigint);\n-- migrate:down\nDROP TABLE orders;\n"),
+///         file("2_index.sql", "-- migrate:up\nCREATE INDEX i ON orders (user_id);\n-- migrate:down\nDROP INDEX i;\n"),
+///     ],
+///     display_dir: "migrations".into(),
+///     config: Config { dialect: Dialect::Postgres, ..Config::default() },
+///     config_source: None,
+/// });
+/// let d = &report.diagnostics[0];
+/// assert_eq!(d.rule, "create-index-non-concurrently");
+/// assert_eq!(d.location(&report.files), "migrations/2_index.sql:2:1");
+/// ```
+pub fn check(input: Input) -> Report {
+    let Input {
+        entries,
+        display_dir,
+        config,
+        config_source,
+    } = input;
+    let mut diags = Vec::new();
+    let mut files: Vec<SourceFile> = Vec::with_capacity(entries.len() + 1);
+    let prefix = display_dir.trim_end_matches('/');
+    let mut readable = Vec::with_capacity(entries.len());
+    for e in &entries {
+        let path = if prefix.is_empty() {
+            e.rel_path.clone()
+        } else {
+            format!("{prefix}/{}", e.rel_path)
+        };
+        match SourceFile::decode(&path, &e.rel_path, &e.bytes) {
+            Ok(f) => {
+                files.push(f);
+                readable.push(true);
+            }
+            Err(err) => {
+                let why = match err {
+                    DecodeError::Binary => "it holds NUL bytes: a binary file, not SQL".to_string(),
+                    DecodeError::NotUtf8(at) => {
+                        format!("it is not valid UTF-8 (first bad byte at offset {at})")
+                    }
+                };
+                files.push(SourceFile::unreadable(&path, &e.rel_path));
+                readable.push(false);
+                let id = files.len() - 1;
+                diags.push(
+                    Diagnostic::new(
+                        "unreadable-file",
+                        Severity::Error,
+                        &files,
+                        id,
+                        0..0,
+                        format!("`{path}` cannot be read as SQL: {why}"),
+                    )
+                    .label("not UTF-8 text")
+                    .help("save migrations as UTF-8 text"),
+                );
+            }
+        }
+    }
+
+    let candidates = discover::classify(&files, &mut diags);
+    let mut lexed: Vec<Option<Lexed>> = (0..files.len()).map(|_| None).collect();
+    let mut migrations = Vec::with_capacity(candidates.len());
+    for c in &candidates {
+        if [Some(c.up), c.down]
+            .into_iter()
+            .flatten()
+            .any(|f| !readable[f])
+        {
+            continue; // already reported as unreadable
+        }
+        if let Some(m) = build_migration(c, &files, &mut lexed, &config, &mut diags) {
+            migrations.push(m);
+        }
+    }
+
+    // Unknown rules named in migrate.toml.
+    let config_file = config_source.map(|(path, text)| {
+        files.push(SourceFile::from_text(&path, &path, &text));
+        files.len() - 1
+    });
+    for rule in config.rule_levels.keys() {
+        if rules::by_id(rule).is_none() {
+            let (file, span) = match config_file {
+                Some(f) => (
+                    f,
+                    files[f]
+                        .text
+                        .find(rule.as_str())
+                        .map_or(0..0, |s| s..s + rule.len()),
+                ),
+                None => continue,
+            };
+            diags.push(
+                Diagnostic::new(
+                    "unknown-rule",
+                    Severity::Error,
+                    &files,
+                    file,
+                    span,
+                    format!("unknown rule `{rule}` in `[rules]`"),
+                )
+                .label("no rule has this id")
+                .help(suggest(rule)),
+            );
+        }
+    }
+
+    analyze(&mut migrations, &files, &config, &mut diags);
+    apply_levels(&mut diags, &config);
+    diags.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
+    Report {
+        files,
+        migrations,
+        diagnostics: diags,
+    }
+}
+
+fn suggest(rule: &str) -> String {
+    let close = rules::all()
+        .map(|r| r.id)
+        .min_by_key(|id| edit_distance(id, rule))
+        .filter(|id| edit_distance(id, rule) <= 3);
+    match close {
+        Some(id) => format!("did you mean `{id}`? (the rules are listed in docs/rules/README.md)"),
+        None => "the rules are listed in docs/rules/README.md".into(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// A section being read from a file: its token range and settings.
+struct RawSection {
+    file: FileId,
+    tokens: Range<usize>,
+    transactional: bool,
+    marker: Range<usize>,
+}
+
+fn lex_file<'a>(
+    files: &[SourceFile],
+    lexed: &'a mut [Option<Lexed>],
+    id: FileId,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> &'a Lexed {
+    lexed[id].get_or_insert_with(|| {
+        let l = parse::lex(&files[id], config.dialect);
+        for (msg, span) in &l.errors {
+            diags.push(
+                Diagnostic::new("parse-error", Severity::Error, files, id, span.clone(), format!("cannot tokenize: {}", msg.to_lowercase()))
+                    .label("the rest of this line is skipped")
+                    .help("close the quote or comment; statements on the following lines are still checked"),
+            );
+        }
+        l
+    })
+}
+
+fn build_migration(
+    c: &Candidate,
+    files: &[SourceFile],
+    lexed: &mut [Option<Lexed>],
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Migration> {
+    let mut irreversible: Option<(String, Range<usize>)> = None;
+    let mut directive_allows: Vec<(FileId, usize, Range<usize>, Vec<String>)> = Vec::new();
+    let metadata_no_tx = c
+        .metadata
+        .is_some_and(|m| diesel_no_transaction(&files[m].text));
+
+    let (up, down) = match c.layout {
+        Layout::Sections => {
+            let lx = lex_file(files, lexed, c.up, config, diags);
+            split_sections(
+                c.up,
+                files,
+                lx,
+                &mut irreversible,
+                &mut directive_allows,
+                diags,
+            )
+        }
+        _ => {
+            let lx = lex_file(files, lexed, c.up, config, diags);
+            let up = whole_file_section(
+                c.up,
+                files,
+                lx,
+                true,
+                &mut irreversible,
+                &mut directive_allows,
+                diags,
+            );
+            let down = c.down.map(|d| {
+                let lx = lex_file(files, lexed, d, config, diags);
+                whole_file_section(
+                    d,
+                    files,
+                    lx,
+                    false,
+                    &mut irreversible,
+                    &mut directive_allows,
+                    diags,
+                )
+            });
+            (Some(up), down)
+        }
+    };
+    let mut up = up?;
+    let mut down = down;
+    if metadata_no_tx {
+        up.transactional = false;
+        if let Some(d) = &mut down {
+            d.transactional = false;
+        }
+    }
+
+    // Reversibility.
+    let irreversible_reason = match (&down, irreversible) {
+        (Some(_), Some((_, span))) => {
+            let file = if c.layout == Layout::Sections {
+                c.up
+            } else {
+                c.up
+            };
+            diags.push(
+                Diagnostic::new(
+                    "bad-directive",
+                    Severity::Error,
+                    files,
+                    file,
+                    span,
+                    "`-- migrate:irreversible` in a migration that has a down section",
+                )
+                .label("a migration is either reversible or not")
+                .help("remove the down section, or this directive"),
+            );
+            None
+        }
+        (None, Some((reason, _))) => Some(reason),
+        (None, None) => {
+            let help = match c.layout {
+                Layout::Sections => {
+                    "add `-- migrate:down` with the statements that undo the up section, or `-- migrate:irreversible: <reason>` where it would stand"
+                }
+                Layout::Paired => {
+                    "add the `.down.sql` file beside it, or write `-- migrate:irreversible: <reason>` in the up file"
+                }
+                Layout::Directory => {
+                    "add `down.sql` to the directory, or write `-- migrate:irreversible: <reason>` in `up.sql`"
+                }
+                Layout::Flyway => {
+                    "add the undo file `U<version>__<name>.sql`, or write `-- migrate:irreversible: <reason>` in the V file"
+                }
+            };
+            diags.push(
+                Diagnostic::new("missing-down", Severity::Error, files, c.up, up.marker.clone(), format!("migration {} (`{}`) has no down section", c.version, c.name))
+                    .label("no way to roll this migration back")
+                    .help(help)
+                    .note("say why it cannot be undone with `-- migrate:irreversible: <reason>` to ship it without one")
+                    .version(c.version.clone()),
+            );
+            None
+        }
+        (Some(_), None) => None,
+    };
+
+    let parsed_up = parse_section(&up, files, lexed, config, diags, &c.version);
+    let parsed_down = down
+        .as_ref()
+        .map(|d| parse_section(d, files, lexed, config, diags, &c.version));
+
+    // Attach allow directives to the statement that follows them.
+    let mut up_section = parsed_up;
+    let mut down_section = parsed_down;
+    for (file, token, span, rules_named) in directive_allows {
+        let mut attached = false;
+        for section in [Some(&mut up_section), down_section.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            let (sec, ranges) = section;
+            if sec.file != file {
+                continue;
+            }
+            if let Some(i) = ranges.iter().position(|r| r.start > token) {
+                let d_index = diags.len();
+                for r in &rules_named {
+                    sec.statements[i].allows.push((r.clone(), d_index));
+                }
+                // Placeholder diagnostic index: unused-allow is decided in analyze.
+                diags.push(
+                    Diagnostic::new(
+                        "unused-allow",
+                        Severity::Error,
+                        files,
+                        file,
+                        span.clone(),
+                        String::new(),
+                    )
+                    .label(rules_named.join(", ")),
+                );
+                attached = true;
+                break;
+            }
+        }
+        if !attached {
+            diags.push(
+                Diagnostic::new(
+                    "unused-allow",
+                    Severity::Error,
+                    files,
+                    file,
+                    span,
+                    "`-- migrate:allow` is not followed by a statement in its section",
+                )
+                .label("nothing to suppress")
+                .help("put the directive on the line right above the statement it is for"),
+            );
+        }
+    }
+
+    let (up_section, _) = up_section;
+    let down_section = down_section.map(|(s, _)| s);
+    let checksum = checksum(&up_section, files);
+    let mut files_used = vec![c.up];
+    files_used.extend(c.down);
+    files_used.extend(c.metadata);
+    Some(Migration {
+        version: c.version.clone(),
+        version_parts: c.parts.clone(),
+        name: c.name.clone(),
+        layout: c.layout,
+        up: up_section,
+        down: down_section,
+        irreversible: irreversible_reason,
+        checksum,
+        files: files_used,
+    })
+}
+
+fn diesel_no_transaction(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        run_in_transaction: Option<bool>,
+    }
+    toml::from_str::<Meta>(text)
+        .ok()
+        .and_then(|m| m.run_in_transaction)
+        == Some(false)
+}
+
+/// Reads a single file with `-- migrate:up` / `-- migrate:down` markers into
+/// its sections. A file without markers is all up (sqx's simple migrations).
+#[allow(clippy::type_complexity)]
+fn split_sections(
+    file: FileId,
+    files: &[SourceFile],
+    lx: &Lexed,
+    irreversible: &mut Option<(String, Range<usize>)>,
+    allows: &mut Vec<(FileId, usize, Range<usize>, Vec<String>)>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<RawSection>, Option<RawSection>) {
+    let f = &files[file];
+    let mut up: Option<RawSection> = None;
+    let mut down: Option<RawSection> = None;
+    let mut current: Option<SectionKind> = None;
+    let mut first_code: Option<usize> = None;
+    let toks = &lx.tokens;
+    let span_of = |i: usize| {
+        let t = &toks[i];
+        f.offset(t.span.start.line, t.span.start.column)
+            ..f.offset(t.span.end.line, t.span.end.column)
+    };
+    let bad = |diags: &mut Vec<Diagnostic>, span: Range<usize>, msg: String, help: &str| {
+        diags.push(
+            Diagnostic::new("bad-directive", Severity::Error, files, file, span, msg)
+                .label("here")
+                .help(help.to_string()),
+        );
+    };
+    let first_non_ws = toks.iter().position(|t| {
+        !matches!(
+            t.token,
+            Token::Whitespace(
+                sqlparser::tokenizer::Whitespace::Space
+                    | sqlparser::tokenizer::Whitespace::Newline
+                    | sqlparser::tokenizer::Whitespace::Tab
+            )
+        )
+    });
+    for (i, t) in toks.iter().enumerate() {
+        let Some(comment) = parse::comment_text(&t.token) else {
+            if first_code.is_none() && !matches!(t.token, Token::Whitespace(_)) {
+                first_code = Some(i);
+            }
+            continue;
+        };
+        let Some(parsed) = directives::parse_comment(comment, Some(i) == first_non_ws) else {
+            continue;
+        };
+        let span = span_of(i);
+        let kind = match parsed {
+            Ok(k) => k,
+            Err(msg) => {
+                bad(
+                    diags,
+                    span,
+                    msg,
+                    "see the directives in DESIGN.md: up, down, no-transaction, allow(…): reason, irreversible: reason",
+                );
+                continue;
+            }
+        };
+        match kind {
+            DirectiveKind::Up { transactional } => {
+                if up.is_some() {
+                    bad(
+                        diags,
+                        span,
+                        "a second `-- migrate:up` in one file".into(),
+                        "one migration per file: move the second pair of sections to a new file with its own version",
+                    );
+                    continue;
+                }
+                if let Some(fc) = first_code.filter(|_| current.is_none()) {
+                    bad(
+                        diags,
+                        span_of(fc),
+                        "statement before `-- migrate:up`".into(),
+                        "move it below the `-- migrate:up` marker",
+                    );
+                }
+                up = Some(RawSection {
+                    file,
+                    tokens: i + 1..toks.len(),
+                    transactional,
+                    marker: span,
+                });
+                current = Some(SectionKind::Up);
+            }
+            DirectiveKind::Down { transactional } => {
+                if down.is_some() || up.is_none() {
+                    let msg = if up.is_none() {
+                        "`-- migrate:down` before `-- migrate:up`"
+                    } else {
+                        "a second `-- migrate:down` in one file"
+                    };
+                    bad(
+                        diags,
+                        span,
+                        msg.into(),
+                        "a file holds `-- migrate:up`, its statements, then `-- migrate:down` and its statements",
+                    );
+                    continue;
+                }
+                if let Some(u) = &mut up {
+                    u.tokens.end = i;
+                }
+                down = Some(RawSection {
+                    file,
+                    tokens: i + 1..toks.len(),
+                    transactional,
+                    marker: span,
+                });
+                current = Some(SectionKind::Down);
+            }
+            DirectiveKind::NoTransaction => match current {
+                Some(SectionKind::Down) => down.as_mut().expect("current").transactional = false,
+                Some(SectionKind::Up) => up.as_mut().expect("current").transactional = false,
+                None if up.is_none() => {
+                    // sqlx's first-line marker on a file without sections.
+                    up = Some(RawSection {
+                        file,
+                        tokens: 0..toks.len(),
+                        transactional: false,
+                        marker: span.start..span.start,
+                    });
+                    current = Some(SectionKind::Up);
+                }
+                None => {}
+            },
+            DirectiveKind::Irreversible { reason } => {
+                if down.is_some() {
+                    bad(
+                        diags,
+                        span,
+                        "`-- migrate:irreversible` inside the down section".into(),
+                        "it stands where `-- migrate:down` would: replace the down section with it",
+                    );
+                    continue;
+                }
+                if irreversible.is_some() {
+                    bad(
+                        diags,
+                        span,
+                        "a second `-- migrate:irreversible`".into(),
+                        "keep one",
+                    );
+                    continue;
+                }
+                if let Some(u) = &mut up {
+                    u.tokens.end = i;
+                }
+                *irreversible = Some((reason, span));
+                current = None;
+            }
+            DirectiveKind::Allow { rules: named, .. } => {
+                allows.push((file, i, span, named));
+            }
+        }
+    }
+    if up.is_none() {
+        // No markers at all: the whole file is the up section (sqlx simple layout).
+        up = Some(RawSection {
+            file,
+            tokens: 0..toks.len(),
+            transactional: true,
+            marker: 0..0,
+        });
+    }
+    (up, down)
+}
+
+/// A file that is one section (paired, directory and Flyway layouts).
+#[allow(clippy::type_complexity)]
+fn whole_file_section(
+    file: FileId,
+    files: &[SourceFile],
+    lx: &Lexed,
+    is_up: bool,
+    irreversible: &mut Option<(String, Range<usize>)>,
+    allows: &mut Vec<(FileId, usize, Range<usize>, Vec<String>)>,
+    diags: &mut Vec<Diagnostic>,
+) -> RawSection {
+    let f = &files[file];
+    let toks = &lx.tokens;
+    let mut section = RawSection {
+        file,
+        tokens: 0..toks.len(),
+        transactional: true,
+        marker: 0..0,
+    };
+    let first_non_ws = toks.iter().position(|t| {
+        !matches!(
+            t.token,
+            Token::Whitespace(
+                sqlparser::tokenizer::Whitespace::Space
+                    | sqlparser::tokenizer::Whitespace::Newline
+                    | sqlparser::tokenizer::Whitespace::Tab
+            )
+        )
+    });
+    for (i, t) in toks.iter().enumerate() {
+        let Some(comment) = parse::comment_text(&t.token) else {
+            continue;
+        };
+        let Some(parsed) = directives::parse_comment(comment, Some(i) == first_non_ws) else {
+            continue;
+        };
+        let span = f.offset(t.span.start.line, t.span.start.column)
+            ..f.offset(t.span.end.line, t.span.end.column);
+        match parsed {
+            Err(msg) => diags.push(Diagnostic::new("bad-directive", Severity::Error, files, file, span, msg).label("here")),
+            Ok(DirectiveKind::NoTransaction) | Ok(DirectiveKind::Up { transactional: false }) | Ok(DirectiveKind::Down { transactional: false }) => {
+                section.transactional = false
+            }
+            Ok(DirectiveKind::Up { .. }) if is_up => {}
+            Ok(DirectiveKind::Down { .. }) if !is_up => {}
+            Ok(DirectiveKind::Up { .. }) | Ok(DirectiveKind::Down { .. }) => diags.push(
+                Diagnostic::new("bad-directive", Severity::Error, files, file, span, "section marker of the other half in a one-section file")
+                    .label("this file is one section")
+                    .help("in the paired, directory and Flyway layouts the up and down halves are separate files"),
+            ),
+            Ok(DirectiveKind::Irreversible { reason }) if is_up => *irreversible = Some((reason, span)),
+            Ok(DirectiveKind::Irreversible { .. }) => diags.push(
+                Diagnostic::new("bad-directive", Severity::Error, files, file, span, "`-- migrate:irreversible` in a down file")
+                    .label("here")
+                    .help("write it in the up file and delete the down file"),
+            ),
+            Ok(DirectiveKind::Allow { rules: named, .. }) => allows.push((file, i, span, named)),
+        }
+    }
+    section
+}
+
+/// Splits a section into statements and parses them.
+fn parse_section(
+    raw: &RawSection,
+    files: &[SourceFile],
+    lexed: &mut [Option<Lexed>],
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+    version: &str,
+) -> (Section, Vec<Range<usize>>) {
+    let lx = lexed[raw.file].as_ref().expect("lexed before");
+    let f = &files[raw.file];
+    let mut statements = Vec::new();
+    let mut ranges = Vec::new();
+    for (stmt, range, failure) in
+        parse::split_and_parse(f, &lx.tokens, raw.tokens.clone(), config.dialect)
+    {
+        if let Some(fail) = failure {
+            diags.push(
+                Diagnostic::new(
+                    "parse-error",
+                    Severity::Error,
+                    files,
+                    raw.file,
+                    fail.span,
+                    format!("cannot parse this statement: {}", fail.message),
+                )
+                .label("the parser stopped here")
+                .note(format!(
+                    "parsed as {} SQL; the other statements of the file are still checked",
+                    config.dialect
+                ))
+                .version(version.to_string()),
+            );
+        }
+        statements.push(stmt);
+        ranges.push(range);
+    }
+    if statements.is_empty() {
+        let which = if raw.marker.is_empty() && raw.tokens.start == 0 {
+            "file"
+        } else {
+            "section"
+        };
+        diags.push(
+            Diagnostic::new("empty-section", Severity::Error, files, raw.file, raw.marker.clone(), format!("this {which} holds no statement"))
+                .label("empty")
+                .help("write the statements, or replace an empty down section with `-- migrate:irreversible: <reason>`")
+                .version(version.to_string()),
+        );
+    }
+    (
+        Section {
+            file: raw.file,
+            transactional: raw.transactional,
+            statements,
+            marker: raw.marker.clone(),
+        },
+        ranges,
+    )
+}
+
+/// SHA-256 over what runs: the up statements as written (normalized text),
+/// one per line, and the transaction mode — not over the file name, comments
+/// or blank lines, so renames and comment edits do not change it.
+fn checksum(up: &Section, files: &[SourceFile]) -> String {
+    let mut h = Sha256::new();
+    h.update(if up.transactional {
+        b"transaction\n".as_slice()
+    } else {
+        b"no-transaction\n".as_slice()
+    });
+    for s in &up.statements {
+        h.update(files[up.file].text[s.span.clone()].as_bytes());
+        h.update(b";\n");
+    }
+    let digest = h.finalize();
+    let mut hex = String::with_capacity(71);
+    hex.push_str("sha256:");
+    for b in digest.iter() {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+/// Replays the migrations over the schema model and runs every rule.
+fn analyze(
+    migrations: &mut [Migration],
+    files: &[SourceFile],
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let version = config.server_version();
+    let active: Vec<&rules::Rule> = rules::STATEMENT_RULES
+        .iter()
+        .copied()
+        .filter(|r| r.applies(config.dialect, version))
+        .collect();
+    let mut used_allows: HashSet<usize> = HashSet::new();
+    let mut schema = Schema::default();
+    for (index, m) in migrations.iter().enumerate() {
+        run_section(
+            &m.up,
+            SectionKind::Up,
+            index,
+            &m.version,
+            &mut schema,
+            &active,
+            files,
+            config,
+            diags,
+            &mut used_allows,
+        );
+        if let Some(down) = &m.down {
+            // The down runs right after its own up: check it against the
+            // schema after the up, then forget its effects.
+            schema.begin();
+            run_section(
+                down,
+                SectionKind::Down,
+                index,
+                &m.version,
+                &mut schema,
+                &active,
+                files,
+                config,
+                diags,
+                &mut used_allows,
+            );
+            schema.rollback();
+        }
+    }
+    // Resolve the allow placeholders: used ones vanish, unused ones become errors.
+    let mut keep = vec![true; diags.len()];
+    for (i, d) in diags.iter_mut().enumerate() {
+        if d.rule != "unused-allow" || !d.message.is_empty() {
+            continue;
+        }
+        let named = d.label.clone();
+        if used_allows.contains(&i) {
+            keep[i] = false;
+            continue;
+        }
+        let unknown: Vec<&str> = named
+            .split(", ")
+            .filter(|r| rules::by_id(r).is_none())
+            .collect();
+        if let Some(first) = unknown.first() {
+            d.rule = "unknown-rule";
+            d.message = format!("unknown rule `{first}` in `-- migrate:allow`");
+            d.label = "no rule has this id".into();
+            d.help = Some(suggest(first));
+        } else {
+            d.message =
+                format!("`-- migrate:allow({named})` suppresses nothing on the next statement");
+            d.label = "unused suppression".into();
+            d.help = Some("remove it, or move it right above the statement it is for".into());
+        }
+    }
+    let mut i = 0;
+    diags.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_section(
+    section: &Section,
+    kind: SectionKind,
+    index: usize,
+    version: &str,
+    schema: &mut Schema,
+    active: &[&rules::Rule],
+    files: &[SourceFile],
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+    used_allows: &mut HashSet<usize>,
+) {
+    let mut explicit_tx = false;
+    let mut copied: HashSet<String> = HashSet::new();
+    for stmt in &section.statements {
+        match stmt.transaction_control() {
+            Some(true) => explicit_tx = true,
+            Some(false) => explicit_tx = false,
+            None => {}
+        }
+        let ctx = Ctx {
+            dialect: config.dialect,
+            version: config.server_version(),
+            schema,
+            migration: index,
+            section: kind,
+            runner_transaction: section.transactional,
+            in_transaction: section.transactional || explicit_tx,
+            file: &files[section.file],
+            copied: &copied,
+        };
+        for rule in active {
+            let Some(check) = rule.check else { continue };
+            let mut findings = Findings::default();
+            check(&ctx, stmt, &mut findings);
+            for f in findings.items {
+                if let Some((_, d)) = stmt.allows.iter().find(|(r, _)| r == rule.id) {
+                    used_allows.insert(*d);
+                    continue;
+                }
+                let mut d = Diagnostic::new(
+                    rule.id,
+                    Severity::Error,
+                    files,
+                    section.file,
+                    f.span.unwrap_or(stmt.span.clone()),
+                    f.message,
+                )
+                .label(f.label)
+                .help(f.help.unwrap_or_else(|| rule.safe_alternative.to_string()))
+                .note(rule.explanation)
+                .version(version.to_string());
+                d.lock = f
+                    .lock
+                    .or_else(|| (!rule.lock.is_empty()).then(|| rule.lock.to_string()));
+                d.notes.extend(f.notes);
+                d.notes.push(format!(
+                    "to accept it, write `-- migrate:allow({}): <reason>` on the line above",
+                    rule.id
+                ));
+                diags.push(d);
+            }
+        }
+        if let Some((target, sources)) = copy_of(stmt)
+            && schema.table(&target).is_some_and(|t| t.created_in == index)
+        {
+            copied.extend(sources);
+        }
+        schema.apply(stmt, index);
+    }
+}
+
+/// `INSERT INTO t SELECT … FROM a, b …`: the target and the source tables.
+fn copy_of(stmt: &Stmt) -> Option<(String, Vec<String>)> {
+    use sqlparser::ast::{SetExpr, Statement, TableFactor, TableObject};
+    let Some(Statement::Insert(insert)) = stmt.ast() else {
+        return None;
+    };
+    let TableObject::TableName(target) = &insert.table else {
+        return None;
+    };
+    let SetExpr::Select(select) = insert.source.as_ref()?.body.as_ref() else {
+        return None;
+    };
+    let sources = select
+        .from
+        .iter()
+        .filter_map(|f| match &f.relation {
+            TableFactor::Table { name, .. } => Some(crate::model::object(name)),
+            _ => None,
+        })
+        .collect();
+    Some((crate::model::object(target), sources))
+}
+
+/// Applies rule levels: the declared default, or `migrate.toml`'s override.
+/// `allow` removes the diagnostic; structural errors the runtime cannot run
+/// past keep their level.
+fn apply_levels(diags: &mut Vec<Diagnostic>, config: &Config) {
+    diags.retain_mut(|d| {
+        let hard = rules::HARD.contains(&d.rule);
+        let level = config
+            .rule_levels
+            .get(d.rule)
+            .copied()
+            .filter(|_| !hard)
+            .or_else(|| rules::by_id(d.rule).map(|r| r.default_level))
+            .unwrap_or(Level::Error);
+        match level {
+            Level::Allow => false,
+            Level::Warn => {
+                d.severity = Severity::Warning;
+                true
+            }
+            Level::Error => {
+                d.severity = Severity::Error;
+                true
+            }
+        }
+    });
+}

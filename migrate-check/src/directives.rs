@@ -1,0 +1,230 @@
+//! Directives: `-- migrate:…` comment lines, read from the token stream
+//! (sqlparser drops comments from the AST, so they cannot come from there).
+//!
+//! | directive | meaning |
+//! |---|---|
+//! | `-- migrate:up [transaction:false]` | starts the up section (dbmate's marker and option) |
+//! | `-- migrate:down [transaction:false]` | starts the down section |
+//! | `-- migrate:no-transaction` | the section it stands in runs outside a transaction |
+//! | `-- migrate:allow(rule, …): reason` | suppresses those rules on the next statement |
+//! | `-- migrate:irreversible: reason` | this migration has no down, on purpose |
+//!
+//! `-- UP` / `-- DOWN` (bare, upper case) are accepted as section markers, and
+//! sqlx's `-- no-transaction` as the first line of a file.
+
+use std::ops::Range;
+
+/// What a directive says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DirectiveKind {
+    /// Start of the up section; `transactional` is false after `transaction:false`.
+    Up {
+        /// False when the marker carries `transaction:false`.
+        transactional: bool,
+    },
+    /// Start of the down section.
+    Down {
+        /// False when the marker carries `transaction:false`.
+        transactional: bool,
+    },
+    /// The current section runs outside a transaction.
+    NoTransaction,
+    /// Suppress these rules on the next statement, for this reason.
+    Allow {
+        /// The rule ids, as written.
+        rules: Vec<String>,
+        /// Why (required).
+        reason: String,
+    },
+    /// The migration cannot be reversed, for this reason.
+    Irreversible {
+        /// Why (required).
+        reason: String,
+    },
+}
+
+/// A directive and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    /// What it says.
+    pub kind: DirectiveKind,
+    /// Index of its comment token in the file's token list.
+    pub token: usize,
+    /// Byte range of the comment in the file.
+    pub span: Range<usize>,
+}
+
+/// A comment that looks like a directive but is not a valid one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadDirective {
+    /// Byte range of the comment.
+    pub span: Range<usize>,
+    /// What is wrong and what to write instead.
+    pub message: String,
+}
+
+/// Reads one `--` comment's text (after the `--`). `None` when it is an
+/// ordinary comment; `Some(Err)` when it starts with `migrate:` but is malformed.
+pub fn parse_comment(comment: &str, first_in_file: bool) -> Option<Result<DirectiveKind, String>> {
+    let text = comment.trim();
+    match text {
+        "UP" => {
+            return Some(Ok(DirectiveKind::Up {
+                transactional: true,
+            }));
+        }
+        "DOWN" => {
+            return Some(Ok(DirectiveKind::Down {
+                transactional: true,
+            }));
+        }
+        "no-transaction" if first_in_file => return Some(Ok(DirectiveKind::NoTransaction)),
+        _ => {}
+    }
+    let body = text.strip_prefix("migrate:")?.trim_start();
+    Some(parse_body(body))
+}
+
+fn parse_body(body: &str) -> Result<DirectiveKind, String> {
+    let name_end = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(body.len());
+    let (name, rest) = body.split_at(name_end);
+    match name {
+        "up" | "down" => {
+            let mut transactional = true;
+            for option in rest.split_whitespace() {
+                match option {
+                    "transaction:false" => transactional = false,
+                    "transaction:true" => transactional = true,
+                    other => {
+                        return Err(format!(
+                            "unknown option `{other}` on `-- migrate:{name}`: the only option is `transaction:false`"
+                        ));
+                    }
+                }
+            }
+            Ok(if name == "up" {
+                DirectiveKind::Up { transactional }
+            } else {
+                DirectiveKind::Down { transactional }
+            })
+        }
+        "no-transaction" if rest.trim().is_empty() => Ok(DirectiveKind::NoTransaction),
+        "no-transaction" => Err("`-- migrate:no-transaction` takes no arguments".into()),
+        "irreversible" => {
+            let reason = reason_after_colon(rest).ok_or_else(|| {
+                "`-- migrate:irreversible` needs a reason: `-- migrate:irreversible: <why this cannot be undone>`".to_string()
+            })?;
+            Ok(DirectiveKind::Irreversible { reason })
+        }
+        "allow" => {
+            let rest = rest.trim_start();
+            let inner = rest
+                .strip_prefix('(')
+                .and_then(|r| r.split_once(')'))
+                .ok_or_else(|| {
+                    "`-- migrate:allow` lists rules in parentheses: `-- migrate:allow(rule-id): reason`".to_string()
+                })?;
+            let rules: Vec<String> = inner
+                .0
+                .split(',')
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect();
+            if rules.is_empty() {
+                return Err("`-- migrate:allow()` names no rule: write `-- migrate:allow(rule-id): reason`".into());
+            }
+            let reason = reason_after_colon(inner.1).ok_or_else(|| {
+                format!(
+                    "`-- migrate:allow({})` needs a reason after a colon: a suppression without a why rots",
+                    rules.join(", ")
+                )
+            })?;
+            Ok(DirectiveKind::Allow { rules, reason })
+        }
+        "" => Err("empty directive: expected `up`, `down`, `no-transaction`, `allow(…): reason` or `irreversible: reason` after `-- migrate:`".into()),
+        other => Err(format!(
+            "unknown directive `migrate:{other}`: expected `up`, `down`, `no-transaction`, `allow(…): reason` or `irreversible: reason`"
+        )),
+    }
+}
+
+/// `: reason` → `reason`; `None` when the colon or the reason is missing.
+fn reason_after_colon(rest: &str) -> Option<String> {
+    let reason = rest.trim_start().strip_prefix(':')?.trim();
+    (!reason.is_empty()).then(|| reason.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(c: &str) -> DirectiveKind {
+        parse_comment(c, false).unwrap().unwrap()
+    }
+    fn err(c: &str) -> String {
+        parse_comment(c, false).unwrap().unwrap_err()
+    }
+
+    #[test]
+    fn section_markers() {
+        assert_eq!(
+            ok(" migrate:up"),
+            DirectiveKind::Up {
+                transactional: true
+            }
+        );
+        assert_eq!(
+            ok(" migrate:down transaction:false"),
+            DirectiveKind::Down {
+                transactional: false
+            }
+        );
+        assert_eq!(
+            ok(" UP "),
+            DirectiveKind::Up {
+                transactional: true
+            }
+        );
+        assert!(err(" migrate:up transaction:maybe").contains("transaction:false"));
+    }
+
+    #[test]
+    fn allow_requires_rules_and_reason() {
+        assert_eq!(
+            ok(" migrate:allow(drop-table, drop-column): retired in v3"),
+            DirectiveKind::Allow {
+                rules: vec!["drop-table".into(), "drop-column".into()],
+                reason: "retired in v3".into()
+            }
+        );
+        assert!(err(" migrate:allow(drop-table)").contains("reason"));
+        assert!(err(" migrate:allow(drop-table):   ").contains("reason"));
+        assert!(err(" migrate:allow: x").contains("parentheses"));
+        assert!(err(" migrate:allow(): x").contains("names no rule"));
+    }
+
+    #[test]
+    fn irreversible_requires_reason() {
+        assert_eq!(
+            ok(" migrate:irreversible: drops legacy data"),
+            DirectiveKind::Irreversible {
+                reason: "drops legacy data".into()
+            }
+        );
+        assert!(err(" migrate:irreversible").contains("reason"));
+    }
+
+    #[test]
+    fn ordinary_comments_and_unknown_directives() {
+        assert_eq!(parse_comment(" add an index", false), None);
+        assert_eq!(parse_comment(" no-transaction", false), None);
+        assert_eq!(
+            parse_comment(" no-transaction", true),
+            Some(Ok(DirectiveKind::NoTransaction))
+        );
+        assert!(err(" migrate:upp").contains("unknown directive"));
+        assert!(err(" migrate:").contains("empty directive"));
+    }
+}

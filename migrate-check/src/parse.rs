@@ -1,0 +1,274 @@
+//! Lexing a file once, splitting sections into statements at top-level `;`,
+//! and parsing each statement on its own so that one statement sqlparser
+//! rejects costs one diagnostic, never the checking of the rest.
+
+use std::ops::Range;
+
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace};
+
+use crate::config::Dialect;
+use crate::recognize;
+use crate::source::SourceFile;
+use crate::statement::{Stmt, StmtKind};
+
+/// A file's tokens, and where the tokenizer gave up (if it did).
+pub struct Lexed {
+    /// Every token, whitespace and comments included, with file positions.
+    pub tokens: Vec<TokenWithSpan>,
+    /// Tokenizer errors: message and byte range of the text that was skipped.
+    pub errors: Vec<(String, Range<usize>)>,
+}
+
+/// Tokenizes a whole file. When the tokenizer fails (an unterminated quote,
+/// say), the text from the error to the end of its line is reported and
+/// skipped, and tokenizing resumes on the next line, so that section markers
+/// and later statements are still seen.
+pub fn lex(file: &SourceFile, dialect: Dialect) -> Lexed {
+    let mut tokens = Vec::new();
+    let mut errors = Vec::new();
+    let mut start = 0usize; // byte offset where this round starts
+    let mut line_offset = 0u64;
+    loop {
+        let chunk = &file.text[start..];
+        let before = tokens.len();
+        let result = Tokenizer::new(dialect.sqlparser(), chunk)
+            .with_unescape(false)
+            .tokenize_with_location_into_buf(&mut tokens);
+        if line_offset > 0 {
+            for t in &mut tokens[before..] {
+                shift(&mut t.span.start, line_offset);
+                shift(&mut t.span.end, line_offset);
+            }
+        }
+        // The tokenizer pushes an EOF token only on success paths of
+        // `tokenize_with_location`; drop any so statements end cleanly.
+        tokens.retain(|t| t.token != Token::EOF);
+        let Err(e) = result else { break };
+        let mut loc = e.location;
+        shift(&mut loc, line_offset);
+        let err_at = file.offset(loc.line, loc.column).max(start);
+        // Drop tokens that begin at or after the error (partial state).
+        tokens.retain(|t| file.offset(t.span.start.line, t.span.start.column) < err_at);
+        let line_end = file.text[err_at..]
+            .find('\n')
+            .map_or(file.text.len(), |i| err_at + i + 1);
+        errors.push((e.message.clone(), err_at..line_end.max(err_at)));
+        if line_end >= file.text.len() {
+            break;
+        }
+        start = line_end;
+        line_offset = u64::from(file.line_col(start).0) - 1;
+    }
+    Lexed { tokens, errors }
+}
+
+fn shift(loc: &mut Location, lines: u64) {
+    if loc.line > 0 {
+        loc.line += lines;
+    }
+}
+
+/// A parse failure of one statement.
+#[derive(Debug)]
+pub struct ParseFailure {
+    /// sqlparser's message, without its own position suffix.
+    pub message: String,
+    /// Byte range to point at: the offending token when sqlparser names it.
+    pub span: Range<usize>,
+}
+
+/// Splits `tokens[range]` into statements at top-level `;` and parses each.
+/// Returns the statements (each with its token range) and the failures.
+pub fn split_and_parse(
+    file: &SourceFile,
+    tokens: &[TokenWithSpan],
+    range: Range<usize>,
+    dialect: Dialect,
+) -> Vec<(Stmt, Range<usize>, Option<ParseFailure>)> {
+    let mut out = Vec::new();
+    let mut stmt_start: Option<usize> = None;
+    let mut splitter = Splitter::default();
+    for i in range.clone() {
+        let tok = &tokens[i].token;
+        if matches!(tok, Token::Whitespace(_)) {
+            continue;
+        }
+        if *tok == Token::SemiColon && splitter.at_top_level() {
+            if let Some(s) = stmt_start.take() {
+                out.push(parse_one(file, tokens, s..i, dialect));
+            }
+            splitter = Splitter::default();
+            continue;
+        }
+        if stmt_start.is_none() {
+            stmt_start = Some(i);
+        }
+        splitter.feed(tok);
+    }
+    if let Some(s) = stmt_start {
+        // Trim trailing whitespace/comments from the last statement.
+        let mut end = range.end;
+        while end > s && matches!(tokens[end - 1].token, Token::Whitespace(_)) {
+            end -= 1;
+        }
+        out.push(parse_one(file, tokens, s..end, dialect));
+    }
+    out
+}
+
+/// Tracks nesting that makes a `;` part of the statement rather than its end:
+/// parentheses, and `BEGIN … END` bodies of triggers, functions and procedures
+/// written without dollar quotes (SQLite, MySQL, PostgreSQL `BEGIN ATOMIC`).
+#[derive(Default)]
+struct Splitter {
+    words: usize,
+    routine: bool,
+    parens: usize,
+    blocks: usize,
+    last_was_end: bool,
+}
+
+impl Splitter {
+    fn at_top_level(&self) -> bool {
+        self.parens == 0 && self.blocks == 0
+    }
+
+    fn feed(&mut self, tok: &Token) {
+        let keyword = match tok {
+            Token::Word(w) if w.quote_style.is_none() => Some(w.keyword),
+            _ => None,
+        };
+        let word_is = |s: &str| matches!(tok, Token::Word(w) if w.value.eq_ignore_ascii_case(s));
+        let after_end = std::mem::replace(&mut self.last_was_end, false);
+        match tok {
+            Token::LParen => self.parens += 1,
+            Token::RParen => self.parens = self.parens.saturating_sub(1),
+            _ => {}
+        }
+        let Some(kw) = keyword else { return };
+        self.words += 1;
+        if self.words <= 8
+            && matches!(
+                kw,
+                Keyword::TRIGGER | Keyword::PROCEDURE | Keyword::FUNCTION | Keyword::EVENT
+            )
+        {
+            self.routine = true;
+        }
+        if !self.routine {
+            return;
+        }
+        match kw {
+            // `END IF`, `END LOOP`, … close an inner construct, not a block.
+            Keyword::IF | Keyword::WHILE if after_end => {}
+            _ if after_end && (word_is("LOOP") || word_is("REPEAT")) => {}
+            Keyword::CASE if after_end => {}
+            Keyword::BEGIN => self.blocks += 1,
+            Keyword::CASE if self.blocks > 0 => self.blocks += 1,
+            Keyword::END if self.blocks > 0 => {
+                self.blocks -= 1;
+                self.last_was_end = true;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parse_one(
+    file: &SourceFile,
+    tokens: &[TokenWithSpan],
+    range: Range<usize>,
+    dialect: Dialect,
+) -> (Stmt, Range<usize>, Option<ParseFailure>) {
+    let first = &tokens[range.start];
+    let last = &tokens[range.end - 1];
+    let start = file.offset(first.span.start.line, first.span.start.column);
+    let end = file
+        .offset(last.span.end.line, last.span.end.column)
+        .max(start);
+    let mut stmt = Stmt {
+        span: start..end,
+        line: first.span.start.line as u32,
+        column: first.span.start.column as u32,
+        kind: StmtKind::Unparsed,
+        allows: Vec::new(),
+    };
+    let slice = &tokens[range.clone()];
+    let failure = match parse_tokens(slice, dialect) {
+        Ok(ast) => {
+            stmt.kind = StmtKind::Parsed(Box::new(ast));
+            None
+        }
+        Err(message) => match recognize::recognize(slice, dialect) {
+            Some(r) => {
+                stmt.kind = StmtKind::Recognized(r);
+                None
+            }
+            None => Some(failure_at(file, slice, &message, start..end)),
+        },
+    };
+    (stmt, range, failure)
+}
+
+/// Parses exactly one statement from a token slice; trailing tokens are an error.
+pub(crate) fn parse_tokens(
+    slice: &[TokenWithSpan],
+    dialect: Dialect,
+) -> Result<sqlparser::ast::Statement, String> {
+    let mut parser = Parser::new(dialect.sqlparser()).with_tokens_with_locations(slice.to_vec());
+    let stmt = parser.parse_statement().map_err(|e| e.to_string())?;
+    let next = parser.peek_token();
+    if next.token != Token::EOF && next.token != Token::SemiColon {
+        return Err(format!(
+            "sql parser error: unexpected `{}` after the end of the statement, at Line: {}, Column: {}",
+            next.token, next.span.start.line, next.span.start.column
+        ));
+    }
+    Ok(stmt)
+}
+
+/// Turns sqlparser's message into ours: strips its prefix and its
+/// "at Line: l, Column: c" suffix, and points the span at that token.
+fn failure_at(
+    file: &SourceFile,
+    slice: &[TokenWithSpan],
+    message: &str,
+    whole: Range<usize>,
+) -> ParseFailure {
+    let message = message
+        .strip_prefix("sql parser error: ")
+        .unwrap_or(message);
+    let (text, position) = match message.rfind(" at Line: ") {
+        Some(i) => (&message[..i], Some(&message[i + 10..])),
+        None => (message, None),
+    };
+    let span = position
+        .and_then(|p| {
+            let (l, c) = p.split_once(", Column: ")?;
+            Some((l.trim().parse::<u64>().ok()?, c.trim().parse::<u64>().ok()?))
+        })
+        .and_then(|(line, col)| {
+            let tok = slice
+                .iter()
+                .find(|t| t.span.start.line == line && t.span.start.column == col)?;
+            let s = file.offset(line, col);
+            Some(s..file.offset(tok.span.end.line, tok.span.end.column).max(s))
+        })
+        .unwrap_or(whole);
+    ParseFailure {
+        message: text.trim_end_matches(',').to_string(),
+        span,
+    }
+}
+
+/// True for comment tokens (the ones directives live in).
+pub(crate) fn comment_text(tok: &Token) -> Option<&str> {
+    match tok {
+        Token::Whitespace(Whitespace::SingleLineComment { comment, prefix }) if prefix == "--" => {
+            Some(comment.as_str())
+        }
+        _ => None,
+    }
+}

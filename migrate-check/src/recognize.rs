@@ -1,0 +1,427 @@
+//! Token-level recognition of statements sqlparser rejects although the
+//! servers accept them — often the *safe* forms (`DROP INDEX CONCURRENTLY`,
+//! `REINDEX CONCURRENTLY`, batched `DO` blocks). See linters.md §7.
+
+use sqlparser::tokenizer::{Token, TokenWithSpan};
+
+use crate::config::Dialect;
+use crate::parse::parse_tokens;
+use crate::statement::Recognized;
+
+/// Recognizes a statement sqlparser rejected; `None` leaves it a parse error.
+pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized> {
+    let toks: Vec<&Token> = slice
+        .iter()
+        .map(|t| &t.token)
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    let words: Vec<String> = toks.iter().map(|t| upper_word(t)).collect();
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+
+    match (dialect, w(0)) {
+        (Dialect::Postgres, "DROP") if w(1) == "INDEX" && w(2) == "CONCURRENTLY" => {
+            let mut i = 3;
+            let if_exists = w(3) == "IF" && w(4) == "EXISTS";
+            if if_exists {
+                i = 5;
+            }
+            let names = names_until(&toks[i.min(toks.len())..], &["CASCADE", "RESTRICT"]);
+            (!names.is_empty()).then_some(Recognized::DropIndexConcurrently { names, if_exists })
+        }
+        (Dialect::Postgres, "REINDEX") => {
+            let mut i = 1;
+            let mut concurrently = false;
+            if toks.get(1) == Some(&&Token::LParen) {
+                let opts_end = toks.iter().position(|t| *t == &Token::RParen)?;
+                concurrently = words[2..opts_end].iter().any(|w| w == "CONCURRENTLY");
+                i = opts_end + 1;
+            }
+            let target = w(i).to_string();
+            if !matches!(
+                target.as_str(),
+                "INDEX" | "TABLE" | "SCHEMA" | "DATABASE" | "SYSTEM"
+            ) {
+                return None;
+            }
+            i += 1;
+            if w(i) == "CONCURRENTLY" {
+                concurrently = true;
+                i += 1;
+            }
+            let name = toks
+                .get(i..)
+                .map(|rest| names_until(rest, &[]))
+                .and_then(|n| n.into_iter().next());
+            Some(Recognized::Reindex {
+                target,
+                name,
+                concurrently,
+            })
+        }
+        (Dialect::Postgres, "DO") => toks.iter().find_map(|t| match t {
+            Token::DollarQuotedString(s) => Some(Recognized::DoBlock {
+                body: s.value.clone(),
+            }),
+            Token::SingleQuotedString(s) => Some(Recognized::DoBlock { body: s.clone() }),
+            _ => None,
+        }),
+        (Dialect::Postgres, "CLUSTER") => {
+            let i = if w(1) == "VERBOSE" { 2 } else { 1 };
+            let table = toks
+                .get(i..)
+                .and_then(|r| names_until(r, &["USING"]).into_iter().next());
+            Some(Recognized::Cluster { table })
+        }
+        (Dialect::Postgres, "VACUUM") => {
+            let mut full = false;
+            let mut i = 1;
+            if toks.get(1) == Some(&&Token::LParen) {
+                let end = toks.iter().position(|t| *t == &Token::RParen)?;
+                full = words[2..end].iter().any(|w| w == "FULL");
+                i = end + 1;
+            }
+            while matches!(w(i), "FULL" | "FREEZE" | "VERBOSE" | "ANALYZE") {
+                full |= w(i) == "FULL";
+                i += 1;
+            }
+            let tables = toks
+                .get(i..)
+                .map(|r| names_until(r, &[]))
+                .unwrap_or_default();
+            Some(Recognized::Vacuum { full, tables })
+        }
+        (Dialect::Postgres, "ALTER") if w(1) == "DOMAIN" => {
+            let name = name_at(&toks, 2)?;
+            let adds_constraint =
+                words.iter().any(|w| w == "ADD") && words.iter().any(|w| w == "CHECK");
+            Some(Recognized::AlterDomain {
+                name,
+                adds_constraint,
+            })
+        }
+        (Dialect::Postgres, "ALTER")
+            if w(1) == "TABLE" && contains_seq(&words, &["SET", "TABLESPACE"]) =>
+        {
+            let mut i = 2;
+            if w(i) == "IF" && w(i + 1) == "EXISTS" {
+                i += 2;
+            }
+            if w(i) == "ONLY" {
+                i += 1;
+            }
+            Some(Recognized::SetTablespace {
+                table: name_at(&toks, i)?,
+            })
+        }
+        (Dialect::Postgres, "CREATE") if words.iter().any(|w| w == "INDEX") => {
+            // `CREATE INDEX … ON ONLY t (…)`: parse without ONLY, keep the clause.
+            let on = words.iter().position(|w| w == "ON")?;
+            (w(on + 1) == "ONLY").then(|| without(slice, &toks, on + 1, 1, "ON ONLY", dialect))?
+        }
+        (Dialect::Postgres, "CREATE")
+            if w(1) == "MATERIALIZED" || (w(1) == "OR" && w(3) == "MATERIALIZED") =>
+        {
+            let n = words.len();
+            if n >= 3 && w(n - 3) == "WITH" && w(n - 2) == "NO" && w(n - 1) == "DATA" {
+                without(slice, &toks, n - 3, 3, "WITH NO DATA", dialect)
+            } else if n >= 2 && w(n - 2) == "WITH" && w(n - 1) == "DATA" {
+                without(slice, &toks, n - 2, 2, "WITH DATA", dialect)
+            } else {
+                None
+            }
+        }
+        (Dialect::Sqlite, "PRAGMA") => {
+            let mut i = 1;
+            if matches!(toks.get(2), Some(Token::Period)) {
+                i = 3; // schema.pragma
+            }
+            let name = match toks.get(i)? {
+                Token::Word(wd) => wd.value.to_ascii_lowercase(),
+                _ => return None,
+            };
+            let value = match toks.get(i + 1) {
+                None => None,
+                Some(Token::Eq) => Some(value_text(toks.get(i + 2..)?)),
+                Some(Token::LParen) => {
+                    Some(value_text(toks.get(i + 2..toks.len().saturating_sub(1))?))
+                }
+                _ => return None,
+            };
+            Some(Recognized::Pragma { name, value })
+        }
+        (Dialect::MySql, "OPTIMIZE")
+            if matches!(w(1), "TABLE" | "NO_WRITE_TO_BINLOG" | "LOCAL") =>
+        {
+            let i = if w(1) == "TABLE" { 2 } else { 3 };
+            let tables = toks
+                .get(i..)
+                .map(|r| names_until(r, &[]))
+                .unwrap_or_default();
+            (!tables.is_empty()).then_some(Recognized::OptimizeTable { tables })
+        }
+        (Dialect::MySql, "ALTER") if w(1) == "TABLE" => {
+            mysql_table_option(slice, &toks, &words, dialect)
+        }
+        _ => None,
+    }
+}
+
+/// MySQL `ALTER TABLE t …, ENGINE=…` and other table options sqlparser rejects:
+/// parse the statement without the option when it is the last one.
+fn mysql_table_option(
+    slice: &[TokenWithSpan],
+    toks: &[&Token],
+    words: &[String],
+    dialect: Dialect,
+) -> Option<Recognized> {
+    const OPTIONS: &[&str] = &[
+        "ENGINE",
+        "ROW_FORMAT",
+        "COMMENT",
+        "FORCE",
+        "CONVERT",
+        "PARTITION",
+        "REMOVE",
+        "KEY_BLOCK_SIZE",
+        "CHARACTER",
+        "CHARSET",
+        "DEFAULT",
+        "COLLATE",
+        "STATS_PERSISTENT",
+    ];
+    // The option starts at a word in OPTIONS right after the table name or a comma.
+    let start = (3..words.len()).find(|&i| {
+        OPTIONS.contains(&words[i].as_str())
+            && (i == 3 || toks[i - 1] == &Token::Comma)
+            && !(words[i] == "DEFAULT"
+                && !matches!(
+                    words.get(i + 1).map(String::as_str),
+                    Some("CHARACTER" | "CHARSET" | "COLLATE")
+                ))
+    })?;
+    let clause: Vec<String> = toks[start..].iter().map(|t| t.to_string()).collect();
+    let clause = clause.join(" ").to_ascii_uppercase();
+    let keep_until = if toks[start - 1] == &Token::Comma {
+        start - 1
+    } else {
+        start
+    };
+    if keep_until <= 3 {
+        // Nothing but the option: no AST to recover.
+        return Some(Recognized::TableOptions {
+            table: name_at(toks, 2)?,
+            clause,
+        });
+    }
+    without(
+        slice,
+        toks,
+        keep_until,
+        toks.len() - keep_until,
+        &clause,
+        dialect,
+    )
+}
+
+/// Re-parses the statement without `count` non-whitespace tokens starting at
+/// non-whitespace index `at`, recording them as the clause.
+fn without(
+    slice: &[TokenWithSpan],
+    _toks: &[&Token],
+    at: usize,
+    count: usize,
+    clause: &str,
+    dialect: Dialect,
+) -> Option<Recognized> {
+    let mut kept = Vec::with_capacity(slice.len());
+    let mut nth = 0usize;
+    for t in slice {
+        if matches!(t.token, Token::Whitespace(_)) {
+            kept.push(t.clone());
+            continue;
+        }
+        if !(at..at + count).contains(&nth) {
+            kept.push(t.clone());
+        }
+        nth += 1;
+    }
+    let statement = parse_tokens(&kept, dialect).ok()?;
+    Some(Recognized::WithClause {
+        statement: Box::new(statement),
+        clause: clause.to_string(),
+    })
+}
+
+fn upper_word(t: &Token) -> String {
+    match t {
+        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        _ => String::new(),
+    }
+}
+
+fn contains_seq(words: &[String], seq: &[&str]) -> bool {
+    words
+        .windows(seq.len())
+        .any(|w| w.iter().zip(seq).all(|(a, b)| a == b))
+}
+
+/// A possibly qualified name starting at non-whitespace index `i`.
+fn name_at(toks: &[&Token], i: usize) -> Option<String> {
+    names_until(toks.get(i..)?, &[]).into_iter().next()
+}
+
+/// Comma-separated, possibly qualified names, up to a stop word or the end.
+fn names_until(toks: &[&Token], stop: &[&str]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut current = String::new();
+    let mut after_word = false;
+    for t in toks {
+        match t {
+            Token::Word(w) => {
+                if after_word
+                    || (w.quote_style.is_none()
+                        && stop.contains(&w.value.to_ascii_uppercase().as_str()))
+                {
+                    break;
+                }
+                current.push_str(&w.value);
+                after_word = true;
+                continue;
+            }
+            Token::Period => current.push('.'),
+            Token::Comma => {
+                after_word = false;
+                if !current.is_empty() {
+                    names.push(std::mem::take(&mut current));
+                }
+            }
+            _ => break,
+        }
+        after_word = false;
+    }
+    if !current.is_empty() {
+        names.push(current);
+    }
+    names
+}
+
+fn value_text(toks: &[&Token]) -> String {
+    toks.iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::tokenizer::Tokenizer;
+
+    fn rec(sql: &str, d: Dialect) -> Option<Recognized> {
+        let toks = Tokenizer::new(d.sqlparser(), sql)
+            .tokenize_with_location()
+            .unwrap();
+        let toks: Vec<_> = toks.into_iter().filter(|t| t.token != Token::EOF).collect();
+        assert!(
+            parse_tokens(&toks, d).is_err(),
+            "sqlparser now parses `{sql}`: drop the recognizer"
+        );
+        recognize(&toks, d)
+    }
+
+    #[test]
+    fn postgres_forms() {
+        assert_eq!(
+            rec(
+                "DROP INDEX CONCURRENTLY IF EXISTS a.idx_1, idx_2",
+                Dialect::Postgres
+            ),
+            Some(Recognized::DropIndexConcurrently {
+                names: vec!["a.idx_1".into(), "idx_2".into()],
+                if_exists: true
+            })
+        );
+        assert_eq!(
+            rec(
+                "REINDEX (VERBOSE) INDEX CONCURRENTLY idx",
+                Dialect::Postgres
+            ),
+            Some(Recognized::Reindex {
+                target: "INDEX".into(),
+                name: Some("idx".into()),
+                concurrently: true
+            })
+        );
+        assert_eq!(
+            rec("REINDEX TABLE t", Dialect::Postgres),
+            Some(Recognized::Reindex {
+                target: "TABLE".into(),
+                name: Some("t".into()),
+                concurrently: false
+            })
+        );
+        assert!(matches!(
+            rec("DO $$ BEGIN UPDATE t SET a = 1; END $$", Dialect::Postgres),
+            Some(Recognized::DoBlock { body }) if body.contains("UPDATE t")
+        ));
+        assert_eq!(
+            rec("CLUSTER t USING idx", Dialect::Postgres),
+            Some(Recognized::Cluster {
+                table: Some("t".into())
+            })
+        );
+        assert_eq!(
+            rec("VACUUM (FULL, ANALYZE) t", Dialect::Postgres),
+            Some(Recognized::Vacuum {
+                full: true,
+                tables: vec!["t".into()]
+            })
+        );
+        assert_eq!(
+            rec("ALTER TABLE t SET TABLESPACE fast", Dialect::Postgres),
+            Some(Recognized::SetTablespace { table: "t".into() })
+        );
+        assert_eq!(
+            rec(
+                "ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0)",
+                Dialect::Postgres
+            ),
+            Some(Recognized::AlterDomain {
+                name: "d".into(),
+                adds_constraint: true
+            })
+        );
+        assert!(matches!(
+            rec("CREATE INDEX i ON ONLY t (a)", Dialect::Postgres),
+            Some(Recognized::WithClause { clause, .. }) if clause == "ON ONLY"
+        ));
+        assert!(matches!(
+            rec("CREATE MATERIALIZED VIEW v AS SELECT 1 WITH NO DATA", Dialect::Postgres),
+            Some(Recognized::WithClause { clause, .. }) if clause == "WITH NO DATA"
+        ));
+    }
+
+    #[test]
+    fn sqlite_pragmas() {
+        assert_eq!(
+            rec("PRAGMA foreign_keys = OFF", Dialect::Sqlite),
+            Some(Recognized::Pragma {
+                name: "foreign_keys".into(),
+                value: Some("OFF".into())
+            })
+        );
+        assert_eq!(
+            rec("PRAGMA legacy_alter_table = ON", Dialect::Sqlite),
+            Some(Recognized::Pragma {
+                name: "legacy_alter_table".into(),
+                value: Some("ON".into())
+            })
+        );
+    }
+
+    #[test]
+    fn garbage_is_not_recognized() {
+        assert_eq!(rec("CREATE TABLE (", Dialect::Postgres), None);
+        assert_eq!(rec("REINDEX nothing", Dialect::Postgres), None);
+    }
+}

@@ -1,0 +1,79 @@
+//! `concurrently-in-transaction`: a `CONCURRENTLY` operation where a transaction is open.
+
+use sqlparser::ast::{AlterTableOperation, Statement};
+
+use crate::config::Level;
+use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::statement::{Recognized, Stmt};
+
+/// The declaration.
+pub static RULE: Rule = Rule {
+    id: "concurrently-in-transaction",
+    dialects: &[PG],
+    default_level: Level::Error,
+    versions: &[],
+    summary: "`CONCURRENTLY` cannot run inside a transaction block",
+    explanation: "CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY and DETACH PARTITION … CONCURRENTLY fail with \"cannot run inside a transaction block\". The runner wraps every section in a transaction unless it is marked `-- migrate:no-transaction`, so this migration is sure to fail at deploy.",
+    lock: "",
+    safe_alternative: "put the statement in a migration of its own and mark the section `-- migrate:no-transaction` (the runner then runs it statement by statement, records progress, and never wraps it)",
+    equivalents: "squawk: ban-concurrent-index-creation-in-transaction · Atlas: PG103 · strong_migrations: disable_ddl_transaction! (implicit)",
+    bad: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_index_orders_user_id.sql
+-- migrate:up
+CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id); -- expect: concurrently-in-transaction
+-- migrate:down
+DROP INDEX orders_user_id_idx;
+",
+    }],
+    good: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_index_orders_user_id.sql
+-- migrate:up
+-- migrate:no-transaction
+CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);
+-- migrate:down
+-- migrate:no-transaction
+DROP INDEX CONCURRENTLY orders_user_id_idx;
+",
+    }],
+    check: Some(check),
+};
+
+fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if !ctx.in_transaction {
+        return;
+    }
+    let what = match (stmt.ast(), stmt.recognized()) {
+        (Some(Statement::CreateIndex(ci)), _) if ci.concurrently => "CREATE INDEX CONCURRENTLY",
+        (_, Some(Recognized::DropIndexConcurrently { .. })) => "DROP INDEX CONCURRENTLY",
+        (_, Some(Recognized::Reindex { concurrently: true, .. })) => "REINDEX CONCURRENTLY",
+        (Some(Statement::AlterTable(at)), _)
+            if at.operations.iter().any(|op| {
+                matches!(op, AlterTableOperation::DetachPartitionOf { mode: Some(m), .. } if m.to_string().eq_ignore_ascii_case("CONCURRENTLY"))
+            }) =>
+        {
+            "DETACH PARTITION … CONCURRENTLY"
+        }
+        _ => return,
+    };
+    let why = if ctx.runner_transaction {
+        "the runner wraps this section in a transaction"
+    } else {
+        "a `BEGIN` earlier in this section opened a transaction"
+    };
+    out.report(
+        format!("{what} cannot run inside a transaction block"),
+        format!("fails at deploy: {why}"),
+    );
+}

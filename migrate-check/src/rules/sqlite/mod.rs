@@ -1,0 +1,2 @@
+//! SQLite rules.
+pub mod sqlite_unsupported_alter;

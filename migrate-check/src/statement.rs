@@ -1,0 +1,144 @@
+//! The statement model the rules see: sqlparser's AST where sqlparser
+//! understands the statement, and token-level recognition of the common
+//! statements it rejects although the servers accept them.
+
+use std::ops::Range;
+
+use sqlparser::ast;
+
+/// A statement of a section, with its place in the file.
+#[derive(Clone, Debug)]
+pub struct Stmt {
+    /// Byte range in the file's normalized text, from the first token to the
+    /// last one (the `;` excluded).
+    pub span: Range<usize>,
+    /// 1-based line of its first token.
+    pub line: u32,
+    /// 1-based column of its first token.
+    pub column: u32,
+    /// What the statement is.
+    pub kind: StmtKind,
+    /// Rule ids suppressed on this statement by `-- migrate:allow`, with the
+    /// index of the directive that did it.
+    pub allows: Vec<(String, usize)>,
+}
+
+/// What a statement is, as far as the checker understands it.
+#[derive(Clone, Debug)]
+pub enum StmtKind {
+    /// Parsed by sqlparser.
+    Parsed(Box<ast::Statement>),
+    /// Recognized at token level (sqlparser rejects it; the server accepts it).
+    Recognized(Recognized),
+    /// Neither: a `parse-error` diagnostic was reported for it.
+    Unparsed,
+}
+
+/// Statements recognized at token level.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recognized {
+    /// PostgreSQL `DROP INDEX CONCURRENTLY [IF EXISTS] name, …`.
+    DropIndexConcurrently {
+        /// The index names as written.
+        names: Vec<String>,
+        /// `IF EXISTS` was given.
+        if_exists: bool,
+    },
+    /// PostgreSQL `REINDEX [(…)] {INDEX|TABLE|SCHEMA|DATABASE|SYSTEM} [CONCURRENTLY] name`.
+    Reindex {
+        /// `INDEX`, `TABLE`, `SCHEMA`, `DATABASE` or `SYSTEM`.
+        target: String,
+        /// The object name, when given.
+        name: Option<String>,
+        /// `CONCURRENTLY` was given.
+        concurrently: bool,
+    },
+    /// PostgreSQL `DO [LANGUAGE l] $$ body $$`.
+    DoBlock {
+        /// The body between the dollar quotes (PL/pgSQL, not parsed by sqlparser).
+        body: String,
+    },
+    /// SQLite `PRAGMA name [= value]` in the forms sqlparser rejects (`ON`, `OFF`, …).
+    Pragma {
+        /// The pragma name, lower case (`foreign_keys`).
+        name: String,
+        /// Its value as written, when set.
+        value: Option<String>,
+    },
+    /// PostgreSQL `CLUSTER [table [USING index]]`.
+    Cluster {
+        /// The table, when given.
+        table: Option<String>,
+    },
+    /// PostgreSQL `VACUUM [(options)] [table]` forms sqlparser rejects.
+    Vacuum {
+        /// `FULL` was given.
+        full: bool,
+        /// The tables, when given.
+        tables: Vec<String>,
+    },
+    /// PostgreSQL `ALTER TABLE … SET TABLESPACE x`.
+    SetTablespace {
+        /// The table.
+        table: String,
+    },
+    /// PostgreSQL `ALTER DOMAIN name …`.
+    AlterDomain {
+        /// The domain.
+        name: String,
+        /// The statement adds a constraint (`ADD [CONSTRAINT x] CHECK …`).
+        adds_constraint: bool,
+    },
+    /// A statement that sqlparser accepts once a clause it does not know is
+    /// removed (`CREATE INDEX … ON ONLY t`, `… WITH NO DATA`, MySQL table options):
+    /// the AST of the rest, and the clause.
+    WithClause {
+        /// The statement without the clause.
+        statement: Box<ast::Statement>,
+        /// The clause as written, upper case (`ON ONLY`, `WITH NO DATA`, `ENGINE=InnoDB`).
+        clause: String,
+    },
+    /// MySQL `ALTER TABLE t <option>` with only table options sqlparser rejects
+    /// (`ENGINE=`, `ROW_FORMAT=`, `CONVERT TO CHARACTER SET`, `FORCE`, …).
+    TableOptions {
+        /// The table.
+        table: String,
+        /// The options as written, upper case.
+        clause: String,
+    },
+    /// MySQL table maintenance: `OPTIMIZE TABLE t, …`.
+    OptimizeTable {
+        /// The tables.
+        tables: Vec<String>,
+    },
+}
+
+impl Stmt {
+    /// The sqlparser AST, directly parsed or recovered after removing a clause.
+    pub fn ast(&self) -> Option<&ast::Statement> {
+        match &self.kind {
+            StmtKind::Parsed(s) => Some(s),
+            StmtKind::Recognized(Recognized::WithClause { statement, .. }) => Some(statement),
+            _ => None,
+        }
+    }
+
+    /// The token-level recognition, when that is how the statement was understood.
+    pub fn recognized(&self) -> Option<&Recognized> {
+        match &self.kind {
+            StmtKind::Recognized(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether the statement is a transaction-control statement and which:
+    /// `Some(true)` for `BEGIN`/`START TRANSACTION`, `Some(false)` for
+    /// `COMMIT`/`ROLLBACK`/`END`.
+    pub fn transaction_control(&self) -> Option<bool> {
+        match self.ast()? {
+            ast::Statement::StartTransaction { .. } => Some(true),
+            ast::Statement::Commit { .. } | ast::Statement::Rollback { .. } => Some(false),
+            _ => None,
+        }
+    }
+}

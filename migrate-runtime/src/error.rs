@@ -1,0 +1,367 @@
+//! Typed errors of the runtime.
+//!
+//! Messages name the migration, and for a database failure the statement, its
+//! `file:line` and the database's message. They never contain connection
+//! parameters: the runtime never sees them, and backends only report the
+//! database's own message.
+
+use std::fmt;
+
+use crate::backend::DbError;
+use crate::migrator::Direction;
+
+/// Longest statement text quoted in a message; longer ones are cut.
+const MAX_QUOTED: usize = 300;
+
+/// Everything that can go wrong applying, verifying or rolling back migrations.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configured history table name is not a plain identifier.
+    #[error(
+        "invalid history table name `{table}`: expected an identifier `[A-Za-z_][A-Za-z0-9_]*` \
+         of at most 63 characters, optionally qualified as `schema.table`"
+    )]
+    InvalidHistoryTable {
+        /// The name as configured.
+        table: String,
+    },
+
+    /// The migrations were checked for another dialect than the connection's.
+    #[error(
+        "the migrations were checked for {expected} but the connection is to {actual}: \
+         set `dialect` in migrate.toml to match the database"
+    )]
+    DialectMismatch {
+        /// The dialect of the embedded table.
+        expected: &'static str,
+        /// The dialect of the backend.
+        actual: &'static str,
+    },
+
+    /// A target that is not a version.
+    #[error(
+        "invalid target version `{target}`: expected numbers separated by `.`, `-` or `_` \
+         (like `3`, `1.2` or `20240101120000`)"
+    )]
+    InvalidTarget {
+        /// The target as given.
+        target: String,
+    },
+
+    /// A target that names no migration of the binary.
+    #[error("unknown target version `{target}`: no migration in this binary has that version")]
+    UnknownTarget {
+        /// The target as given.
+        target: String,
+    },
+
+    /// An applied migration was edited afterwards.
+    #[error(
+        "migration {version} ({name}) was changed after it was applied: the history records \
+         checksum {recorded}, this binary has {current}; nothing was run. Applied migrations must \
+         not be edited: restore the file as it was applied and put the change in a new migration"
+    )]
+    ChecksumMismatch {
+        /// The migration's version.
+        version: String,
+        /// The migration's name.
+        name: String,
+        /// The checksum in the history table.
+        recorded: String,
+        /// The checksum of the migration in the binary.
+        current: String,
+    },
+
+    /// The history has a migration the binary does not know.
+    #[error(
+        "migration {version} ({name}) is recorded in the history table `{table}` but is not in \
+         this binary; nothing was run. The binary may be stale: built before the migration file \
+         was added, because Cargo does not rebuild when a file is added to the migrations \
+         directory. Fix: add a `build.rs` beside Cargo.toml containing \
+         `println!(\"cargo:rerun-if-changed=migrations\");` and rebuild. If the file was deleted, \
+         restore it"
+    )]
+    MissingMigration {
+        /// The version recorded in the history.
+        version: String,
+        /// The name recorded in the history.
+        name: String,
+        /// The history table.
+        table: String,
+    },
+
+    /// A pending migration is older than the newest applied one.
+    #[error(
+        "migration {version} ({name}) is pending but older than {newest_applied}, the newest \
+         applied migration (it was probably merged from another branch); nothing was run. Give it \
+         a version after {newest_applied}, or apply it anyway with \
+         `Migrator::allow_out_of_order(true)`"
+    )]
+    OutOfOrder {
+        /// The pending migration's version.
+        version: String,
+        /// Its name.
+        name: String,
+        /// The newest version in the history.
+        newest_applied: String,
+    },
+
+    /// A section that runs outside a transaction stopped in the middle.
+    #[error("{0}")]
+    Dirty(Box<DirtyMigration>),
+
+    /// A rollback would have to revert a migration without a down section.
+    #[error(
+        "migration {version} ({name}) is irreversible: {reason}; nothing was rolled back. \
+         Roll back to {version} or a later version instead"
+    )]
+    Irreversible {
+        /// The migration's version.
+        version: String,
+        /// Its name.
+        name: String,
+        /// The reason given by `-- migrate:irreversible:`.
+        reason: String,
+    },
+
+    /// A statement of a migration failed.
+    #[error("{0}")]
+    Statement(Box<StatementError>),
+
+    /// `baseline` on a database that already has history.
+    #[error(
+        "baseline refused: the history table `{table}` already has {rows} row(s); baseline only \
+         records migrations for a database that has no history yet"
+    )]
+    BaselineNotEmpty {
+        /// The history table.
+        table: String,
+        /// How many rows it has.
+        rows: usize,
+    },
+
+    /// `resolve` on a migration that is not dirty.
+    #[error("migration {version} is not dirty ({state}); only a dirty migration can be resolved")]
+    NotDirty {
+        /// The migration's version.
+        version: String,
+        /// Its state (`applied` or `not applied`).
+        state: &'static str,
+    },
+
+    /// `redo` with nothing applied.
+    #[error("nothing to redo: no migration is applied")]
+    NothingApplied,
+
+    /// The database failed outside a migration's statements (history table,
+    /// transaction control, lock).
+    #[error("{context}: {cause}")]
+    Database {
+        /// The migration concerned, if any.
+        version: Option<String>,
+        /// What the runtime was doing.
+        context: String,
+        /// The database's message.
+        cause: DbError,
+    },
+}
+
+impl Error {
+    /// The version of the migration the error is about, if any.
+    ///
+    /// ```
+    /// use migrate_runtime::Error;
+    /// let e = Error::UnknownTarget { target: "7".into() };
+    /// assert_eq!(e.version(), None);
+    /// let e = Error::OutOfOrder { version: "2".into(), name: "b".into(), newest_applied: "3".into() };
+    /// assert_eq!(e.version(), Some("2"));
+    /// ```
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            Error::ChecksumMismatch { version, .. }
+            | Error::MissingMigration { version, .. }
+            | Error::OutOfOrder { version, .. }
+            | Error::Irreversible { version, .. }
+            | Error::NotDirty { version, .. } => Some(version),
+            Error::Dirty(d) => Some(&d.version),
+            Error::Statement(s) => Some(&s.version),
+            Error::Database { version, .. } => version.as_deref(),
+            Error::InvalidHistoryTable { .. }
+            | Error::DialectMismatch { .. }
+            | Error::InvalidTarget { .. }
+            | Error::UnknownTarget { .. }
+            | Error::BaselineNotEmpty { .. }
+            | Error::NothingApplied => None,
+        }
+    }
+
+    pub(crate) fn database(
+        version: Option<&str>,
+        context: impl Into<String>,
+        cause: DbError,
+    ) -> Self {
+        Error::Database {
+            version: version.map(str::to_owned),
+            context: context.into(),
+            cause,
+        }
+    }
+}
+
+// Errors cross threads and end up in `anyhow`/`Box<dyn Error + Send + Sync>`.
+const _: () = {
+    const fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Error>();
+};
+
+/// A statement of a migration that the database rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StatementError {
+    /// The migration's version.
+    pub version: String,
+    /// Its name.
+    pub name: String,
+    /// Which section failed.
+    pub direction: Direction,
+    /// The file of the section.
+    pub file: &'static str,
+    /// The 1-based line of the statement in `file`.
+    pub line: u32,
+    /// The statement's text.
+    pub sql: &'static str,
+    /// Its 0-based position in the section.
+    pub index: usize,
+    /// How many statements the section has.
+    pub total: usize,
+    /// Whether the section ran in a transaction (then nothing of it remains);
+    /// otherwise the migration is left dirty after `index` statements.
+    pub transactional: bool,
+    /// The database's message.
+    pub cause: DbError,
+}
+
+impl fmt::Display for StatementError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "migration {} ({}) failed: {} section, statement {} of {} at {}:{}: `{}`: {}; ",
+            self.version,
+            self.name,
+            self.direction,
+            self.index + 1,
+            self.total,
+            self.file,
+            self.line,
+            Quoted(self.sql),
+            self.cause,
+        )?;
+        if self.transactional {
+            f.write_str(
+                "the section ran in a transaction that was rolled back: none of its statements \
+                 took effect and the history is unchanged",
+            )
+        } else {
+            write!(
+                f,
+                "the section runs without a transaction: the {} statement(s) before this one took \
+                 effect and the migration is recorded as dirty; fix the cause, then resolve it with \
+                 `Migrator::resolve`",
+                self.index
+            )
+        }
+    }
+}
+
+/// A migration recorded as dirty: a section run outside a transaction
+/// stopped before its end (it failed, or the process died).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DirtyMigration {
+    /// The migration's version.
+    pub version: String,
+    /// Its name.
+    pub name: String,
+    /// Which section stopped.
+    pub direction: Direction,
+    /// How many of its statements completed.
+    pub statements_done: u32,
+    /// How many statements the section has (`None` when the binary does not
+    /// contain the migration).
+    pub total: Option<usize>,
+    /// The file of the section.
+    pub file: Option<&'static str>,
+    /// The statement reached (the one that failed or was interrupted) and its line.
+    pub statement: Option<(&'static str, u32)>,
+}
+
+impl fmt::Display for DirtyMigration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "migration {} ({}) is dirty: its {} section runs without a transaction and stopped",
+            self.version, self.name, self.direction
+        )?;
+        match (self.total, self.statement, self.file) {
+            (Some(total), Some((sql, line)), Some(file)) => write!(
+                f,
+                " after {} of {total} statements; the statement reached is statement {} at \
+                 {file}:{line}: `{}`",
+                self.statements_done,
+                self.statements_done + 1,
+                Quoted(sql)
+            )?,
+            (Some(total), _, _) => write!(
+                f,
+                " after all {total} statements ran, before it was recorded as done"
+            )?,
+            _ => write!(
+                f,
+                " after {} statements, and this binary does not contain it (it may be stale)",
+                self.statements_done
+            )?,
+        }
+        let v = &self.version;
+        let (applied, not_applied) = match self.direction {
+            Direction::Up => (
+                "run the statement reached and the rest of the section by hand and call",
+                "undo the statements that took effect and call",
+            ),
+            Direction::Down => (
+                "undo the down statements that took effect (so the migration is fully in place) and call",
+                "run the statement reached and the rest of the down section by hand and call",
+            ),
+        };
+        write!(
+            f,
+            ". Nothing runs until it is resolved: check in the database which of its statements \
+             took effect, then either {applied} `migrator.resolve(&mut conn, \"{v}\", \
+             Resolution::Applied)`, or {not_applied} `migrator.resolve(&mut conn, \"{v}\", \
+             Resolution::NotApplied)`"
+        )?;
+        if self.direction == Direction::Up {
+            f.write_str(" so that the next run applies it from the start")?;
+        }
+        Ok(())
+    }
+}
+
+/// A statement's text for a one-line message: whitespace collapsed, long text cut.
+struct Quoted(&'static str);
+
+impl fmt::Display for Quoted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        for word in self.0.split_whitespace() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(word);
+        }
+        match text.char_indices().nth(MAX_QUOTED) {
+            Some((cut, _)) => write!(f, "{} …", &text[..cut]),
+            None => f.write_str(&text),
+        }
+    }
+}

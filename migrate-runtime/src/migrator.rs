@@ -1,0 +1,1319 @@
+//! The [`Migrator`]: validates the history against the embedded table, then
+//! applies, rolls back, baselines or plans.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::backend::{Backend, DbError};
+use crate::error::{DirtyMigration, Error, StatementError};
+use crate::history::{HistoryRow, HistoryTable, RowState, now_rfc3339};
+use crate::migration::{Migration, Migrations, Section, Version, compare_parts};
+use crate::target::{Target, parse_parts};
+
+/// Which half of a migration runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// The up section.
+    Up,
+    /// The down section.
+    Down,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        })
+    }
+}
+
+/// What one step of a plan does to a migration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StepKind {
+    /// Run its up section and record it.
+    Apply,
+    /// Run its down section and delete its record.
+    Revert,
+    /// Record it as applied without running anything (`baseline`).
+    Record,
+}
+
+impl fmt::Display for StepKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StepKind::Apply => "apply",
+            StepKind::Revert => "revert",
+            StepKind::Record => "record",
+        })
+    }
+}
+
+/// One step of a [`Plan`].
+#[derive(Clone, Copy, Debug)]
+pub struct PlannedStep {
+    /// What the step does.
+    pub kind: StepKind,
+    /// The migration it concerns.
+    pub migration: &'static Migration,
+}
+
+impl PlannedStep {
+    /// The section whose statements the step runs (`None` for [`StepKind::Record`]).
+    pub fn section(&self) -> Option<&'static Section> {
+        match self.kind {
+            StepKind::Apply => Some(&self.migration.up),
+            StepKind::Revert => self.migration.down.as_ref(),
+            StepKind::Record => None,
+        }
+    }
+}
+
+/// What an operation would do, in order, with its SQL: the result of
+/// [`Migrator::plan`].
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// The steps in execution order.
+    pub steps: Vec<PlannedStep>,
+}
+
+impl Plan {
+    /// Whether the operation has nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The `(kind, version)` of each step, for quick inspection.
+    pub fn summary(&self) -> Vec<(StepKind, &'static str)> {
+        self.steps
+            .iter()
+            .map(|s| (s.kind, s.migration.version.text))
+            .collect()
+    }
+}
+
+/// One step per paragraph: a header line, then each statement followed by `;`.
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, step) in self.steps.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            let m = step.migration;
+            write!(f, "-- {} {} {}", step.kind, m.version, m.name)?;
+            match step.section() {
+                Some(section) => {
+                    let mode = if section.transactional {
+                        "in a transaction"
+                    } else {
+                        "without a transaction"
+                    };
+                    writeln!(f, " ({}, {mode})", section.file)?;
+                    for statement in section.statements {
+                        writeln!(f, "{};", statement.sql)?;
+                    }
+                }
+                None => writeln!(f, " (recorded as applied, no SQL runs)")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A step this runner carried out.
+#[derive(Clone, Copy, Debug)]
+pub struct Completed {
+    /// What was done.
+    pub kind: StepKind,
+    /// To which migration.
+    pub migration: &'static Migration,
+    /// How long its statements took.
+    pub duration: Duration,
+}
+
+/// What an operation did: the steps this runner carried out, in order.
+/// Steps that a concurrent runner carried out first are not listed.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// The completed steps.
+    pub steps: Vec<Completed>,
+}
+
+impl Report {
+    /// The versions of the completed steps, in order.
+    pub fn versions(&self) -> Vec<&'static str> {
+        self.steps
+            .iter()
+            .map(|s| s.migration.version.text)
+            .collect()
+    }
+}
+
+/// An operation, for [`Migrator::plan`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// [`Migrator::run`].
+    Run,
+    /// [`Migrator::run_to`].
+    RunTo(Target),
+    /// [`Migrator::rollback_to`].
+    RollbackTo(Target),
+    /// [`Migrator::redo`].
+    Redo,
+    /// [`Migrator::baseline`].
+    Baseline(Target),
+}
+
+/// How a dirty migration was settled by hand, for [`Migrator::resolve`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Resolution {
+    /// All effects of its up section are in place: record it as applied.
+    Applied,
+    /// None of its effects remain: delete its record, so the next run applies
+    /// it from the start.
+    NotApplied,
+}
+
+/// The state of one migration, as reported by [`Migrator::status`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Applied, with the checksum of the binary.
+    Applied,
+    /// Not applied yet.
+    Pending,
+    /// Not applied, and older than the newest applied migration: `run`
+    /// refuses unless [`Migrator::allow_out_of_order`].
+    PendingOutOfOrder,
+    /// A section run outside a transaction stopped in the middle.
+    Dirty {
+        /// The section that stopped.
+        direction: Direction,
+        /// How many of its statements completed.
+        statements_done: u32,
+    },
+    /// Applied, but the migration changed since.
+    Changed {
+        /// The checksum recorded when it was applied.
+        recorded: String,
+    },
+    /// Recorded in the history but absent from this binary.
+    Missing,
+}
+
+/// One line of [`Migrator::status`].
+#[derive(Clone, Debug)]
+pub struct MigrationStatus {
+    /// The version text.
+    pub version: String,
+    /// The migration's name.
+    pub name: String,
+    /// Its state.
+    pub state: State,
+    /// When it was applied (for dirty ones, when the section started).
+    pub applied_at: Option<String>,
+    /// How long applying it took.
+    pub duration: Option<Duration>,
+    /// The migration in the binary (`None` when [`State::Missing`]).
+    pub migration: Option<&'static Migration>,
+}
+
+/// Applies, verifies and rolls back the migrations of an embedded table.
+///
+/// Every operation that changes the database first validates the whole
+/// history against the binary and changes nothing if an applied migration
+/// was edited ([`Error::ChecksumMismatch`]) or is unknown
+/// ([`Error::MissingMigration`]), if a migration is dirty
+/// ([`Error::Dirty`]), or (for `run` and `run_to`) if a pending migration is
+/// older than the newest applied one ([`Error::OutOfOrder`]).
+///
+/// Each migration runs under an exclusive lock (SQLite: `BEGIN IMMEDIATE`,
+/// waiting up to the connection's busy timeout, 5 s by default in
+/// rusqlite), and the history is read again under it, so concurrent runners
+/// apply each migration exactly once. A section in a transaction commits
+/// together with its history row. A section marked
+/// `-- migrate:no-transaction` runs statement by statement: it is recorded
+/// `dirty` first, its progress after each statement, and `applied` at the end;
+/// SQLite cannot hold the lock across it, so a runner starting meanwhile
+/// stops with [`Error::Dirty`] rather than wait.
+///
+/// ```
+/// # #[cfg(feature = "sqlite")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use migrate_runtime::{Dialect, Migration, Migrations, Migrator, Section, Statement, Version};
+///
+/// // What `embed_migrations!` generates for `migrations/1_users.sql`.
+/// static MIGRATIONS: Migrations = Migrations::new(
+///     &[Migration {
+///         version: Version::new("1", &[1]),
+///         name: "users",
+///         up: Section {
+///             statements: &[Statement { sql: "CREATE TABLE users (id INTEGER PRIMARY KEY)", line: 2 }],
+///             transactional: true,
+///             file: "migrations/1_users.sql",
+///         },
+///         down: Some(Section {
+///             statements: &[Statement { sql: "DROP TABLE users", line: 4 }],
+///             transactional: true,
+///             file: "migrations/1_users.sql",
+///         }),
+///         irreversible: None,
+///         checksum: "sha256:0123",
+///     }],
+///     Dialect::Sqlite,
+///     "migrate_history",
+/// );
+///
+/// let mut conn = rusqlite::Connection::open_in_memory()?;
+/// let report = Migrator::new(&MIGRATIONS).run(&mut conn)?;
+/// assert_eq!(report.versions(), ["1"]);
+/// // Running again does nothing.
+/// assert!(Migrator::new(&MIGRATIONS).run(&mut conn)?.steps.is_empty());
+/// # Ok(()) }
+/// # #[cfg(not(feature = "sqlite"))] fn main() {}
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Migrator {
+    migrations: &'static Migrations,
+    allow_out_of_order: bool,
+}
+
+/// The history rows with their parsed versions.
+struct History<'a> {
+    rows: Vec<(Option<Vec<u64>>, &'a HistoryRow)>,
+}
+
+impl<'a> History<'a> {
+    fn new(rows: &'a [HistoryRow]) -> Self {
+        let mut rows: Vec<_> = rows.iter().map(|r| (parse_parts(&r.version), r)).collect();
+        rows.sort_by(|(a, ra), (b, rb)| cmp_row_versions(a.as_deref(), b.as_deref(), ra, rb));
+        History { rows }
+    }
+
+    fn find(&self, version: &Version) -> Option<&'a HistoryRow> {
+        self.rows
+            .iter()
+            .find(|(p, _)| {
+                p.as_deref()
+                    .is_some_and(|p| compare_parts(p, version.parts) == Ordering::Equal)
+            })
+            .map(|(_, r)| *r)
+    }
+
+    fn find_target(&self, target: &Target) -> Option<&'a HistoryRow> {
+        let t = target.parts()?;
+        self.rows
+            .iter()
+            .find(|(p, _)| {
+                p.as_deref()
+                    .is_some_and(|p| compare_parts(p, t) == Ordering::Equal)
+            })
+            .map(|(_, r)| *r)
+    }
+
+    /// The parts of the newest recorded version.
+    fn newest(&self) -> Option<(&[u64], &'a HistoryRow)> {
+        self.rows
+            .iter()
+            .rev()
+            .find_map(|(p, r)| p.as_deref().map(|p| (p, *r)))
+    }
+}
+
+/// Orders rows by version; unparseable versions last, by text.
+fn cmp_row_versions(
+    a: Option<&[u64]>,
+    b: Option<&[u64]>,
+    ra: &HistoryRow,
+    rb: &HistoryRow,
+) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => compare_parts(a, b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => ra.version.cmp(&rb.version),
+    }
+}
+
+impl Migrator {
+    /// A migrator over the table generated by `embed_migrations!`.
+    ///
+    /// ```
+    /// use migrate_runtime::{Dialect, Migrations, Migrator};
+    /// static MIGRATIONS: Migrations = Migrations::new(&[], Dialect::Sqlite, "migrate_history");
+    /// let migrator = Migrator::new(&MIGRATIONS);
+    /// assert!(migrator.migrations().migrations().is_empty());
+    /// ```
+    pub const fn new(migrations: &'static Migrations) -> Self {
+        Migrator {
+            migrations,
+            allow_out_of_order: false,
+        }
+    }
+
+    /// Whether `run` and `run_to` may apply a pending migration older than
+    /// the newest applied one (default `false`: [`Error::OutOfOrder`]).
+    ///
+    /// ```
+    /// use migrate_runtime::{Dialect, Migrations, Migrator};
+    /// static MIGRATIONS: Migrations = Migrations::new(&[], Dialect::Sqlite, "migrate_history");
+    /// let migrator = Migrator::new(&MIGRATIONS).allow_out_of_order(true);
+    /// assert!(migrator.allows_out_of_order());
+    /// ```
+    pub const fn allow_out_of_order(mut self, allow: bool) -> Self {
+        self.allow_out_of_order = allow;
+        self
+    }
+
+    /// Whether out-of-order migrations are allowed.
+    pub const fn allows_out_of_order(&self) -> bool {
+        self.allow_out_of_order
+    }
+
+    /// The embedded table.
+    pub const fn migrations(&self) -> &'static Migrations {
+        self.migrations
+    }
+
+    /// The state of every migration of the binary and of every history row
+    /// the binary does not know, by version. Reports problems instead of
+    /// failing on them, and changes nothing (not even creating the history
+    /// table).
+    ///
+    /// # Errors
+    ///
+    /// A database failure, an invalid history table name, or a dialect mismatch.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use migrate_runtime::*;
+    /// # const fn s(statements: &'static [Statement]) -> Section {
+    /// #     Section { statements, transactional: true, file: "migrations/x.sql" }
+    /// # }
+    /// # static MIGRATIONS: Migrations = Migrations::new(&[
+    /// #     Migration { version: Version::new("1", &[1]), name: "a",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:aa" },
+    /// #     Migration { version: Version::new("2", &[2]), name: "b",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:bb" },
+    /// # ], Dialect::Sqlite, "migrate_history");
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// let migrator = Migrator::new(&MIGRATIONS);
+    /// migrator.run_to(&mut conn, 1)?;
+    /// let states: Vec<State> = migrator.status(&mut conn)?.into_iter().map(|s| s.state).collect();
+    /// assert_eq!(states, [State::Applied, State::Pending]);
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))] fn main() {}
+    /// ```
+    pub fn status<B: Backend + ?Sized>(&self, conn: &mut B) -> Result<Vec<MigrationStatus>, Error> {
+        self.check_dialect(conn)?;
+        let table = self.table()?;
+        let rows = read_if_exists(conn, &table)?;
+        let history = History::new(&rows);
+        let newest = history.newest().map(|(p, _)| p);
+        let mut out: Vec<(Option<Vec<u64>>, MigrationStatus)> = Vec::new();
+        for m in self.migrations.migrations() {
+            let row = history.find(&m.version);
+            let state = match row {
+                None if newest.is_some_and(|n| compare_parts(m.version.parts, n).is_lt()) => {
+                    State::PendingOutOfOrder
+                }
+                None => State::Pending,
+                Some(r) if r.state.is_dirty() => State::Dirty {
+                    direction: direction_of(r.state),
+                    statements_done: r.statements_done,
+                },
+                Some(r) if r.checksum != m.checksum => State::Changed {
+                    recorded: r.checksum.clone(),
+                },
+                Some(_) => State::Applied,
+            };
+            out.push((
+                Some(m.version.parts.to_vec()),
+                MigrationStatus {
+                    version: m.version.text.to_owned(),
+                    name: m.name.to_owned(),
+                    state,
+                    applied_at: row.map(|r| r.applied_at.clone()),
+                    duration: row.map(HistoryRow::duration),
+                    migration: Some(m),
+                },
+            ));
+        }
+        for (parts, row) in &history.rows {
+            if self.migration_of(parts.as_deref()).is_none() {
+                out.push((
+                    parts.clone(),
+                    MigrationStatus {
+                        version: row.version.clone(),
+                        name: row.name.clone(),
+                        state: unknown_row_state(row),
+                        applied_at: Some(row.applied_at.clone()),
+                        duration: Some(row.duration()),
+                        migration: None,
+                    },
+                ));
+            }
+        }
+        out.sort_by(|(a, x), (b, y)| match (a, b) {
+            (Some(a), Some(b)) => compare_parts(a, b),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => x.version.cmp(&y.version),
+        });
+        Ok(out.into_iter().map(|(_, s)| s).collect())
+    }
+
+    /// Applies every pending migration, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// A validation error (nothing is changed), or the first failing
+    /// statement ([`Error::Statement`]): migrations before it stay applied.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use migrate_runtime::*;
+    /// # const fn s(statements: &'static [Statement]) -> Section {
+    /// #     Section { statements, transactional: true, file: "migrations/x.sql" }
+    /// # }
+    /// # static MIGRATIONS: Migrations = Migrations::new(&[
+    /// #     Migration { version: Version::new("1", &[1]), name: "a",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:aa" },
+    /// #     Migration { version: Version::new("2", &[2]), name: "b",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:bb" },
+    /// # ], Dialect::Sqlite, "migrate_history");
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// let report = Migrator::new(&MIGRATIONS).run(&mut conn)?;
+    /// assert_eq!(report.versions(), ["1", "2"]);
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))] fn main() {}
+    /// ```
+    pub fn run<B: Backend + ?Sized>(&self, conn: &mut B) -> Result<Report, Error> {
+        self.perform(conn, &Action::Run)
+    }
+
+    /// Applies the pending migrations up to and including `target`, which
+    /// must be the version of a migration of the binary.
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](Migrator::run), plus [`Error::InvalidTarget`] and [`Error::UnknownTarget`].
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use migrate_runtime::*;
+    /// # const fn s(statements: &'static [Statement]) -> Section {
+    /// #     Section { statements, transactional: true, file: "migrations/x.sql" }
+    /// # }
+    /// # static MIGRATIONS: Migrations = Migrations::new(&[
+    /// #     Migration { version: Version::new("1", &[1]), name: "a",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:aa" },
+    /// #     Migration { version: Version::new("2", &[2]), name: "b",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:bb" },
+    /// # ], Dialect::Sqlite, "migrate_history");
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// let report = Migrator::new(&MIGRATIONS).run_to(&mut conn, "1")?;
+    /// assert_eq!(report.versions(), ["1"]);
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))] fn main() {}
+    /// ```
+    pub fn run_to<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        target: impl Into<Target>,
+    ) -> Result<Report, Error> {
+        self.perform(conn, &Action::RunTo(target.into()))
+    }
+
+    /// Runs the down sections of the applied migrations newer than `target`,
+    /// newest first; `target` itself stays applied. `target` is a version of
+    /// the binary, or `0` to roll back everything.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Irreversible`] naming the first migration without a down
+    /// section (checked before anything is rolled back), a validation error,
+    /// or a failing statement.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use migrate_runtime::*;
+    /// # const fn s(statements: &'static [Statement]) -> Section {
+    /// #     Section { statements, transactional: true, file: "migrations/x.sql" }
+    /// # }
+    /// # static MIGRATIONS: Migrations = Migrations::new(&[
+    /// #     Migration { version: Version::new("1", &[1]), name: "a",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:aa" },
+    /// #     Migration { version: Version::new("2", &[2]), name: "b",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:bb" },
+    /// # ], Dialect::Sqlite, "migrate_history");
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// let migrator = Migrator::new(&MIGRATIONS);
+    /// migrator.run(&mut conn)?;
+    /// assert_eq!(migrator.rollback_to(&mut conn, 1)?.versions(), ["2"]);
+    /// assert_eq!(migrator.rollback_to(&mut conn, 0)?.versions(), ["1"]);
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))] fn main() {}
+    /// ```
+    pub fn rollback_to<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        target: impl Into<Target>,
+    ) -> Result<Report, Error> {
+        self.perform(conn, &Action::RollbackTo(target.into()))
+    }
+
+    /// Rolls back the newest applied migration, then applies it again.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NothingApplied`], [`Error::Irreversible`], a validation error
+    /// or a failing statement.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use migrate_runtime::*;
+    /// # const fn s(statements: &'static [Statement]) -> Section {
+    /// #     Section { statements, transactional: true, file: "migrations/x.sql" }
+    /// # }
+    /// # static MIGRATIONS: Migrations = Migrations::new(&[
+    /// #     Migration { version: Version::new("1", &[1]), name: "a",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:aa" },
+    /// # ], Dialect::Sqlite, "migrate_history");
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// let migrator = Migrator::new(&MIGRATIONS);
+    /// migrator.run(&mut conn)?;
+    /// let kinds: Vec<StepKind> = migrator.redo(&mut conn)?.steps.iter().map(|s| s.kind).collect();
+    /// assert_eq!(kinds, [StepKind::Revert, StepKind::Apply]);
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))] fn main() {}
+    /// ```
+    pub fn redo<B: Backend + ?Sized>(&self, conn: &mut B) -> Result<Report, Error> {
+        self.perform(conn, &Action::Redo)
+    }
+
+    /// Records every migration up to and including `target` as applied
+    /// without running its SQL: for a database whose schema already exists.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BaselineNotEmpty`] if the history has any row,
+    /// [`Error::InvalidTarget`], [`Error::UnknownTarget`].
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use migrate_runtime::*;
+    /// # const fn s(statements: &'static [Statement]) -> Section {
+    /// #     Section { statements, transactional: true, file: "migrations/x.sql" }
+    /// # }
+    /// # static MIGRATIONS: Migrations = Migrations::new(&[
+    /// #     Migration { version: Version::new("1", &[1]), name: "a",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:aa" },
+    /// #     Migration { version: Version::new("2", &[2]), name: "b",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:bb" },
+    /// # ], Dialect::Sqlite, "migrate_history");
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE a (x)")?; // the schema exists already
+    /// let migrator = Migrator::new(&MIGRATIONS);
+    /// migrator.baseline(&mut conn, 1)?;
+    /// assert_eq!(migrator.run(&mut conn)?.versions(), ["2"]);
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))] fn main() {}
+    /// ```
+    pub fn baseline<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        target: impl Into<Target>,
+    ) -> Result<Report, Error> {
+        self.perform(conn, &Action::Baseline(target.into()))
+    }
+
+    /// What `action` would do, with its SQL, after the same validation;
+    /// changes nothing (not even creating the history table) and takes no lock.
+    ///
+    /// # Errors
+    ///
+    /// The error the action itself would report before changing anything.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use migrate_runtime::*;
+    /// # const fn s(statements: &'static [Statement]) -> Section {
+    /// #     Section { statements, transactional: true, file: "migrations/1_a.sql" }
+    /// # }
+    /// # static MIGRATIONS: Migrations = Migrations::new(&[
+    /// #     Migration { version: Version::new("1", &[1]), name: "a",
+    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
+    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         irreversible: None, checksum: "sha256:aa" },
+    /// # ], Dialect::Sqlite, "migrate_history");
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// let plan = Migrator::new(&MIGRATIONS).plan(&mut conn, Action::Run)?;
+    /// assert_eq!(plan.summary(), [(StepKind::Apply, "1")]);
+    /// assert_eq!(
+    ///     plan.to_string(),
+    ///     "-- apply 1 a (migrations/1_a.sql, in a transaction)\nCREATE TABLE a (x);\n"
+    /// );
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))] fn main() {}
+    /// ```
+    pub fn plan<B: Backend + ?Sized>(&self, conn: &mut B, action: Action) -> Result<Plan, Error> {
+        self.check_dialect(conn)?;
+        let table = self.table()?;
+        let rows = read_if_exists(conn, &table)?;
+        let steps = self.prepare(&table, &rows, &action)?;
+        Ok(Plan { steps })
+    }
+
+    /// Settles a dirty migration after it was checked and fixed by hand:
+    /// [`Resolution::Applied`] records it as applied, [`Resolution::NotApplied`]
+    /// deletes its record so that the next run applies it from the start.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotDirty`] if the migration is applied or not recorded.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use migrate_runtime::*;
+    /// # static MIGRATIONS: Migrations = Migrations::new(&[
+    /// #     Migration { version: Version::new("1", &[1]), name: "a",
+    /// #         up: Section {
+    /// #             statements: &[
+    /// #                 Statement { sql: "CREATE TABLE a (x)", line: 2 },
+    /// #                 Statement { sql: "INSERT INTO nope VALUES (1)", line: 3 },
+    /// #             ],
+    /// #             transactional: false,
+    /// #             file: "migrations/1_a.sql",
+    /// #         },
+    /// #         down: None, irreversible: Some("example"), checksum: "sha256:aa" },
+    /// # ], Dialect::Sqlite, "migrate_history");
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// let migrator = Migrator::new(&MIGRATIONS);
+    /// assert!(migrator.run(&mut conn).is_err()); // `a` was created, then the INSERT failed
+    /// conn.execute_batch("DROP TABLE a")?; // undone by hand
+    /// migrator.resolve(&mut conn, 1, Resolution::NotApplied)?;
+    /// assert_eq!(migrator.status(&mut conn)?[0].state, State::Pending);
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))] fn main() {}
+    /// ```
+    pub fn resolve<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        target: impl Into<Target>,
+        resolution: Resolution,
+    ) -> Result<(), Error> {
+        let target = target.into();
+        if target.parts().is_none() {
+            return Err(Error::InvalidTarget {
+                target: target.text().to_owned(),
+            });
+        }
+        self.check_dialect(conn)?;
+        let table = self.table()?;
+        self.locked(conn, &table, |conn| {
+            if !conn
+                .history_exists(&table)
+                .map_err(|e| read_error(&table, e))?
+            {
+                return Err(Error::NotDirty {
+                    version: target.text().to_owned(),
+                    state: "not applied",
+                });
+            }
+            let version = target.text().to_owned();
+            let v = Some(version.as_str());
+            begin(conn, v)?;
+            let result = (|| {
+                let rows = conn
+                    .read_history(&table)
+                    .map_err(|e| read_error(&table, e))?;
+                let history = History::new(&rows);
+                let row = match history.find_target(&target) {
+                    Some(row) if row.state.is_dirty() => row,
+                    Some(_) => {
+                        return Err(Error::NotDirty {
+                            version: version.clone(),
+                            state: "applied",
+                        });
+                    }
+                    None => {
+                        return Err(Error::NotDirty {
+                            version: version.clone(),
+                            state: "not applied",
+                        });
+                    }
+                };
+                let written = match resolution {
+                    Resolution::Applied => {
+                        let migration = self.migration_of(parse_parts(&row.version).as_deref());
+                        let mut row = row.clone();
+                        row.state = RowState::Applied;
+                        if let Some(m) = migration {
+                            row.statements_done = count(m.up.statements.len());
+                        }
+                        conn.update_row(&table, &row)
+                    }
+                    Resolution::NotApplied => conn.delete_row(&table, &row.version),
+                };
+                written.map_err(|e| write_error(&table, v, e))
+            })();
+            finish(conn, v, result)
+        })
+    }
+
+    // ---- internals ----
+
+    fn table(&self) -> Result<HistoryTable, Error> {
+        HistoryTable::parse(self.migrations.history_table())
+    }
+
+    fn check_dialect<B: Backend + ?Sized>(&self, conn: &B) -> Result<(), Error> {
+        let (expected, actual) = (self.migrations.dialect(), conn.dialect());
+        if expected == actual {
+            Ok(())
+        } else {
+            Err(Error::DialectMismatch {
+                expected: expected.name(),
+                actual: actual.name(),
+            })
+        }
+    }
+
+    fn migration_of(&self, parts: Option<&[u64]>) -> Option<&'static Migration> {
+        let parts = parts?;
+        self.migrations
+            .migrations()
+            .iter()
+            .find(|m| compare_parts(m.version.parts, parts) == Ordering::Equal)
+    }
+
+    /// Checks the history against the binary: dirty rows, then edited and
+    /// unknown migrations, then (if `check_order`) out-of-order pending ones.
+    fn validate(
+        &self,
+        table: &HistoryTable,
+        history: &History<'_>,
+        check_order: bool,
+    ) -> Result<(), Error> {
+        if let Some((parts, row)) = history.rows.iter().find(|(_, r)| r.state.is_dirty()) {
+            return Err(self.dirty_error(parts.as_deref(), row));
+        }
+        for (parts, row) in &history.rows {
+            match self.migration_of(parts.as_deref()) {
+                None => {
+                    return Err(Error::MissingMigration {
+                        version: row.version.clone(),
+                        name: row.name.clone(),
+                        table: table.to_string(),
+                    });
+                }
+                Some(m) if m.checksum != row.checksum => {
+                    return Err(Error::ChecksumMismatch {
+                        version: m.version.text.to_owned(),
+                        name: m.name.to_owned(),
+                        recorded: row.checksum.clone(),
+                        current: m.checksum.to_owned(),
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        if check_order
+            && !self.allow_out_of_order
+            && let Some((newest, newest_row)) = history.newest()
+        {
+            let older_pending = self.migrations.migrations().iter().find(|m| {
+                compare_parts(m.version.parts, newest).is_lt() && history.find(&m.version).is_none()
+            });
+            if let Some(m) = older_pending {
+                return Err(Error::OutOfOrder {
+                    version: m.version.text.to_owned(),
+                    name: m.name.to_owned(),
+                    newest_applied: newest_row.version.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn dirty_error(&self, parts: Option<&[u64]>, row: &HistoryRow) -> Error {
+        let direction = direction_of(row.state);
+        let migration = self.migration_of(parts);
+        let section = migration.and_then(|m| match direction {
+            Direction::Up => Some(&m.up),
+            Direction::Down => m.down.as_ref(),
+        });
+        let statement = section.and_then(|s| s.statements.get(row.statements_done as usize));
+        Error::Dirty(Box::new(DirtyMigration {
+            version: row.version.clone(),
+            name: row.name.clone(),
+            direction,
+            statements_done: row.statements_done,
+            total: section.map(|s| s.statements.len()),
+            file: section.map(|s| s.file),
+            statement: statement.map(|s| (s.sql, s.line)),
+        }))
+    }
+
+    /// The migration a target names; `allow_zero` accepts `0` for "before all".
+    fn resolve_target(
+        &self,
+        target: &Target,
+        allow_zero: bool,
+    ) -> Result<Option<&'static Migration>, Error> {
+        if target.parts().is_none() {
+            return Err(Error::InvalidTarget {
+                target: target.text().to_owned(),
+            });
+        }
+        match target.find(self.migrations.migrations()) {
+            Some(m) => Ok(Some(m)),
+            None if allow_zero && target.is_zero() => Ok(None),
+            None => Err(Error::UnknownTarget {
+                target: target.text().to_owned(),
+            }),
+        }
+    }
+
+    /// The migration an action's target names (`None`: no target, or zero).
+    fn target_of(&self, action: &Action) -> Result<Option<&'static Migration>, Error> {
+        match action {
+            Action::RunTo(t) | Action::Baseline(t) => self.resolve_target(t, false),
+            Action::RollbackTo(t) => self.resolve_target(t, true),
+            Action::Run | Action::Redo => Ok(None),
+        }
+    }
+
+    /// Validates and computes the steps of `action` against `rows`.
+    fn prepare(
+        &self,
+        table: &HistoryTable,
+        rows: &[HistoryRow],
+        action: &Action,
+    ) -> Result<Vec<PlannedStep>, Error> {
+        // Check the target before the history, so a typo is reported as such.
+        let target = self.target_of(action)?;
+        let history = History::new(rows);
+        self.validate(table, &history, check_order(action))?;
+        let all = self.migrations.migrations();
+        let up_to = |m: &Migration| target.is_none_or(|t| m.version <= t.version);
+        let step = |kind, migration| PlannedStep { kind, migration };
+        let steps = match action {
+            Action::Run | Action::RunTo(_) => all
+                .iter()
+                .filter(|m| up_to(m) && history.find(&m.version).is_none())
+                .map(|m| step(StepKind::Apply, m))
+                .collect(),
+            Action::RollbackTo(_) => {
+                let steps: Vec<_> = all
+                    .iter()
+                    .rev()
+                    .filter(|m| target.is_none_or(|t| m.version > t.version))
+                    .filter(|m| history.find(&m.version).is_some())
+                    .map(|m| step(StepKind::Revert, m))
+                    .collect();
+                for s in &steps {
+                    check_reversible(s.migration)?;
+                }
+                steps
+            }
+            Action::Redo => {
+                let newest = all
+                    .iter()
+                    .rev()
+                    .find(|m| history.find(&m.version).is_some())
+                    .ok_or(Error::NothingApplied)?;
+                check_reversible(newest)?;
+                vec![
+                    step(StepKind::Revert, newest),
+                    step(StepKind::Apply, newest),
+                ]
+            }
+            Action::Baseline(_) => {
+                if !rows.is_empty() {
+                    return Err(Error::BaselineNotEmpty {
+                        table: table.to_string(),
+                        rows: rows.len(),
+                    });
+                }
+                all.iter()
+                    .filter(|m| up_to(m))
+                    .map(|m| step(StepKind::Record, m))
+                    .collect()
+            }
+        };
+        Ok(steps)
+    }
+
+    /// Runs `f` between `lock` and `unlock`.
+    fn locked<B: Backend + ?Sized, T>(
+        &self,
+        conn: &mut B,
+        table: &HistoryTable,
+        f: impl FnOnce(&mut B) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        conn.lock(table).map_err(|e| {
+            Error::database(None, format!("taking the migration lock for `{table}`"), e)
+        })?;
+        let result = f(conn);
+        let unlocked = conn.unlock(table);
+        let value = result?;
+        unlocked.map_err(|e| {
+            Error::database(
+                None,
+                format!("releasing the migration lock for `{table}`"),
+                e,
+            )
+        })?;
+        Ok(value)
+    }
+
+    fn perform<B: Backend + ?Sized>(&self, conn: &mut B, action: &Action) -> Result<Report, Error> {
+        self.check_dialect(conn)?;
+        let table = self.table()?;
+        self.target_of(action)?;
+        self.locked(conn, &table, |conn| {
+            conn.create_history(&table).map_err(|e| {
+                Error::database(None, format!("creating the history table `{table}`"), e)
+            })?;
+            let rows = conn
+                .read_history(&table)
+                .map_err(|e| read_error(&table, e))?;
+            let steps = self.prepare(&table, &rows, action)?;
+            if let Action::Baseline(_) = action {
+                return self.record(conn, &table, steps);
+            }
+            let mut report = Report::default();
+            for step in steps {
+                if let Some(done) = self.execute(conn, &table, step, check_order(action))? {
+                    report.steps.push(done);
+                }
+            }
+            Ok(report)
+        })
+    }
+
+    /// Baseline: records `steps` in one transaction, if the history is still empty.
+    fn record<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        table: &HistoryTable,
+        steps: Vec<PlannedStep>,
+    ) -> Result<Report, Error> {
+        begin(conn, None)?;
+        let result = (|| {
+            let rows = conn.read_history(table).map_err(|e| read_error(table, e))?;
+            if !rows.is_empty() {
+                return Err(Error::BaselineNotEmpty {
+                    table: table.to_string(),
+                    rows: rows.len(),
+                });
+            }
+            let now = now_rfc3339();
+            let mut report = Report::default();
+            for step in steps {
+                let m = step.migration;
+                let row = new_row(
+                    m,
+                    RowState::Applied,
+                    &now,
+                    Duration::ZERO,
+                    m.up.statements.len(),
+                );
+                conn.insert_row(table, &row)
+                    .map_err(|e| write_error(table, Some(m.version.text), e))?;
+                report.steps.push(Completed {
+                    kind: StepKind::Record,
+                    migration: m,
+                    duration: Duration::ZERO,
+                });
+            }
+            Ok(report)
+        })();
+        finish(conn, None, result)
+    }
+
+    /// Applies or reverts one migration under the exclusive lock; `None` when
+    /// another runner did it first.
+    fn execute<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        table: &HistoryTable,
+        step: PlannedStep,
+        check_order: bool,
+    ) -> Result<Option<Completed>, Error> {
+        let m = step.migration;
+        let v = Some(m.version.text);
+        let Some(section) = step.section() else {
+            return Err(irreversible(m));
+        };
+        begin(conn, v)?;
+        // Re-read under the lock: another runner may have got here first.
+        let prior = (|| {
+            let rows = conn.read_history(table).map_err(|e| read_error(table, e))?;
+            let history = History::new(&rows);
+            self.validate(table, &history, check_order)?;
+            Ok(history.find(&m.version).cloned())
+        })();
+        let prior = match prior {
+            Ok(prior) => prior,
+            Err(e) => return finish(conn, v, Err(e)),
+        };
+        let (direction, prior) = match (step.kind, prior) {
+            (StepKind::Apply, None) => (Direction::Up, None),
+            (StepKind::Revert, Some(row)) => (Direction::Down, Some(row)),
+            // Done meanwhile by a concurrent runner.
+            _ => return finish(conn, v, Ok(None)),
+        };
+        let started = Instant::now();
+        let now = now_rfc3339();
+        let total = section.statements.len();
+        if section.transactional && conn.transactional_ddl() {
+            let result = (|| {
+                for (index, statement) in section.statements.iter().enumerate() {
+                    conn.execute_sql(statement.sql).map_err(|cause| {
+                        statement_error(m, direction, section, index, true, cause)
+                    })?;
+                }
+                let duration = started.elapsed();
+                match direction {
+                    Direction::Up => {
+                        let row = new_row(m, RowState::Applied, &now, duration, total);
+                        conn.insert_row(table, &row)
+                    }
+                    Direction::Down => conn.delete_row(table, m.version.text),
+                }
+                .map_err(|e| write_error(table, v, e))?;
+                Ok(Some(Completed {
+                    kind: step.kind,
+                    migration: m,
+                    duration,
+                }))
+            })();
+            return finish(conn, v, result);
+        }
+
+        // Outside a transaction: record it dirty first, then its progress.
+        let (mut row, marked) = match prior {
+            None => {
+                let row = new_row(m, RowState::Dirty, &now, Duration::ZERO, 0);
+                let marked = conn.insert_row(table, &row);
+                (row, marked)
+            }
+            Some(mut row) => {
+                row.state = RowState::DirtyDown;
+                row.statements_done = 0;
+                let marked = conn.update_row(table, &row);
+                (row, marked)
+            }
+        };
+        let marked = marked.map_err(|e| write_error(table, v, e));
+        finish(conn, v, marked)?;
+        for (index, statement) in section.statements.iter().enumerate() {
+            conn.execute_sql(statement.sql)
+                .map_err(|cause| statement_error(m, direction, section, index, false, cause))?;
+            row.statements_done = count(index + 1);
+            conn.update_row(table, &row)
+                .map_err(|e| write_error(table, v, e))?;
+        }
+        let duration = started.elapsed();
+        match direction {
+            Direction::Up => {
+                row.state = RowState::Applied;
+                row.duration_ms = millis(duration);
+                conn.update_row(table, &row)
+            }
+            Direction::Down => conn.delete_row(table, m.version.text),
+        }
+        .map_err(|e| write_error(table, v, e))?;
+        Ok(Some(Completed {
+            kind: step.kind,
+            migration: m,
+            duration,
+        }))
+    }
+}
+
+fn unknown_row_state(row: &HistoryRow) -> State {
+    if row.state.is_dirty() {
+        State::Dirty {
+            direction: direction_of(row.state),
+            statements_done: row.statements_done,
+        }
+    } else {
+        State::Missing
+    }
+}
+
+fn direction_of(state: RowState) -> Direction {
+    match state {
+        RowState::DirtyDown => Direction::Down,
+        RowState::Applied | RowState::Dirty => Direction::Up,
+    }
+}
+
+fn check_order(action: &Action) -> bool {
+    matches!(action, Action::Run | Action::RunTo(_))
+}
+
+fn irreversible(m: &Migration) -> Error {
+    Error::Irreversible {
+        version: m.version.text.to_owned(),
+        name: m.name.to_owned(),
+        reason: m
+            .irreversible
+            .unwrap_or("it has no down section")
+            .to_owned(),
+    }
+}
+
+fn check_reversible(m: &Migration) -> Result<(), Error> {
+    match m.down {
+        Some(_) => Ok(()),
+        None => Err(irreversible(m)),
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn new_row(
+    m: &Migration,
+    state: RowState,
+    now: &str,
+    duration: Duration,
+    statements_done: usize,
+) -> HistoryRow {
+    HistoryRow {
+        version: m.version.text.to_owned(),
+        name: m.name.to_owned(),
+        checksum: m.checksum.to_owned(),
+        applied_at: now.to_owned(),
+        duration_ms: millis(duration),
+        state,
+        statements_done: count(statements_done),
+    }
+}
+
+fn statement_error(
+    m: &Migration,
+    direction: Direction,
+    section: &Section,
+    index: usize,
+    transactional: bool,
+    cause: DbError,
+) -> Error {
+    let statement = &section.statements[index];
+    Error::Statement(Box::new(StatementError {
+        version: m.version.text.to_owned(),
+        name: m.name.to_owned(),
+        direction,
+        file: section.file,
+        line: statement.line,
+        sql: statement.sql,
+        index,
+        total: section.statements.len(),
+        transactional,
+        cause,
+    }))
+}
+
+fn read_error(table: &HistoryTable, cause: DbError) -> Error {
+    Error::database(None, format!("reading the history table `{table}`"), cause)
+}
+
+fn write_error(table: &HistoryTable, version: Option<&str>, cause: DbError) -> Error {
+    let what = version.map_or_else(String::new, |v| format!(" for migration {v}"));
+    Error::database(
+        version,
+        format!("writing the history table `{table}`{what}"),
+        cause,
+    )
+}
+
+fn read_if_exists<B: Backend + ?Sized>(
+    conn: &mut B,
+    table: &HistoryTable,
+) -> Result<Vec<HistoryRow>, Error> {
+    let exists = conn
+        .history_exists(table)
+        .map_err(|e| read_error(table, e))?;
+    if exists {
+        conn.read_history(table).map_err(|e| read_error(table, e))
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+fn begin<B: Backend + ?Sized>(conn: &mut B, version: Option<&str>) -> Result<(), Error> {
+    conn.begin_exclusive().map_err(|e| {
+        let what = version.map_or_else(String::new, |v| format!(" for migration {v}"));
+        Error::database(
+            version,
+            format!("starting the exclusive transaction{what}"),
+            e,
+        )
+    })
+}
+
+/// Commits after success, rolls back after an error (keeping that error).
+fn finish<B: Backend + ?Sized, T>(
+    conn: &mut B,
+    version: Option<&str>,
+    result: Result<T, Error>,
+) -> Result<T, Error> {
+    match result {
+        Ok(value) => match conn.commit() {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = conn.rollback();
+                let what = version.map_or_else(String::new, |v| format!(" of migration {v}"));
+                Err(Error::database(
+                    version,
+                    format!("committing the transaction{what}"),
+                    e,
+                ))
+            }
+        },
+        Err(e) => {
+            let _ = conn.rollback();
+            Err(e)
+        }
+    }
+}
