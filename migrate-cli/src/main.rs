@@ -1,1 +1,97 @@
-fn main() {}
+//! `cargo-migrate`: the command-line face of `migrate`.
+//!
+//! Runs as a cargo subcommand (`cargo migrate lint`, where cargo passes
+//! `migrate` as the first argument) or directly (`cargo-migrate lint`).
+//!
+//! Exit codes: 0 success, 1 when the command found errors (an error-level
+//! diagnostic), 2 for usage errors and for inputs that cannot be read (the
+//! migrations directory, `migrate.toml`).
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod config;
+mod lint;
+mod output;
+
+/// SQL migrations checked at compile time: lint them from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "cargo-migrate", bin_name = "cargo migrate", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a migrations directory: parse every statement and run the safety rules.
+    Lint(lint::LintArgs),
+}
+
+/// A failure that is not a finding: bad usage, unreadable input, bad config.
+/// Printed as `error: …` on stderr; the process exits with 2.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+/// Exit code when the command found errors.
+pub const EXIT_FOUND_ERRORS: u8 = 1;
+/// Exit code for usage errors and unreadable input.
+pub const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse_from(cargo_args(std::env::args_os())) {
+        Ok(cli) => cli,
+        // Prints help/version (exit 0) or the usage error (exit 2).
+        Err(e) => e.exit(),
+    };
+    let result = match cli.command {
+        Command::Lint(args) => lint::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            output::error_line(&message);
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// The arguments without the `migrate` that cargo inserts when it runs
+/// `cargo migrate …` as `cargo-migrate migrate …`.
+fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "migrate") {
+        args.remove(1);
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn cargo_inserted_name_is_dropped_once() {
+        assert_eq!(
+            cargo_args(os(&["cargo-migrate", "migrate", "lint"])),
+            os(&["cargo-migrate", "lint"])
+        );
+        assert_eq!(
+            cargo_args(os(&["cargo-migrate", "lint", "migrate"])),
+            os(&["cargo-migrate", "lint", "migrate"])
+        );
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,1 +1,231 @@
+//! `embed_migrations!`: checks a migrations directory at build time and
+//! expands to its static, checksummed table.
+//!
+//! A thin shell over `migrate-check` (which is tested without a compiler in
+//! the loop): this crate only reads the macro's arguments, runs the check,
+//! and turns the result into tokens — compile errors, or the table.
 
+use std::path::{Path, PathBuf};
+
+use migrate_check::{Config, Dialect, Input, Report, Section, Severity};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::{LitStr, Token};
+
+/// Embeds and checks a directory of SQL migrations.
+///
+/// ```ignore
+/// const MIGRATIONS: migrate::Migrations = migrate::embed_migrations!("migrations");
+/// // or, overriding migrate.toml's dialect, and for crates that re-export `migrate`:
+/// const PG: migrate::Migrations = migrate::embed_migrations!("migrations", dialect = "postgres", crate = my_crate::migrate);
+/// ```
+///
+/// The directory resolves against `CARGO_MANIFEST_DIR`; `migrate.toml` beside
+/// `Cargo.toml` is read for the dialect, server versions, rule levels and
+/// history table. Every error-level diagnostic becomes a compile error that
+/// shows the `.sql` file, line and column; warnings are reported as
+/// deprecation warnings so that the build goes on.
+///
+/// Editing a migration rebuilds the crate (every file read is tracked with
+/// `include_bytes!`). A *new* file needs this `build.rs`, which `cargo
+/// migrate init` writes:
+///
+/// ```ignore
+/// fn main() { println!("cargo:rerun-if-changed=migrations"); }
+/// ```
+#[proc_macro]
+pub fn embed_migrations(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let args = syn::parse_macro_input!(input as Args);
+    expand(args).into()
+}
+
+struct Args {
+    dir: LitStr,
+    dialect: Option<LitStr>,
+    krate: Option<syn::Path>,
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let dir: LitStr = input.parse()?;
+        let mut args = Args { dir, dialect: None, krate: None };
+        while input.peek(Token![,]) {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            if input.peek(Token![crate]) {
+                input.parse::<Token![crate]>()?;
+                input.parse::<Token![=]>()?;
+                args.krate = Some(input.parse()?);
+                continue;
+            }
+            let key: syn::Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            match key.to_string().as_str() {
+                "dialect" => args.dialect = Some(input.parse()?),
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown argument `{other}`: expected `dialect = \"…\"` or `crate = path`"),
+                    ));
+                }
+            }
+        }
+        Ok(args)
+    }
+}
+
+fn expand(args: Args) -> TokenStream {
+    let krate = args.krate.map_or_else(|| quote!(::migrate), |p| quote!(#p));
+    let span = args.dir.span();
+    let manifest = match std::env::var("CARGO_MANIFEST_DIR") {
+        Ok(m) => PathBuf::from(m),
+        Err(_) => return error(span, "CARGO_MANIFEST_DIR is not set: embed_migrations! runs under cargo"),
+    };
+    let dir_arg = args.dir.value();
+    let dir = manifest.join(&dir_arg);
+
+    let toml_path = manifest.join("migrate.toml");
+    let (mut config, config_source) = match std::fs::read_to_string(&toml_path) {
+        Ok(text) => match Config::from_toml(&text) {
+            Ok(c) => (c, Some(("migrate.toml".to_string(), text))),
+            Err(e) => return error(span, &format!("migrate.toml: {e}")),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
+        Err(e) => return error(span, &format!("cannot read migrate.toml: {e}")),
+    };
+    if let Some(d) = &args.dialect {
+        match d.value().parse::<Dialect>() {
+            Ok(dialect) => config.dialect = dialect,
+            Err(e) => return error(d.span(), &e),
+        }
+    }
+    let entries = match migrate_check::discover::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) => {
+            return error(
+                span,
+                &format!("cannot read the migrations directory `{dir_arg}` (resolved against CARGO_MANIFEST_DIR): {e}"),
+            );
+        }
+    };
+    let has_config = config_source.is_some();
+    let dialect = config.dialect;
+    let history_table = config.history_table.clone();
+    let report = migrate_check::check(Input {
+        entries,
+        display_dir: dir_arg.trim_end_matches('/').to_string(),
+        config,
+        config_source,
+    });
+
+    let tracked = tracked_files(&report, &dir, has_config.then_some(toml_path.as_path()));
+    let diagnostics = diagnostics(&report, span);
+    if report.has_errors() {
+        return quote! { { #tracked #diagnostics #krate::Migrations::new(&[], #krate::Dialect::Sqlite, "") } };
+    }
+    let table = table(&report, &krate);
+    let dialect = match dialect {
+        Dialect::Postgres => quote!(#krate::Dialect::Postgres),
+        Dialect::MySql => quote!(#krate::Dialect::MySql),
+        Dialect::Sqlite => quote!(#krate::Dialect::Sqlite),
+    };
+    quote! {
+        {
+            #tracked
+            #diagnostics
+            #krate::Migrations::new(&[#(#table),*], #dialect, #history_table)
+        }
+    }
+}
+
+fn error(span: Span, message: &str) -> TokenStream {
+    syn::Error::new(span, message).to_compile_error()
+}
+
+/// `include_bytes!` of every file read, so that editing one rebuilds the crate.
+fn tracked_files(report: &Report, dir: &Path, config: Option<&Path>) -> TokenStream {
+    let mut paths: Vec<String> = report
+        .files
+        .iter()
+        .filter(|f| f.path != "migrate.toml")
+        .map(|f| dir.join(&f.rel_path).to_string_lossy().into_owned())
+        .collect();
+    paths.extend(config.map(|p| p.to_string_lossy().into_owned()));
+    quote! { #(const _: &[u8] = include_bytes!(#paths);)* }
+}
+
+/// Errors become `compile_error!`s (all of them); warnings become
+/// deprecation warnings, the one warning a proc-macro can raise on stable.
+fn diagnostics(report: &Report, span: Span) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (i, d) in report.diagnostics.iter().enumerate() {
+        let text = d.render(&report.files, false);
+        match d.severity {
+            Severity::Error => out.extend(syn::Error::new(span, text).to_compile_error()),
+            Severity::Warning => {
+                let name = syn::Ident::new(&format!("migrate_warning_{i}"), span);
+                let note = format!("\n{text}");
+                out.extend(quote! {
+                    const _: () = {
+                        #[deprecated(note = #note)]
+                        #[allow(non_camel_case_types)]
+                        struct #name;
+                        let _ = #name;
+                    };
+                });
+            }
+        }
+    }
+    out
+}
+
+fn table(report: &Report, krate: &TokenStream) -> Vec<TokenStream> {
+    report
+        .migrations
+        .iter()
+        .map(|m| {
+            let version = &m.version;
+            let parts = &m.version_parts;
+            let name = &m.name;
+            let up = section(report, &m.up, krate);
+            let down = match &m.down {
+                Some(d) => {
+                    let d = section(report, d, krate);
+                    quote!(::core::option::Option::Some(#d))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let irreversible = match &m.irreversible {
+                Some(r) => quote!(::core::option::Option::Some(#r)),
+                None => quote!(::core::option::Option::None),
+            };
+            let checksum = &m.checksum;
+            quote! {
+                #krate::Migration {
+                    version: #krate::Version::new(#version, &[#(#parts),*]),
+                    name: #name,
+                    up: #up,
+                    down: #down,
+                    irreversible: #irreversible,
+                    checksum: #checksum,
+                }
+            }
+        })
+        .collect()
+}
+
+fn section(report: &Report, s: &Section, krate: &TokenStream) -> TokenStream {
+    let statements = s.statements.iter().map(|st| {
+        let sql = report.statement_text(s, st);
+        let line = st.line;
+        quote!(#krate::Statement { sql: #sql, line: #line })
+    });
+    let transactional = s.transactional;
+    let file = &report.files[s.file].path;
+    quote! {
+        #krate::Section { statements: &[#(#statements),*], transactional: #transactional, file: #file }
+    }
+}

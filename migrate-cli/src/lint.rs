@@ -1,0 +1,69 @@
+//! `cargo migrate lint`: check a migrations directory without a database.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use migrate_check::{Dialect, Input, discover};
+
+use crate::{EXIT_FOUND_ERRORS, Failure, config, output};
+
+/// The arguments of `cargo migrate lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The migrations directory.
+    #[arg(value_name = "DIR", default_value = "migrations")]
+    pub dir: PathBuf,
+
+    /// The SQL dialect: postgres, mysql or sqlite (overrides `dialect` in migrate.toml).
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<Dialect>,
+
+    /// Read the settings from FILE instead of ./migrate.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Output formats of `lint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Diagnostics rendered like rustc's, then a summary line.
+    Human,
+    /// A JSON array of diagnostics on stdout, for tools.
+    Json,
+}
+
+/// Runs the check and prints its findings. `Ok` carries exit code 0 (no
+/// error-level diagnostic) or 1; `Err` is a failure to run it at all.
+pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
+    let loaded = config::load(args.config.as_deref())?;
+    let mut config = loaded.config;
+    if let Some(dialect) = args.dialect {
+        config.dialect = dialect;
+    }
+    let display_dir = args.dir.to_string_lossy().into_owned();
+    let entries = discover::read_dir(&args.dir).map_err(|e| {
+        Failure(format!(
+            "cannot read migrations directory `{display_dir}`: {e}"
+        ))
+    })?;
+    let report = migrate_check::check(Input {
+        entries,
+        display_dir,
+        config,
+        config_source: loaded.source,
+    });
+    match args.format {
+        Format::Human => output::human(&report)?,
+        Format::Json => output::json(&report)?,
+    }
+    Ok(if report.has_errors() {
+        ExitCode::from(EXIT_FOUND_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,165 @@
+//! Printing: rendered diagnostics and summaries for people, JSON for tools.
+
+use std::io::{self, IsTerminal, Write};
+
+use migrate_check::{Report, Severity};
+use serde::Serialize;
+
+use crate::Failure;
+
+/// Whether to style output for a terminal: only when it is one and
+/// `NO_COLOR` is unset or empty (<https://no-color.org>).
+pub fn use_color(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+const RED_BOLD: &str = "\x1b[1;31m";
+const GREEN_BOLD: &str = "\x1b[1;32m";
+const RESET: &str = "\x1b[0m";
+
+fn styled(word: &str, style: &str, color: bool) -> String {
+    if color {
+        format!("{style}{word}{RESET}")
+    } else {
+        word.to_string()
+    }
+}
+
+/// Prints `error: <message>` on stderr.
+pub fn error_line(message: &str) {
+    let color = use_color(io::stderr().is_terminal());
+    // Nothing sensible is left to do if stderr itself cannot be written.
+    let _ = writeln!(
+        io::stderr().lock(),
+        "{}: {message}",
+        styled("error", RED_BOLD, color)
+    );
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure(format!("cannot write the output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// The last line of human output: `error: 2 errors, 1 warning in 14 migrations`
+/// or `ok: 14 migrations checked, no errors (1 warning)`.
+pub fn summary(report: &Report, color: bool) -> String {
+    let errors = report.errors().count();
+    let warnings = report.diagnostics.len() - errors;
+    let migrations = count(report.migrations.len(), "migration");
+    if errors > 0 {
+        let mut counts = count(errors, "error");
+        if warnings > 0 {
+            counts.push_str(", ");
+            counts.push_str(&count(warnings, "warning"));
+        }
+        format!(
+            "{}: {counts} in {migrations}",
+            styled("error", RED_BOLD, color)
+        )
+    } else {
+        let mut line = format!(
+            "{}: {migrations} checked, no errors",
+            styled("ok", GREEN_BOLD, color)
+        );
+        if warnings > 0 {
+            line.push_str(&format!(" ({})", count(warnings, "warning")));
+        }
+        line
+    }
+}
+
+/// Prints every diagnostic rendered like rustc, then the summary, on stdout.
+pub fn human(report: &Report) -> Result<(), Failure> {
+    let color = use_color(io::stdout().is_terminal());
+    let mut text = report.render(color);
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&summary(report, color));
+    text.push('\n');
+    emit(&text)
+}
+
+/// One diagnostic in `--format json`.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    /// The rule id.
+    pub rule: &'a str,
+    /// `error` or `warning`.
+    pub severity: &'a str,
+    /// The file's path, as shown in human output.
+    pub file: &'a str,
+    /// 1-based line of the span's start.
+    pub line: u32,
+    /// 1-based column (in characters) of the span's start.
+    pub column: u32,
+    /// 1-based line of the span's end.
+    pub end_line: u32,
+    /// 1-based column (in characters) of the span's end (exclusive).
+    pub end_column: u32,
+    /// The headline.
+    pub message: &'a str,
+    /// The label under the span (may be empty).
+    pub label: &'a str,
+    /// The safe way to do it.
+    pub help: Option<&'a str>,
+    /// The lock taken and what it blocks.
+    pub lock: Option<&'a str>,
+    /// Further notes.
+    pub notes: &'a [String],
+    /// The migration version, when the finding belongs to one.
+    pub version: Option<&'a str>,
+}
+
+/// The diagnostics of a report in their JSON form.
+pub fn json_diagnostics(report: &Report) -> Vec<JsonDiagnostic<'_>> {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let file = &report.files[d.file];
+            let (end_line, end_column) = file.line_col(d.span.end.max(d.span.start));
+            JsonDiagnostic {
+                rule: d.rule,
+                severity: match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                },
+                file: &file.path,
+                line: d.line,
+                column: d.column,
+                end_line,
+                end_column,
+                message: &d.message,
+                label: &d.label,
+                help: d.help.as_deref(),
+                lock: d.lock.as_deref(),
+                notes: &d.notes,
+                version: d.version.as_deref(),
+            }
+        })
+        .collect()
+}
+
+/// Prints the diagnostics as a JSON array on stdout.
+pub fn json(report: &Report) -> Result<(), Failure> {
+    let mut text = serde_json::to_string_pretty(&json_diagnostics(report))
+        .map_err(|e| Failure(format!("cannot serialize the diagnostics: {e}")))?;
+    text.push('\n');
+    emit(&text)
+}
