@@ -290,7 +290,6 @@ fn names_until(toks: &[&Token], stop: &[&str]) -> Vec<String> {
             }
             Token::Period => current.push('.'),
             Token::Comma => {
-                after_word = false;
                 if !current.is_empty() {
                     names.push(std::mem::take(&mut current));
                 }

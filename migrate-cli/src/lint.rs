@@ -47,9 +47,15 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
     }
     let display_dir = args.dir.to_string_lossy().into_owned();
     let entries = discover::read_dir(&args.dir).map_err(|e| {
-        Failure(format!(
-            "cannot read migrations directory `{display_dir}`: {e}"
-        ))
+        Failure(if args.dir.is_dir() {
+            // The directory was listed; one of its files could not be read
+            // (the io error does not say which).
+            format!("cannot read a file of migrations directory `{display_dir}`: {e}")
+        } else if args.dir.exists() {
+            format!("`{display_dir}` is not a directory: give the migrations directory")
+        } else {
+            format!("cannot read migrations directory `{display_dir}`: {e}")
+        })
     })?;
     let report = migrate_check::check(Input {
         entries,

@@ -162,7 +162,13 @@ fn tracked_files(report: &Report, dir: &Path, config: Option<&Path>) -> TokenStr
 fn diagnostics(report: &Report, span: Span) -> TokenStream {
     let mut out = TokenStream::new();
     for (i, d) in report.diagnostics.iter().enumerate() {
-        let text = d.render(&report.files, false);
+        // rustc prints `error: ` itself: lead with `[rule-id]` instead of a
+        // second `error[rule-id]:`.
+        let rendered = d.render(&report.files, false);
+        let text = match rendered.split_once(": ") {
+            Some((_, rest)) => format!("[{}] {rest}", d.rule),
+            None => rendered,
+        };
         match d.severity {
             Severity::Error => out.extend(syn::Error::new(span, text).to_compile_error()),
             Severity::Warning => {

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE sessions (id bigint PRIMARY KEY, token text NOT NULL);
+-- migrate:down
+DROP TABLE sessions;

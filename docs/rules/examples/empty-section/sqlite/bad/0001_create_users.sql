@@ -1,0 +1,3 @@
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY);
+-- migrate:down

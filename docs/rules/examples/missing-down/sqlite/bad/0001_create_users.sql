@@ -1,0 +1,2 @@
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY);

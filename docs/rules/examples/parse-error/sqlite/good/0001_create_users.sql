@@ -1,0 +1,5 @@
+-- migrate:up
+PRAGMA foreign_keys = ON;
+CREATE TABLE users (id INTEGER PRIMARY KEY);
+-- migrate:down
+DROP TABLE users;
