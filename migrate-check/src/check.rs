@@ -219,13 +219,7 @@ pub fn check(input: Input) -> Report {
     for rule in config.rule_levels.keys() {
         if rules::by_id(rule).is_none() {
             let (file, span) = match config_file {
-                Some(f) => (
-                    f,
-                    files[f]
-                        .text
-                        .find(rule.as_str())
-                        .map_or(0..0, |s| s..s + rule.len()),
-                ),
+                Some(f) => (f, rule_key_span(&files[f].text, rule)),
                 None => continue,
             };
             diags.push(
@@ -251,6 +245,21 @@ pub fn check(input: Input) -> Report {
         migrations,
         diagnostics: diags,
     }
+}
+
+/// Where `rule = …` stands under `[rules]` in migrate.toml (start of file if not found).
+fn rule_key_span(text: &str, rule: &str) -> Range<usize> {
+    let rules_at = text.find("[rules]").unwrap_or(0);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let key = line.trim_start().trim_start_matches(['"', '\'']);
+        if offset >= rules_at && key.starts_with(rule) {
+            let start = offset + (line.len() - line.trim_start().len());
+            return start..start + line.trim_end().len() - (line.len() - line.trim_start().len());
+        }
+        offset += line.len();
+    }
+    0..0
 }
 
 fn suggest(rule: &str) -> String {
@@ -372,17 +381,12 @@ fn build_migration(
     // Reversibility.
     let irreversible_reason = match (&down, irreversible) {
         (Some(_), Some((_, span))) => {
-            let file = if c.layout == Layout::Sections {
-                c.up
-            } else {
-                c.up
-            };
             diags.push(
                 Diagnostic::new(
                     "bad-directive",
                     Severity::Error,
                     files,
-                    file,
+                    c.up,
                     span,
                     "`-- migrate:irreversible` in a migration that has a down section",
                 )
@@ -392,6 +396,8 @@ fn build_migration(
             None
         }
         (None, Some((reason, _))) => Some(reason),
+        // An empty file is reported once, as an empty section.
+        (None, None) if !has_code(&up, lexed) => None,
         (None, None) => {
             let help = match c.layout {
                 Layout::Sections => {
@@ -490,6 +496,15 @@ fn build_migration(
         irreversible: irreversible_reason,
         checksum,
         files: files_used,
+    })
+}
+
+/// Whether a section holds anything but whitespace and comments.
+fn has_code(section: &RawSection, lexed: &[Option<Lexed>]) -> bool {
+    lexed[section.file].as_ref().is_some_and(|l| {
+        l.tokens[section.tokens.clone()]
+            .iter()
+            .any(|t| !matches!(t.token, Token::Whitespace(_)))
     })
 }
 

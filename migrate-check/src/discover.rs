@@ -40,23 +40,27 @@ pub fn read_dir(dir: &Path) -> io::Result<Vec<FileEntry>> {
 }
 
 fn walk(dir: &Path, prefix: &str, depth: usize, out: &mut Vec<FileEntry>) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+    let named =
+        |e: io::Error, what: &str| io::Error::new(e.kind(), format!("cannot read `{what}`: {e}"));
+    let shown = if prefix.is_empty() { "." } else { prefix };
+    for entry in std::fs::read_dir(dir).map_err(|e| named(e, shown))? {
+        let entry = entry.map_err(|e| named(e, shown))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
             continue;
         }
         let rel = format!("{prefix}{name}");
-        let kind = entry.file_type()?;
+        let kind = entry.file_type().map_err(|e| named(e, &rel))?;
         let path = entry.path();
         if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
             if depth < 3 {
                 walk(&path, &format!("{rel}/"), depth + 1, out)?;
             }
         } else if is_interesting(&name) {
+            let bytes = std::fs::read(&path).map_err(|e| named(e, &rel))?;
             out.push(FileEntry {
                 rel_path: rel,
-                bytes: std::fs::read(&path)?,
+                bytes,
             });
         }
     }

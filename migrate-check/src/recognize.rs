@@ -193,8 +193,8 @@ fn mysql_table_option(
     let start = (3..words.len()).find(|&i| {
         OPTIONS.contains(&words[i].as_str())
             && (i == 3 || toks[i - 1] == &Token::Comma)
-            && !(words[i] == "DEFAULT"
-                && !matches!(
+            && (words[i] != "DEFAULT"
+                || matches!(
                     words.get(i + 1).map(String::as_str),
                     Some("CHARACTER" | "CHARSET" | "COLLATE")
                 ))
