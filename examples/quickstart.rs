@@ -24,7 +24,10 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut conn = rusqlite::Connection::open(path)?;
     let migrator = Migrator::new(&MIGRATIONS);
     println!("database: {}", path.display());
-    println!("embedded: {} migrations, checked at build time\n", MIGRATIONS.migrations().len());
+    println!(
+        "embedded: {} migrations, checked at build time\n",
+        MIGRATIONS.migrations().len()
+    );
 
     println!("plan:\n{}", migrator.plan(&mut conn, migrate::Action::Run)?);
     let applied = migrator.run(&mut conn)?;
@@ -46,15 +49,27 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn print_status(migrator: &Migrator, conn: &mut rusqlite::Connection) -> Result<(), migrate::Error> {
-    println!("{:<16} {:<28} {:<10} applied at", "version", "name", "state");
+fn print_status(
+    migrator: &Migrator,
+    conn: &mut rusqlite::Connection,
+) -> Result<(), migrate::Error> {
+    println!(
+        "{:<16} {:<28} {:<10} applied at",
+        "version", "name", "state"
+    );
     for s in migrator.status(conn)? {
         let state = match &s.state {
             State::Applied => "applied".to_string(),
             State::Pending => "pending".to_string(),
             other => format!("{other:?}"),
         };
-        println!("{:<16} {:<28} {:<10} {}", s.version, s.name, state, s.applied_at.as_deref().unwrap_or("-"));
+        println!(
+            "{:<16} {:<28} {:<10} {}",
+            s.version,
+            s.name,
+            state,
+            s.applied_at.as_deref().unwrap_or("-")
+        );
     }
     Ok(())
 }

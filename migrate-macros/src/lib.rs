@@ -49,7 +49,11 @@ struct Args {
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let dir: LitStr = input.parse()?;
-        let mut args = Args { dir, dialect: None, krate: None };
+        let mut args = Args {
+            dir,
+            dialect: None,
+            krate: None,
+        };
         while input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -68,7 +72,9 @@ impl Parse for Args {
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown argument `{other}`: expected `dialect = \"…\"` or `crate = path`"),
+                        format!(
+                            "unknown argument `{other}`: expected `dialect = \"…\"` or `crate = path`"
+                        ),
                     ));
                 }
             }
@@ -82,7 +88,12 @@ fn expand(args: Args) -> TokenStream {
     let span = args.dir.span();
     let manifest = match std::env::var("CARGO_MANIFEST_DIR") {
         Ok(m) => PathBuf::from(m),
-        Err(_) => return error(span, "CARGO_MANIFEST_DIR is not set: embed_migrations! runs under cargo"),
+        Err(_) => {
+            return error(
+                span,
+                "CARGO_MANIFEST_DIR is not set: embed_migrations! runs under cargo",
+            );
+        }
     };
     let dir_arg = args.dir.value();
     let dir = manifest.join(&dir_arg);
@@ -107,7 +118,9 @@ fn expand(args: Args) -> TokenStream {
         Err(e) => {
             return error(
                 span,
-                &format!("cannot read the migrations directory `{dir_arg}` (resolved against CARGO_MANIFEST_DIR): {e}"),
+                &format!(
+                    "cannot read the migrations directory `{dir_arg}` (resolved against CARGO_MANIFEST_DIR): {e}"
+                ),
             );
         }
     };
