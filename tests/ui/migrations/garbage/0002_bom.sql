@@ -1,0 +1,4 @@
+﻿-- migrate:up
+CREATE TABLE bom (id INTEGER);
+-- migrate:down
+DROP TABLE bom;

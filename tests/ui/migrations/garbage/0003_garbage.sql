@@ -1,0 +1,8 @@
+-- migrate:up
+CREATE TABLE ok (id INTEGER);
+THIS IS NOT SQL AT ALL;
+CREATE TABLE also_ok (id INTEGER);
+ALTER TABLE ok ALTER COLUMN id SET NOT NULL;
+-- migrate:down
+DROP TABLE also_ok;
+DROP TABLE ok;

@@ -1,0 +1,1 @@
+CREATE TABLE diesel (id INTEGER);

@@ -1,0 +1,6 @@
+-- migrate:up
+CREATE TABLE t (
+  id INTEGER PRIMARY KEY
+);
+-- migrate:down
+DROP TABLE t;
