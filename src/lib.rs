@@ -22,7 +22,8 @@
 //! Editing a migration rebuilds the crate. So that adding one does too, put
 //! this `build.rs` beside `Cargo.toml` (`cargo migrate init` writes it):
 //!
-//! ```no_run
+//! ```text
+//! // build.rs
 //! fn main() {
 //!     println!("cargo:rerun-if-changed=migrations");
 //! }

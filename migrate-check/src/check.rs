@@ -198,6 +198,7 @@ pub fn check(input: Input) -> Report {
     let candidates = discover::classify(&files, &mut diags);
     let mut lexed: Vec<Option<Lexed>> = (0..files.len()).map(|_| None).collect();
     let mut migrations = Vec::with_capacity(candidates.len());
+    let mut allows = Vec::new();
     for c in &candidates {
         if [Some(c.up), c.down]
             .into_iter()
@@ -206,7 +207,7 @@ pub fn check(input: Input) -> Report {
         {
             continue; // already reported as unreadable
         }
-        if let Some(m) = build_migration(c, &files, &mut lexed, &config, &mut diags) {
+        if let Some(m) = build_migration(c, &files, &mut lexed, &config, &mut diags, &mut allows) {
             migrations.push(m);
         }
     }
@@ -237,7 +238,7 @@ pub fn check(input: Input) -> Report {
         }
     }
 
-    analyze(&mut migrations, &files, &config, &mut diags);
+    analyze(&mut migrations, &files, &config, &mut diags, &mut allows);
     apply_levels(&mut diags, &config);
     diags.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
     Report {
@@ -290,6 +291,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// An `allow` directive, attached to the statement after it; `used[i]` is
+/// set when `rules[i]` suppressed a finding there.
+struct Allow {
+    file: FileId,
+    span: Range<usize>,
+    rules: Vec<String>,
+    used: Vec<bool>,
+}
+
 /// A section being read from a file: its token range and settings.
 struct RawSection {
     file: FileId,
@@ -324,6 +334,7 @@ fn build_migration(
     lexed: &mut [Option<Lexed>],
     config: &Config,
     diags: &mut Vec<Diagnostic>,
+    allows: &mut Vec<Allow>,
 ) -> Option<Migration> {
     let mut irreversible: Option<(String, Range<usize>)> = None;
     let mut directive_allows: Vec<(FileId, usize, Range<usize>, Vec<String>)> = Vec::new();
@@ -434,38 +445,27 @@ fn build_migration(
     let mut up_section = parsed_up;
     let mut down_section = parsed_down;
     for (file, token, span, rules_named) in directive_allows {
-        let mut attached = false;
-        for section in [Some(&mut up_section), down_section.as_mut()]
+        let next_statement = [Some(&mut up_section), down_section.as_mut()]
             .into_iter()
             .flatten()
-        {
-            let (sec, ranges) = section;
-            if sec.file != file {
-                continue;
-            }
-            if let Some(i) = ranges.iter().position(|r| r.start > token) {
-                let d_index = diags.len();
+            .filter(|(sec, _)| sec.file == file)
+            .find_map(|(sec, ranges)| {
+                let i = ranges.iter().position(|r| r.start > token)?;
+                Some(&mut sec.statements[i])
+            });
+        match next_statement {
+            Some(stmt) => {
                 for r in &rules_named {
-                    sec.statements[i].allows.push((r.clone(), d_index));
+                    stmt.allows.push((r.clone(), allows.len()));
                 }
-                // Placeholder diagnostic index: unused-allow is decided in analyze.
-                diags.push(
-                    Diagnostic::new(
-                        "unused-allow",
-                        Severity::Error,
-                        files,
-                        file,
-                        span.clone(),
-                        String::new(),
-                    )
-                    .label(rules_named.join(", ")),
-                );
-                attached = true;
-                break;
+                allows.push(Allow {
+                    file,
+                    span,
+                    used: vec![false; rules_named.len()],
+                    rules: rules_named,
+                });
             }
-        }
-        if !attached {
-            diags.push(
+            None => diags.push(
                 Diagnostic::new(
                     "unused-allow",
                     Severity::Error,
@@ -476,7 +476,7 @@ fn build_migration(
                 )
                 .label("nothing to suppress")
                 .help("put the directive on the line right above the statement it is for"),
-            );
+            ),
         }
     }
 
@@ -766,8 +766,7 @@ fn parse_section(
     let f = &files[raw.file];
     let mut statements = Vec::new();
     let mut ranges = Vec::new();
-    for (stmt, range, failure) in
-        parse::split_and_parse(f, &lx.tokens, raw.tokens.clone(), config.dialect)
+    for (stmt, range, failure) in parse::split_and_parse(f, lx, raw.tokens.clone(), config.dialect)
     {
         if let Some(fail) = failure {
             diags.push(
@@ -843,6 +842,7 @@ fn analyze(
     files: &[SourceFile],
     config: &Config,
     diags: &mut Vec<Diagnostic>,
+    allows: &mut [Allow],
 ) {
     let version = config.server_version();
     let active: Vec<&rules::Rule> = rules::STATEMENT_RULES
@@ -850,7 +850,6 @@ fn analyze(
         .copied()
         .filter(|r| r.applies(config.dialect, version))
         .collect();
-    let mut used_allows: HashSet<usize> = HashSet::new();
     let mut schema = Schema::default();
     for (index, m) in migrations.iter().enumerate() {
         run_section(
@@ -863,7 +862,7 @@ fn analyze(
             files,
             config,
             diags,
-            &mut used_allows,
+            allows,
         );
         if let Some(down) = &m.down {
             // The down runs right after its own up: check it against the
@@ -879,43 +878,46 @@ fn analyze(
                 files,
                 config,
                 diags,
-                &mut used_allows,
+                allows,
             );
             schema.rollback();
         }
     }
-    // Resolve the allow placeholders: used ones vanish, unused ones become errors.
-    let mut keep = vec![true; diags.len()];
-    for (i, d) in diags.iter_mut().enumerate() {
-        if d.rule != "unused-allow" || !d.message.is_empty() {
-            continue;
-        }
-        let named = d.label.clone();
-        if used_allows.contains(&i) {
-            keep[i] = false;
-            continue;
-        }
-        let unknown: Vec<&str> = named
-            .split(", ")
-            .filter(|r| rules::by_id(r).is_none())
-            .collect();
-        if let Some(first) = unknown.first() {
-            d.rule = "unknown-rule";
-            d.message = format!("unknown rule `{first}` in `-- migrate:allow`");
-            d.label = "no rule has this id".into();
-            d.help = Some(suggest(first));
-        } else {
-            d.message =
-                format!("`-- migrate:allow({named})` suppresses nothing on the next statement");
-            d.label = "unused suppression".into();
-            d.help = Some("remove it, or move it right above the statement it is for".into());
+    // Suppressions must not rot: every rule an allow names must exist and
+    // must have suppressed something.
+    for a in allows.iter() {
+        for (rule, used) in a.rules.iter().zip(&a.used) {
+            if rules::by_id(rule).is_none() {
+                diags.push(
+                    Diagnostic::new(
+                        "unknown-rule",
+                        Severity::Error,
+                        files,
+                        a.file,
+                        a.span.clone(),
+                        format!("unknown rule `{rule}` in `-- migrate:allow`"),
+                    )
+                    .label("no rule has this id")
+                    .help(suggest(rule)),
+                );
+            } else if !used {
+                diags.push(
+                    Diagnostic::new(
+                        "unused-allow",
+                        Severity::Error,
+                        files,
+                        a.file,
+                        a.span.clone(),
+                        format!(
+                            "`-- migrate:allow({rule})` suppresses nothing on the next statement"
+                        ),
+                    )
+                    .label("unused suppression")
+                    .help("remove it, or move it right above the statement it is for"),
+                );
+            }
         }
     }
-    let mut i = 0;
-    diags.retain(|_| {
-        i += 1;
-        keep[i - 1]
-    });
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -929,7 +931,7 @@ fn run_section(
     files: &[SourceFile],
     config: &Config,
     diags: &mut Vec<Diagnostic>,
-    used_allows: &mut HashSet<usize>,
+    allows: &mut [Allow],
 ) {
     let mut explicit_tx = false;
     let mut copied: HashSet<String> = HashSet::new();
@@ -955,8 +957,11 @@ fn run_section(
             let mut findings = Findings::default();
             check(&ctx, stmt, &mut findings);
             for f in findings.items {
-                if let Some((_, d)) = stmt.allows.iter().find(|(r, _)| r == rule.id) {
-                    used_allows.insert(*d);
+                if let Some((_, a)) = stmt.allows.iter().find(|(r, _)| r == rule.id) {
+                    let allow = &mut allows[*a];
+                    if let Some(i) = allow.rules.iter().position(|r| r == rule.id) {
+                        allow.used[i] = true;
+                    }
                     continue;
                 }
                 let mut d = Diagnostic::new(

@@ -43,7 +43,11 @@ fn walk(dir: &Path, prefix: &str, depth: usize, out: &mut Vec<FileEntry>) -> io:
     let named =
         |e: io::Error, what: &str| io::Error::new(e.kind(), format!("cannot read `{what}`: {e}"));
     let top = dir.display().to_string();
-    let shown = if prefix.is_empty() { top.as_str() } else { prefix };
+    let shown = if prefix.is_empty() {
+        top.as_str()
+    } else {
+        prefix
+    };
     for entry in std::fs::read_dir(dir).map_err(|e| named(e, shown))? {
         let entry = entry.map_err(|e| named(e, shown))?;
         let name = entry.file_name().to_string_lossy().into_owned();

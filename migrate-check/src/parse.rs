@@ -19,6 +19,9 @@ pub struct Lexed {
     pub tokens: Vec<TokenWithSpan>,
     /// Tokenizer errors: message and byte range of the text that was skipped.
     pub errors: Vec<(String, Range<usize>)>,
+    /// Token indices where tokenizing resumed after an error: a statement
+    /// never spans one.
+    pub breaks: Vec<usize>,
 }
 
 /// Tokenizes a whole file. When the tokenizer fails (an unterminated quote,
@@ -28,6 +31,7 @@ pub struct Lexed {
 pub fn lex(file: &SourceFile, dialect: Dialect) -> Lexed {
     let mut tokens = Vec::new();
     let mut errors = Vec::new();
+    let mut breaks = Vec::new();
     let mut start = 0usize; // byte offset where this round starts
     let mut line_offset = 0u64;
     loop {
@@ -46,22 +50,40 @@ pub fn lex(file: &SourceFile, dialect: Dialect) -> Lexed {
         // `tokenize_with_location`; drop any so statements end cleanly.
         tokens.retain(|t| t.token != Token::EOF);
         let Err(e) = result else { break };
-        let mut loc = e.location;
-        shift(&mut loc, line_offset);
-        let err_at = file.offset(loc.line, loc.column).max(start);
-        // Drop tokens that begin at or after the error (partial state).
-        tokens.retain(|t| file.offset(t.span.start.line, t.span.start.column) < err_at);
+        // The failing token starts at the first non-blank character after the
+        // last token the tokenizer finished (its own error location can be the
+        // end of the file, for an unclosed comment or dollar quote).
+        let last_end = tokens[before..]
+            .last()
+            .map_or(start, |t| file.offset(t.span.end.line, t.span.end.column))
+            .max(start);
+        let rest = &file.text[last_end..];
+        let err_at = last_end + (rest.len() - rest.trim_start().len());
         let line_end = file.text[err_at..]
             .find('\n')
-            .map_or(file.text.len(), |i| err_at + i + 1);
-        errors.push((e.message.clone(), err_at..line_end.max(err_at)));
-        if line_end >= file.text.len() {
+            .map_or(file.text.len(), |i| err_at + i);
+        errors.push((e.message.clone(), err_at..line_end));
+        // The statement the bad token belongs to ends here: what follows is
+        // split afresh, so one bad token costs one statement.
+        breaks.push(tokens.len());
+        // An unclosed block comment or dollar quote is reported at the end of
+        // the input: it swallows the rest of the file on the server too, so
+        // nothing after it is read. An unclosed string is reported where it
+        // opens: resume on the next line, so later statements are checked.
+        let mut loc = e.location;
+        shift(&mut loc, line_offset);
+        let swallowed = file.offset(loc.line, loc.column) >= file.text.trim_end().len();
+        if swallowed || line_end + 1 >= file.text.len() {
             break;
         }
-        start = line_end;
+        start = line_end + 1;
         line_offset = u64::from(file.line_col(start).0) - 1;
     }
-    Lexed { tokens, errors }
+    Lexed {
+        tokens,
+        errors,
+        breaks,
+    }
 }
 
 fn shift(loc: &mut Location, lines: u64) {
@@ -83,14 +105,27 @@ pub struct ParseFailure {
 /// Returns the statements (each with its token range) and the failures.
 pub fn split_and_parse(
     file: &SourceFile,
-    tokens: &[TokenWithSpan],
+    lexed: &Lexed,
     range: Range<usize>,
     dialect: Dialect,
 ) -> Vec<(Stmt, Range<usize>, Option<ParseFailure>)> {
+    let tokens = &lexed.tokens;
     let mut out = Vec::new();
     let mut stmt_start: Option<usize> = None;
     let mut splitter = Splitter::default();
+    let mut breaks = lexed
+        .breaks
+        .iter()
+        .copied()
+        .filter(|b| range.contains(b))
+        .peekable();
     for i in range.clone() {
+        if breaks.next_if_eq(&i).is_some() {
+            // Tokenizing resumed here after an error already reported: drop
+            // the broken statement's beginning and start afresh.
+            stmt_start = None;
+            splitter = Splitter::default();
+        }
         let tok = &tokens[i].token;
         if matches!(tok, Token::Whitespace(_)) {
             continue;

@@ -107,10 +107,15 @@ impl SourceFile {
     }
 }
 
-/// Strips a BOM and turns CRLF into LF: the text checksums and spans are taken over.
+/// Strips a BOM and turns CRLF (and a lone CR, old Mac style) into LF: the
+/// text checksums and spans are taken over.
 pub fn normalize(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.replace("\r\n", "\n")
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    }
 }
 
 #[cfg(test)]

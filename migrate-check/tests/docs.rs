@@ -50,9 +50,7 @@ fn example_files(text: &str) -> Vec<ExampleFile> {
             });
             continue;
         }
-        let file = files
-            .last_mut()
-            .expect("an example starts with `-- file:`");
+        let file = files.last_mut().expect("an example starts with `-- file:`");
         let kept = match line.find(" -- expect: ") {
             Some(i) => {
                 let n = file.text.lines().count() as u32 + 1;
@@ -505,7 +503,12 @@ fn rule_docs_are_generated_from_the_declarations() {
         assert!(page.starts_with(&format!("# `{}`\n", rule.id)));
         assert!(page.contains(rule.summary) && page.contains(rule.explanation));
         assert!(page.contains(rule.safe_alternative));
-        assert_eq!(page.contains("## Lock"), !rule.lock.is_empty(), "{}", rule.id);
+        assert_eq!(
+            page.contains("## Lock"),
+            !rule.lock.is_empty(),
+            "{}",
+            rule.id
+        );
         assert!(
             readme.contains(&format!("[`{id}`]({id}.md)", id = rule.id)),
             "README.md does not link {}",
