@@ -18,11 +18,15 @@ fn link_fixtures() {
         .current_dir(root)
         .output()
         .expect("cargo metadata runs");
-    let meta: serde_json::Value = serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
     let target = PathBuf::from(meta["target_directory"].as_str().expect("target_directory"));
     let project = target.join("tests").join("trybuild").join("migrate");
     std::fs::create_dir_all(&project).expect("trybuild project dir");
-    for (link, dest) in [("rules", root.join("docs/rules/examples")), ("ui", root.join("tests/ui/migrations"))] {
+    for (link, dest) in [
+        ("rules", root.join("docs/rules/examples")),
+        ("ui", root.join("tests/ui/migrations")),
+    ] {
         let link = project.join(link);
         let _ = std::fs::remove_file(&link);
         #[cfg(unix)]

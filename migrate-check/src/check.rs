@@ -2,7 +2,6 @@
 //! Pure: text in, migrations and diagnostics out. The macro, the CLI and
 //! the tests all enter here.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -15,7 +14,7 @@ use crate::directives::{self, DirectiveKind};
 use crate::discover::{self, Candidate, FileEntry, Layout};
 use crate::model::Schema;
 use crate::parse::{self, Lexed};
-use crate::rules::{self, Ctx, Findings, SectionKind};
+use crate::rules::{self, Ctx, Findings, SectionKind, SectionState};
 use crate::source::{DecodeError, FileId, SourceFile};
 use crate::statement::Stmt;
 
@@ -845,9 +844,7 @@ fn analyze(
     allows: &mut [Allow],
 ) {
     let version = config.server_version();
-    let active: Vec<&rules::Rule> = rules::STATEMENT_RULES
-        .iter()
-        .copied()
+    let active: Vec<&rules::Rule> = rules::statement_rules()
         .filter(|r| r.applies(config.dialect, version))
         .collect();
     let mut schema = Schema::default();
@@ -933,14 +930,10 @@ fn run_section(
     diags: &mut Vec<Diagnostic>,
     allows: &mut [Allow],
 ) {
-    let mut explicit_tx = false;
-    let mut copied: HashSet<String> = HashSet::new();
-    for stmt in &section.statements {
-        match stmt.transaction_control() {
-            Some(true) => explicit_tx = true,
-            Some(false) => explicit_tx = false,
-            None => {}
-        }
+    let mut state = SectionState::default();
+    for (position, stmt) in section.statements.iter().enumerate() {
+        // `BEGIN` itself does not run inside the transaction it opens.
+        let explicit_tx = state.explicit_begin.is_some();
         let ctx = Ctx {
             dialect: config.dialect,
             version: config.server_version(),
@@ -950,7 +943,9 @@ fn run_section(
             runner_transaction: section.transactional,
             in_transaction: section.transactional || explicit_tx,
             file: &files[section.file],
-            copied: &copied,
+            statements: &section.statements,
+            position,
+            state: &state,
         };
         for rule in active {
             let Some(check) = rule.check else { continue };
@@ -987,36 +982,9 @@ fn run_section(
                 diags.push(d);
             }
         }
-        if let Some((target, sources)) = copy_of(stmt)
-            && schema.table(&target).is_some_and(|t| t.created_in == index)
-        {
-            copied.extend(sources);
-        }
+        state.after(stmt, position, schema, index, section.transactional);
         schema.apply(stmt, index);
     }
-}
-
-/// `INSERT INTO t SELECT … FROM a, b …`: the target and the source tables.
-fn copy_of(stmt: &Stmt) -> Option<(String, Vec<String>)> {
-    use sqlparser::ast::{SetExpr, Statement, TableFactor, TableObject};
-    let Some(Statement::Insert(insert)) = stmt.ast() else {
-        return None;
-    };
-    let TableObject::TableName(target) = &insert.table else {
-        return None;
-    };
-    let SetExpr::Select(select) = insert.source.as_ref()?.body.as_ref() else {
-        return None;
-    };
-    let sources = select
-        .from
-        .iter()
-        .filter_map(|f| match &f.relation {
-            TableFactor::Table { name, .. } => Some(crate::model::object(name)),
-            _ => None,
-        })
-        .collect();
-    Some((crate::model::object(target), sources))
 }
 
 /// Applies rule levels: the declared default, or `migrate.toml`'s override.

@@ -14,6 +14,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod directives;
 pub mod discover;
+pub mod locks;
 pub mod model;
 pub mod parse;
 pub mod recognize;

@@ -3,7 +3,6 @@
 //! safe alternative, bad and good examples) and a `check` function. The
 //! examples are at once the rule's documentation and its tests.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::config::{Dialect, Level, ServerVersion};
@@ -14,8 +13,10 @@ use crate::statement::Stmt;
 mod common;
 mod postgres;
 mod sqlite;
+pub mod state;
 mod structural;
 
+pub use state::{HeldLock, SectionState};
 pub use structural::{HARD, STRUCTURAL_RULES};
 
 /// A version range in which a rule applies, for one dialect: from `since`
@@ -111,10 +112,12 @@ pub struct Ctx<'a> {
     pub in_transaction: bool,
     /// The file the statement is in.
     pub file: &'a SourceFile,
-    /// Tables whose rows an earlier statement of this section copied into a
-    /// table new in this migration (`INSERT INTO new_t SELECT … FROM t`): the
-    /// table-rebuild pattern, after which dropping the old table loses nothing.
-    pub copied: &'a HashSet<String>,
+    /// Every statement of the section (rules may look back, or ahead).
+    pub statements: &'a [Stmt],
+    /// This statement's position in `statements`.
+    pub position: usize,
+    /// What the earlier statements of the section did.
+    pub state: &'a SectionState,
 }
 
 impl Ctx<'_> {
@@ -170,10 +173,7 @@ impl Findings {
 
 /// Every rule: the structural ones first, then the statement rules.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    STRUCTURAL_RULES
-        .iter()
-        .chain(STATEMENT_RULES.iter())
-        .copied()
+    STRUCTURAL_RULES.iter().copied().chain(statement_rules())
 }
 
 /// A rule by id.
@@ -181,14 +181,21 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
     all().find(|r| r.id == id)
 }
 
-/// The statement rules, in the order they run.
-pub static STATEMENT_RULES: &[&Rule] = &[
-    &postgres::create_index_non_concurrently::RULE,
-    &postgres::concurrently_in_transaction::RULE,
-    &common::add_required_column::RULE,
-    &common::drop_table::RULE,
-    &sqlite::sqlite_unsupported_alter::RULE,
-];
+/// The statement rules, group by group, in the order they run.
+pub fn statement_rules() -> impl Iterator<Item = &'static Rule> {
+    [
+        common::RULES,
+        postgres::indexes::RULES,
+        postgres::columns::RULES,
+        postgres::constraints::RULES,
+        postgres::transactions::RULES,
+        postgres::style::RULES,
+        sqlite::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+}
 
 /// Shorthand for declarations.
 pub(crate) const PG: Dialect = Dialect::Postgres;

@@ -67,7 +67,7 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         let table = object(name);
         // New in this migration, or its rows were just copied into a new
         // table (the table-rebuild pattern): nothing is lost.
-        if ctx.is_new_table(&table) || ctx.copied.contains(&table) {
+        if ctx.is_new_table(&table) || ctx.state.copied.contains(&table) {
             continue;
         }
         let f = out.report(

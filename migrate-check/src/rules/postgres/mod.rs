@@ -1,3 +1,6 @@
-//! PostgreSQL rules.
-pub mod concurrently_in_transaction;
-pub mod create_index_non_concurrently;
+//! PostgreSQL rules, grouped by what they are about.
+pub mod columns;
+pub mod constraints;
+pub mod indexes;
+pub mod style;
+pub mod transactions;

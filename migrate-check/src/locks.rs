@@ -1,0 +1,219 @@
+//! Which table locks a PostgreSQL statement takes, and what each blocks.
+//!
+//! Shared by the rules that reason about locks (statements after an ACCESS
+//! EXCLUSIVE lock, lock timeouts, DML beside DDL). From the PostgreSQL manual,
+//! "Explicit Locking" and each command's page.
+
+use std::fmt;
+
+use sqlparser::ast::{AlterTableOperation, ObjectType, Statement, TableConstraint};
+
+use crate::model::{object, object_text};
+use crate::statement::{Recognized, Stmt};
+
+/// PostgreSQL's table-level lock modes, weakest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LockMode {
+    /// `SELECT`.
+    AccessShare,
+    /// `SELECT … FOR UPDATE`.
+    RowShare,
+    /// `INSERT`, `UPDATE`, `DELETE`.
+    RowExclusive,
+    /// `VACUUM`, `ANALYZE`, `CREATE INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`.
+    ShareUpdateExclusive,
+    /// `CREATE INDEX`.
+    Share,
+    /// `CREATE TRIGGER`, `ADD FOREIGN KEY`.
+    ShareRowExclusive,
+    /// `REFRESH MATERIALIZED VIEW CONCURRENTLY`.
+    Exclusive,
+    /// Most `ALTER TABLE`, `DROP`, `TRUNCATE`, `VACUUM FULL`, `CLUSTER`.
+    AccessExclusive,
+}
+
+impl LockMode {
+    /// The mode's name as PostgreSQL writes it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            LockMode::AccessShare => "ACCESS SHARE",
+            LockMode::RowShare => "ROW SHARE",
+            LockMode::RowExclusive => "ROW EXCLUSIVE",
+            LockMode::ShareUpdateExclusive => "SHARE UPDATE EXCLUSIVE",
+            LockMode::Share => "SHARE",
+            LockMode::ShareRowExclusive => "SHARE ROW EXCLUSIVE",
+            LockMode::Exclusive => "EXCLUSIVE",
+            LockMode::AccessExclusive => "ACCESS EXCLUSIVE",
+        }
+    }
+
+    /// What application traffic the mode blocks while held.
+    pub const fn blocks(self) -> &'static str {
+        match self {
+            LockMode::AccessShare => "only ACCESS EXCLUSIVE (DDL)",
+            LockMode::RowShare => "EXCLUSIVE and ACCESS EXCLUSIVE",
+            LockMode::RowExclusive => "SHARE and stronger: CREATE INDEX and most DDL",
+            LockMode::ShareUpdateExclusive => {
+                "other schema changes and VACUUM; reads and writes go on"
+            }
+            LockMode::Share => "INSERT, UPDATE and DELETE; reads go on",
+            LockMode::ShareRowExclusive => "INSERT, UPDATE and DELETE; reads go on",
+            LockMode::Exclusive => "everything but plain SELECT",
+            LockMode::AccessExclusive => "every read and every write",
+        }
+    }
+
+    /// Whether the mode blocks writes (INSERT, UPDATE, DELETE).
+    pub fn blocks_writes(self) -> bool {
+        self >= LockMode::Share
+    }
+}
+
+impl fmt::Display for LockMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A lock a statement takes on a table (normalized name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableLock {
+    /// The table.
+    pub table: String,
+    /// The mode.
+    pub mode: LockMode,
+}
+
+fn lock(table: String, mode: LockMode) -> TableLock {
+    TableLock { table, mode }
+}
+
+/// The strongest lock an `ALTER TABLE` operation takes on its table.
+pub fn alter_operation_lock(op: &AlterTableOperation) -> LockMode {
+    use AlterTableOperation as Op;
+    match op {
+        Op::ValidateConstraint { .. } => LockMode::ShareUpdateExclusive,
+        Op::AddConstraint {
+            constraint: TableConstraint::ForeignKey(_),
+            ..
+        } => LockMode::ShareRowExclusive,
+        Op::DisableTrigger { .. }
+        | Op::EnableTrigger { .. }
+        | Op::EnableAlwaysTrigger { .. }
+        | Op::EnableReplicaTrigger { .. } => LockMode::ShareRowExclusive,
+        Op::DetachPartitionOf { mode: Some(_), .. } => LockMode::ShareUpdateExclusive,
+        _ => LockMode::AccessExclusive,
+    }
+}
+
+/// The table locks a statement takes (PostgreSQL semantics).
+pub fn locks(stmt: &Stmt) -> Vec<TableLock> {
+    if let Some(r) = stmt.recognized() {
+        return match r {
+            Recognized::Reindex {
+                target,
+                name: Some(n),
+                concurrently,
+            } if target == "TABLE" => {
+                let mode = if *concurrently {
+                    LockMode::ShareUpdateExclusive
+                } else {
+                    LockMode::Share
+                };
+                vec![lock(object_text(n), mode)]
+            }
+            Recognized::Cluster { table: Some(t) } => {
+                vec![lock(object_text(t), LockMode::AccessExclusive)]
+            }
+            Recognized::Vacuum { full: true, tables } => tables
+                .iter()
+                .map(|t| lock(object_text(t), LockMode::AccessExclusive))
+                .collect(),
+            Recognized::SetTablespace { table } => {
+                vec![lock(object_text(table), LockMode::AccessExclusive)]
+            }
+            Recognized::WithClause { statement, .. } => locks_of_ast(statement),
+            _ => Vec::new(),
+        };
+    }
+    stmt.ast().map(locks_of_ast).unwrap_or_default()
+}
+
+fn locks_of_ast(ast: &Statement) -> Vec<TableLock> {
+    match ast {
+        Statement::AlterTable(at) => {
+            let table = object(&at.name);
+            let mut out = Vec::new();
+            let strongest = at.operations.iter().map(alter_operation_lock).max();
+            if let Some(mode) = strongest {
+                out.push(lock(table, mode));
+            }
+            for op in &at.operations {
+                if let AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::ForeignKey(fk),
+                    ..
+                } = op
+                {
+                    out.push(lock(object(&fk.foreign_table), LockMode::ShareRowExclusive));
+                }
+            }
+            out
+        }
+        Statement::CreateIndex(ci) => {
+            let mode = if ci.concurrently {
+                LockMode::ShareUpdateExclusive
+            } else {
+                LockMode::Share
+            };
+            vec![lock(object(&ci.table_name), mode)]
+        }
+        Statement::Drop {
+            object_type: ObjectType::Table,
+            names,
+            ..
+        } => names
+            .iter()
+            .map(|n| lock(object(n), LockMode::AccessExclusive))
+            .collect(),
+        Statement::Truncate(t) => t
+            .table_names
+            .iter()
+            .map(|n| lock(object(&n.name), LockMode::AccessExclusive))
+            .collect(),
+        Statement::Insert(i) => match &i.table {
+            sqlparser::ast::TableObject::TableName(n) => {
+                vec![lock(object(n), LockMode::RowExclusive)]
+            }
+            _ => Vec::new(),
+        },
+        Statement::Update(u) => match &u.table.relation {
+            sqlparser::ast::TableFactor::Table { name, .. } => {
+                vec![lock(object(name), LockMode::RowExclusive)]
+            }
+            _ => Vec::new(),
+        },
+        Statement::Delete(d) => {
+            let tables = match &d.from {
+                sqlparser::ast::FromTable::WithFromKeyword(t)
+                | sqlparser::ast::FromTable::WithoutKeyword(t) => t,
+            };
+            tables
+                .iter()
+                .filter_map(|t| match &t.relation {
+                    sqlparser::ast::TableFactor::Table { name, .. } => {
+                        Some(lock(object(name), LockMode::RowExclusive))
+                    }
+                    _ => None,
+                })
+                .collect()
+        }
+        Statement::CreateTrigger(t) => {
+            vec![lock(object(&t.table_name), LockMode::ShareRowExclusive)]
+        }
+        Statement::RenameTable(rs) => rs
+            .iter()
+            .map(|r| lock(object(&r.old_name), LockMode::AccessExclusive))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
