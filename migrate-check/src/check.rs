@@ -303,7 +303,8 @@ struct Allow {
 struct RawSection {
     file: FileId,
     tokens: Range<usize>,
-    transactional: bool,
+    /// `None` when nothing in the file says; a down then runs as its up does.
+    transactional: Option<bool>,
     marker: Range<usize>,
 }
 
@@ -381,11 +382,20 @@ fn build_migration(
     };
     let mut up = up?;
     let mut down = down;
+    // The up runs in a transaction unless it (or diesel's metadata.toml) says
+    // otherwise; a down that says nothing runs the way its up runs — the
+    // reverse of a `CREATE INDEX CONCURRENTLY` is a `DROP INDEX CONCURRENTLY`.
     if metadata_no_tx {
-        up.transactional = false;
-        if let Some(d) = &mut down {
-            d.transactional = false;
-        }
+        up.transactional = Some(false);
+    }
+    let up_mode = up.transactional.unwrap_or(true);
+    up.transactional = Some(up_mode);
+    if let Some(d) = &mut down {
+        d.transactional = Some(if metadata_no_tx {
+            false
+        } else {
+            d.transactional.unwrap_or(up_mode)
+        });
     }
 
     // Reversibility.
@@ -634,14 +644,16 @@ fn split_sections(
                 current = Some(SectionKind::Down);
             }
             DirectiveKind::NoTransaction => match current {
-                Some(SectionKind::Down) => down.as_mut().expect("current").transactional = false,
-                Some(SectionKind::Up) => up.as_mut().expect("current").transactional = false,
+                Some(SectionKind::Down) => {
+                    down.as_mut().expect("current").transactional = Some(false)
+                }
+                Some(SectionKind::Up) => up.as_mut().expect("current").transactional = Some(false),
                 None if up.is_none() => {
                     // sqlx's first-line marker on a file without sections.
                     up = Some(RawSection {
                         file,
                         tokens: 0..toks.len(),
-                        transactional: false,
+                        transactional: Some(false),
                         marker: span.start..span.start,
                     });
                     current = Some(SectionKind::Up);
@@ -683,7 +695,7 @@ fn split_sections(
         up = Some(RawSection {
             file,
             tokens: 0..toks.len(),
-            transactional: true,
+            transactional: None,
             marker: 0..0,
         });
     }
@@ -706,7 +718,7 @@ fn whole_file_section(
     let mut section = RawSection {
         file,
         tokens: 0..toks.len(),
-        transactional: true,
+        transactional: None,
         marker: 0..0,
     };
     let first_non_ws = toks.iter().position(|t| {
@@ -730,11 +742,13 @@ fn whole_file_section(
             ..f.offset(t.span.end.line, t.span.end.column);
         match parsed {
             Err(msg) => diags.push(Diagnostic::new("bad-directive", Severity::Error, files, file, span, msg).label("here")),
-            Ok(DirectiveKind::NoTransaction) | Ok(DirectiveKind::Up { transactional: false }) | Ok(DirectiveKind::Down { transactional: false }) => {
-                section.transactional = false
+            Ok(DirectiveKind::NoTransaction) => section.transactional = Some(false),
+            Ok(DirectiveKind::Up { transactional }) if is_up => {
+                section.transactional = transactional.or(section.transactional)
             }
-            Ok(DirectiveKind::Up { .. }) if is_up => {}
-            Ok(DirectiveKind::Down { .. }) if !is_up => {}
+            Ok(DirectiveKind::Down { transactional }) if !is_up => {
+                section.transactional = transactional.or(section.transactional)
+            }
             Ok(DirectiveKind::Up { .. }) | Ok(DirectiveKind::Down { .. }) => diags.push(
                 Diagnostic::new("bad-directive", Severity::Error, files, file, span, "section marker of the other half in a one-section file")
                     .label("this file is one section")
@@ -804,7 +818,7 @@ fn parse_section(
     (
         Section {
             file: raw.file,
-            transactional: raw.transactional,
+            transactional: raw.transactional.unwrap_or(true),
             statements,
             marker: raw.marker.clone(),
         },

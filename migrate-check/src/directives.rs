@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `-- migrate:up [transaction:false]` | starts the up section (dbmate's marker and option) |
 //! | `-- migrate:down [transaction:false]` | starts the down section |
-//! | `-- migrate:no-transaction` | the section it stands in runs outside a transaction |
+//! | `-- migrate:no-transaction` | the section it stands in runs outside a transaction, statement by statement; a down section that says nothing runs the way its up runs |
 //! | `-- migrate:allow(rule, …): reason` | suppresses those rules on the next statement |
 //! | `-- migrate:irreversible: reason` | this migration has no down, on purpose |
 //!
@@ -17,15 +17,16 @@ use std::ops::Range;
 /// What a directive says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DirectiveKind {
-    /// Start of the up section; `transactional` is false after `transaction:false`.
+    /// Start of the up section.
     Up {
-        /// False when the marker carries `transaction:false`.
-        transactional: bool,
+        /// `Some(false)` after `transaction:false`, `Some(true)` after
+        /// `transaction:true`, `None` when the marker says nothing.
+        transactional: Option<bool>,
     },
     /// Start of the down section.
     Down {
-        /// False when the marker carries `transaction:false`.
-        transactional: bool,
+        /// As for `Up`; a down that says nothing runs the way its up runs.
+        transactional: Option<bool>,
     },
     /// The current section runs outside a transaction.
     NoTransaction,
@@ -70,12 +71,12 @@ pub fn parse_comment(comment: &str, first_in_file: bool) -> Option<Result<Direct
     match text {
         "UP" => {
             return Some(Ok(DirectiveKind::Up {
-                transactional: true,
+                transactional: None,
             }));
         }
         "DOWN" => {
             return Some(Ok(DirectiveKind::Down {
-                transactional: true,
+                transactional: None,
             }));
         }
         "no-transaction" if first_in_file => return Some(Ok(DirectiveKind::NoTransaction)),
@@ -92,11 +93,11 @@ fn parse_body(body: &str) -> Result<DirectiveKind, String> {
     let (name, rest) = body.split_at(name_end);
     match name {
         "up" | "down" => {
-            let mut transactional = true;
+            let mut transactional = None;
             for option in rest.split_whitespace() {
                 match option {
-                    "transaction:false" => transactional = false,
-                    "transaction:true" => transactional = true,
+                    "transaction:false" => transactional = Some(false),
+                    "transaction:true" => transactional = Some(true),
                     other => {
                         return Err(format!(
                             "unknown option `{other}` on `-- migrate:{name}`: the only option is `transaction:false`"
@@ -172,19 +173,19 @@ mod tests {
         assert_eq!(
             ok(" migrate:up"),
             DirectiveKind::Up {
-                transactional: true
+                transactional: None
             }
         );
         assert_eq!(
             ok(" migrate:down transaction:false"),
             DirectiveKind::Down {
-                transactional: false
+                transactional: Some(false)
             }
         );
         assert_eq!(
             ok(" UP "),
             DirectiveKind::Up {
-                transactional: true
+                transactional: None
             }
         );
         assert!(err(" migrate:up transaction:maybe").contains("transaction:false"));

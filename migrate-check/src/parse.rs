@@ -231,7 +231,14 @@ fn parse_one(
         allows: Vec::new(),
     };
     let slice = &tokens[range.clone()];
-    let failure = match parse_tokens(slice, dialect) {
+    // Trigger bodies without BEGIN … END (MySQL `FOR EACH ROW SET …;`) are
+    // parsed by sqlparser up to their own `;`: give it back on a retry.
+    let parsed = parse_tokens(slice, dialect).or_else(|first_error| {
+        let mut terminated = slice.to_vec();
+        terminated.push(TokenWithSpan::wrap(Token::SemiColon));
+        parse_tokens(&terminated, dialect).map_err(|_| first_error)
+    });
+    let failure = match parsed {
         Ok(ast) => {
             stmt.kind = StmtKind::Parsed(Box::new(ast));
             None
@@ -305,5 +312,54 @@ pub(crate) fn comment_text(tok: &Token) -> Option<&str> {
             Some(comment.as_str())
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(sql: &str, dialect: Dialect) -> Vec<(String, bool)> {
+        let f = SourceFile::from_text("f.sql", "f.sql", sql);
+        let lexed = lex(&f, dialect);
+        let n = lexed.tokens.len();
+        split_and_parse(&f, &lexed, 0..n, dialect)
+            .into_iter()
+            .map(|(s, _, fail)| (f.text[s.span].to_string(), fail.is_none()))
+            .collect()
+    }
+
+    #[test]
+    fn trigger_bodies_are_one_statement() {
+        let sqlite = "CREATE TRIGGER t AFTER INSERT ON a FOR EACH ROW BEGIN\n  UPDATE a SET n = 1;\n  DELETE FROM b;\nEND;\nSELECT 1;";
+        let got = split(sqlite, Dialect::Sqlite);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].0.ends_with("END") && got[0].1);
+        let mysql = "CREATE TRIGGER t BEFORE UPDATE ON a FOR EACH ROW SET NEW.updated_at = CURRENT_TIMESTAMP(6);\nSELECT 1;";
+        let got = split(mysql, Dialect::MySql);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].1, "MySQL trigger without BEGIN parses: {got:?}");
+    }
+
+    #[test]
+    fn dollar_quoted_bodies_keep_their_semicolons() {
+        let pg = "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.a := 1; RETURN NEW; END $$ LANGUAGE plpgsql;\nSELECT 1;";
+        let got = split(pg, Dialect::Postgres);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].0.contains("RETURN NEW;") && got[0].1);
+    }
+
+    #[test]
+    fn a_bad_token_costs_its_statement_only() {
+        let f = SourceFile::from_text("f.sql", "f.sql", "SELECT 1;\nSELECT 'open;\nSELECT 2;\n");
+        let lexed = lex(&f, Dialect::Postgres);
+        assert_eq!(lexed.errors.len(), 1);
+        assert_eq!(&f.text[lexed.errors[0].1.clone()], "'open;");
+        let n = lexed.tokens.len();
+        let texts: Vec<String> = split_and_parse(&f, &lexed, 0..n, Dialect::Postgres)
+            .into_iter()
+            .map(|(s, _, _)| f.text[s.span].to_string())
+            .collect();
+        assert_eq!(texts, ["SELECT 1", "SELECT 2"]);
     }
 }

@@ -130,6 +130,12 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
                 None
             }
         }
+        // `CREATE [TEMP] TRIGGER IF NOT EXISTS` (SQLite): parse without the guard.
+        (Dialect::Sqlite, "CREATE") if words.iter().take(4).any(|w| w == "TRIGGER") => {
+            let at = words.iter().position(|w| w == "TRIGGER")? + 1;
+            (w(at) == "IF" && w(at + 1) == "NOT" && w(at + 2) == "EXISTS")
+                .then(|| without(slice, &toks, at, 3, "IF NOT EXISTS", dialect))?
+        }
         (Dialect::Sqlite, "PRAGMA") => {
             let mut i = 1;
             if matches!(toks.get(2), Some(Token::Period)) {
@@ -416,6 +422,15 @@ mod tests {
                 value: Some("ON".into())
             })
         );
+    }
+
+    #[test]
+    fn sqlite_trigger_if_not_exists() {
+        assert!(matches!(
+            rec("CREATE TRIGGER IF NOT EXISTS trg AFTER UPDATE ON t FOR EACH ROW BEGIN UPDATE t SET a = 1 WHERE id = NEW.id; END", Dialect::Sqlite),
+            Some(Recognized::WithClause { clause, statement }) if clause == "IF NOT EXISTS"
+                && matches!(*statement, sqlparser::ast::Statement::CreateTrigger(_))
+        ));
     }
 
     #[test]
