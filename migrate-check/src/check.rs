@@ -985,12 +985,14 @@ fn run_section(
                 .help(f.help.unwrap_or_else(|| rule.safe_alternative.to_string()))
                 .note(rule.explanation)
                 .version(version.to_string());
+                // A finding's own lock line wins; an empty one means "none".
                 d.lock = f
                     .lock
-                    .or_else(|| (!rule.lock.is_empty()).then(|| rule.lock.to_string()));
+                    .or_else(|| Some(rule.lock.to_string()))
+                    .filter(|l| !l.is_empty());
                 d.notes.extend(f.notes);
                 d.notes.push(format!(
-                    "to accept it, write `-- migrate:allow({}): <reason>` on the line above",
+                    "to accept it, write `-- migrate:allow({}): <reason>` on the line above the statement",
                     rule.id
                 ));
                 diags.push(d);

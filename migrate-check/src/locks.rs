@@ -8,7 +8,7 @@ use std::fmt;
 
 use sqlparser::ast::{AlterTableOperation, ObjectType, Statement, TableConstraint};
 
-use crate::model::{object, object_text};
+use crate::model::{Schema, object, object_text};
 use crate::statement::{Recognized, Stmt};
 
 /// PostgreSQL's table-level lock modes, weakest first.
@@ -106,10 +106,31 @@ pub fn alter_operation_lock(op: &AlterTableOperation) -> LockMode {
     }
 }
 
-/// The table locks a statement takes (PostgreSQL semantics).
-pub fn locks(stmt: &Stmt) -> Vec<TableLock> {
+/// The table locks a statement takes (PostgreSQL semantics). The schema
+/// (before the statement) finds the table of an index.
+pub fn locks(stmt: &Stmt, schema: &Schema) -> Vec<TableLock> {
+    let table_of_index = |name: &str| schema.index(&object_text(name)).map(|i| i.table.clone());
     if let Some(r) = stmt.recognized() {
         return match r {
+            Recognized::DropIndexConcurrently { names, .. } => names
+                .iter()
+                .filter_map(|n| table_of_index(n))
+                .map(|t| lock(t, LockMode::ShareUpdateExclusive))
+                .collect(),
+            Recognized::Reindex {
+                target,
+                name: Some(n),
+                concurrently,
+            } if target == "INDEX" => {
+                let mode = if *concurrently {
+                    LockMode::ShareUpdateExclusive
+                } else {
+                    LockMode::Share
+                };
+                table_of_index(n)
+                    .map(|t| vec![lock(t, mode)])
+                    .unwrap_or_default()
+            }
             Recognized::Reindex {
                 target,
                 name: Some(n),
@@ -132,15 +153,39 @@ pub fn locks(stmt: &Stmt) -> Vec<TableLock> {
             Recognized::SetTablespace { table } => {
                 vec![lock(object_text(table), LockMode::AccessExclusive)]
             }
-            Recognized::WithClause { statement, .. } => locks_of_ast(statement),
+            Recognized::WithClause { statement, .. } => locks_of_ast(statement, schema),
             _ => Vec::new(),
         };
     }
-    stmt.ast().map(locks_of_ast).unwrap_or_default()
+    stmt.ast()
+        .map(|a| locks_of_ast(a, schema))
+        .unwrap_or_default()
 }
 
-fn locks_of_ast(ast: &Statement) -> Vec<TableLock> {
+fn locks_of_ast(ast: &Statement, schema: &Schema) -> Vec<TableLock> {
     match ast {
+        Statement::Drop {
+            object_type: ObjectType::Index,
+            names,
+            ..
+        } => names
+            .iter()
+            .filter_map(|n| {
+                schema
+                    .index(&object(n))
+                    .map(|i| lock(i.table.clone(), LockMode::AccessExclusive))
+            })
+            .collect(),
+        Statement::Lock(l) => {
+            let mode = l
+                .lock_mode
+                .as_ref()
+                .map_or(LockMode::AccessExclusive, lock_table_mode);
+            l.tables
+                .iter()
+                .map(|t| lock(object(&t.name), mode))
+                .collect()
+        }
         Statement::AlterTable(at) => {
             let table = object(&at.name);
             let mut out = Vec::new();
@@ -215,5 +260,19 @@ fn locks_of_ast(ast: &Statement) -> Vec<TableLock> {
             .map(|r| lock(object(&r.old_name), LockMode::AccessExclusive))
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+fn lock_table_mode(m: &sqlparser::ast::LockTableMode) -> LockMode {
+    use sqlparser::ast::LockTableMode as M;
+    match m {
+        M::AccessShare => LockMode::AccessShare,
+        M::RowShare => LockMode::RowShare,
+        M::RowExclusive => LockMode::RowExclusive,
+        M::ShareUpdateExclusive => LockMode::ShareUpdateExclusive,
+        M::Share => LockMode::Share,
+        M::ShareRowExclusive => LockMode::ShareRowExclusive,
+        M::Exclusive => LockMode::Exclusive,
+        M::AccessExclusive => LockMode::AccessExclusive,
     }
 }

@@ -55,6 +55,8 @@ pub enum ConstraintKind {
         columns: Vec<String>,
         /// Referenced table.
         references: String,
+        /// Referenced columns (empty: the referenced table's primary key).
+        referred: Vec<String>,
     },
     /// `CHECK (expr)`, the expression as written.
     Check(String),
@@ -262,7 +264,17 @@ impl Schema {
                     }
                 }
                 apply_primary_key_nullability(&mut table);
+                // PRIMARY KEY and UNIQUE build indexes: record them, so that
+                // foreign keys and uniqueness rules can find them.
+                let implied: Vec<Index> = table
+                    .constraints
+                    .iter()
+                    .filter_map(|c| implied_index(c, &name, migration))
+                    .collect();
                 self.put_table(table);
+                for i in implied {
+                    self.put_index(i);
+                }
             }
             Statement::AlterTable(at) => {
                 let name = object(&at.name);
@@ -327,6 +339,15 @@ impl Schema {
     }
 
     fn alter(&mut self, table: &str, op: &AlterTableOperation, migration: MigrationIndex) {
+        if let AlterTableOperation::AddColumn { column_def, .. } = op {
+            let (_, constraints) = column_of(column_def);
+            for i in constraints
+                .iter()
+                .filter_map(|c| implied_index(c, table, migration))
+            {
+                self.put_index(i);
+            }
+        }
         match op {
             AlterTableOperation::RenameTable { table_name } => {
                 let new = match table_name {
@@ -339,10 +360,11 @@ impl Schema {
                 constraint,
                 not_valid,
             } => {
-                let index = unique_index_of(constraint, table, migration);
+                let mut index = None;
                 if let Some(t) = self.table_mut(table)
                     && let Some(c) = constraint_of(constraint, !not_valid)
                 {
+                    index = implied_index(&c, table, migration);
                     t.constraints.push(c);
                     apply_primary_key_nullability(t);
                 }
@@ -486,6 +508,7 @@ fn column_of(def: &ast::ColumnDef) -> (Column, Vec<Constraint>) {
                 kind: ConstraintKind::ForeignKey {
                     columns: vec![name.clone()],
                     references: object(&fk.foreign_table),
+                    referred: idents(&fk.referred_columns),
                 },
                 validated: true,
             }),
@@ -498,7 +521,11 @@ fn column_of(def: &ast::ColumnDef) -> (Column, Vec<Constraint>) {
         }
     }
     let upper = column.data_type.as_str();
-    if matches!(upper, "SERIAL" | "BIGSERIAL" | "SMALLSERIAL") && column.default.is_none() {
+    if matches!(
+        upper,
+        "SERIAL" | "BIGSERIAL" | "SMALLSERIAL" | "SERIAL2" | "SERIAL4" | "SERIAL8"
+    ) && column.default.is_none()
+    {
         column.default = Some("nextval()".into());
     }
     (column, constraints)
@@ -529,6 +556,7 @@ fn constraint_of(tc: &TableConstraint, validated: bool) -> Option<Constraint> {
             ConstraintKind::ForeignKey {
                 columns: idents(&fk.columns),
                 references: object(&fk.foreign_table),
+                referred: idents(&fk.referred_columns),
             },
         ),
         TableConstraint::Check(ck) => {
@@ -543,19 +571,16 @@ fn constraint_of(tc: &TableConstraint, validated: bool) -> Option<Constraint> {
     })
 }
 
-/// A unique or primary key constraint builds an index: record it so that
-/// foreign keys and later rules can find it.
-fn unique_index_of(tc: &TableConstraint, table: &str, migration: MigrationIndex) -> Option<Index> {
-    let (name, columns) = match tc {
-        TableConstraint::PrimaryKey(pk) => (pk.name.as_ref(), index_columns(&pk.columns)),
-        TableConstraint::Unique(u) => (u.name.as_ref(), index_columns(&u.columns)),
+/// The index a PRIMARY KEY or UNIQUE constraint builds, named as PostgreSQL
+/// names it (`t_pkey`, `t_a_b_key`) unless the constraint is named.
+fn implied_index(c: &Constraint, table: &str, migration: MigrationIndex) -> Option<Index> {
+    let (columns, default_name) = match &c.kind {
+        ConstraintKind::PrimaryKey(cols) => (cols.clone(), format!("{table}_pkey")),
+        ConstraintKind::Unique(cols) => (cols.clone(), format!("{table}_{}_key", cols.join("_"))),
         _ => return None,
     };
-    let name = name
-        .map(ident)
-        .unwrap_or_else(|| format!("{table}_{}_key", columns.join("_")));
     Some(Index {
-        name,
+        name: c.name.clone().unwrap_or(default_name),
         table: table.to_string(),
         columns,
         unique: true,

@@ -133,11 +133,16 @@ impl Stmt {
 
     /// Whether the statement is a transaction-control statement and which:
     /// `Some(true)` for `BEGIN`/`START TRANSACTION`, `Some(false)` for
-    /// `COMMIT`/`ROLLBACK`/`END`.
+    /// `COMMIT`/`ROLLBACK`/`END`. `ROLLBACK TO SAVEPOINT` and `… AND CHAIN`
+    /// (which opens the next transaction at once) end nothing: `None`.
     pub fn transaction_control(&self) -> Option<bool> {
         match self.ast()? {
             ast::Statement::StartTransaction { .. } => Some(true),
-            ast::Statement::Commit { .. } | ast::Statement::Rollback { .. } => Some(false),
+            ast::Statement::Commit { chain: false, .. } => Some(false),
+            ast::Statement::Rollback {
+                chain: false,
+                savepoint: None,
+            } => Some(false),
             _ => None,
         }
     }

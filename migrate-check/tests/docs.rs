@@ -541,6 +541,12 @@ fn check_on_disk(x: &Placed) -> migrate_check::Report {
         display_dir: format!("docs/rules/{}", x.dir),
         config: Config {
             dialect: x.example.dialect,
+            // An opt-in rule's examples show what it reports once enabled.
+            rule_levels: if x.rule.default_level == migrate_check::Level::Allow {
+                [(x.rule.id.to_string(), migrate_check::Level::Warn)].into()
+            } else {
+                Default::default()
+            },
             ..Config::default()
         },
         config_source: None,

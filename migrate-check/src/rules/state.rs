@@ -28,10 +28,12 @@ pub struct HeldLock {
 pub struct SectionState {
     /// Position of the `BEGIN` of an explicit transaction still open.
     pub explicit_begin: Option<usize>,
-    /// `SET [LOCAL] lock_timeout` (MySQL: `lock_wait_timeout`) ran earlier.
+    /// A non-zero `SET [LOCAL] lock_timeout` (MySQL: `lock_wait_timeout`) is in force.
     pub lock_timeout: bool,
-    /// `SET [LOCAL] statement_timeout` (MySQL: `max_execution_time`) ran earlier.
+    /// A non-zero `SET [LOCAL] statement_timeout` (MySQL: `max_execution_time`) is in force.
     pub statement_timeout: bool,
+    /// Which of the two were set with `SET LOCAL`: they end with the transaction.
+    local_settings: Vec<&'static str>,
     /// Locks held in the current transaction on tables that existed before
     /// this migration (locks on new tables hurt nobody).
     pub held: Vec<HeldLock>,
@@ -74,11 +76,12 @@ impl SectionState {
             }
             None => {}
         }
+        let in_transaction = runner_tx || self.explicit_begin.is_some();
         if let Some(ast) = stmt.ast() {
-            self.note_settings(ast);
+            self.note_settings(ast, in_transaction);
             self.note_ddl(ast);
         }
-        for l in locks::locks(stmt) {
+        for l in locks::locks(stmt, schema) {
             let existing = schema
                 .table(&l.table)
                 .is_none_or(|t| t.created_in != migration);
@@ -107,35 +110,75 @@ impl SectionState {
         self.held.clear();
         self.ddl_tables.clear();
         self.not_valid.clear();
+        for setting in std::mem::take(&mut self.local_settings) {
+            self.set(setting, false);
+        }
     }
 
-    fn note_settings(&mut self, ast: &Statement) {
-        let Statement::Set(set) = ast else { return };
-        let names: Vec<String> = match set {
-            Set::SingleAssignment { variable, .. } => vec![variable.to_string().to_lowercase()],
-            Set::MultipleAssignments { assignments } => assignments
-                .iter()
-                .map(|a| a.name.to_string().to_lowercase())
-                .collect(),
-            Set::ParenthesizedAssignments { variables, .. } => variables
-                .iter()
-                .map(|v| v.to_string().to_lowercase())
-                .collect(),
-            _ => Vec::new(),
+    fn set(&mut self, setting: &'static str, on: bool) {
+        match setting {
+            "lock" => self.lock_timeout = on,
+            _ => self.statement_timeout = on,
+        }
+    }
+
+    fn note_settings(&mut self, ast: &Statement, in_transaction: bool) {
+        use sqlparser::ast::{ContextModifier, Expr, Reset, Value};
+        let (assignments, local): (Vec<(String, Option<&Expr>)>, bool) = match ast {
+            Statement::Set(Set::SingleAssignment {
+                variable,
+                values,
+                scope,
+                ..
+            }) => (
+                vec![(variable.to_string(), values.first())],
+                matches!(scope, Some(ContextModifier::Local)),
+            ),
+            Statement::Set(Set::MultipleAssignments { assignments }) => (
+                assignments
+                    .iter()
+                    .map(|a| (a.name.to_string(), Some(&a.value)))
+                    .collect(),
+                false,
+            ),
+            Statement::Reset(r) => match &r.reset {
+                Reset::ALL => {
+                    self.lock_timeout = false;
+                    self.statement_timeout = false;
+                    return;
+                }
+                Reset::ConfigurationParameter(name) => (vec![(name.to_string(), None)], false),
+                _ => return,
+            },
+            _ => return,
         };
-        for n in names {
-            let n = n
-                .trim_start_matches("@@")
-                .trim_start_matches("session.")
-                .to_string();
-            match n.as_str() {
-                "lock_timeout" | "lock_wait_timeout" | "innodb_lock_wait_timeout" => {
-                    self.lock_timeout = true
-                }
-                "statement_timeout" | "max_execution_time" | "max_statement_time" => {
-                    self.statement_timeout = true
-                }
-                _ => {}
+        // SET LOCAL outside a transaction does nothing (PostgreSQL warns).
+        if local && !in_transaction {
+            return;
+        }
+        for (name, value) in assignments {
+            let name = name.to_lowercase();
+            let name = name.trim_start_matches("@@").trim_start_matches("session.");
+            let setting = match name {
+                "lock_timeout" | "lock_wait_timeout" | "innodb_lock_wait_timeout" => "lock",
+                "statement_timeout" | "max_execution_time" | "max_statement_time" => "statement",
+                _ => continue,
+            };
+            // 0 and DEFAULT mean "no timeout" (RESET too: value None).
+            let on = value.is_some_and(|v| {
+                let text = match v {
+                    Expr::Value(v) => match &v.value {
+                        Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => s.clone(),
+                        Value::Number(n, _) => n.to_string(),
+                        other => other.to_string(),
+                    },
+                    other => other.to_string(),
+                };
+                !turns_off(&text)
+            });
+            self.set(setting, on);
+            if local && on {
+                self.local_settings.push(setting);
             }
         }
     }
@@ -166,6 +209,13 @@ impl SectionState {
             _ => {}
         }
     }
+}
+
+/// `0`, `'0ms'`, `'0s'` and `DEFAULT` mean "no timeout".
+fn turns_off(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    let digits: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
+    v == "default" || (!digits.is_empty() && digits.parse::<u64>() == Ok(0))
 }
 
 fn constraint_name(c: &sqlparser::ast::TableConstraint) -> Option<String> {
@@ -201,4 +251,98 @@ pub fn copy_of(stmt: &Stmt) -> Option<(String, Vec<String>)> {
         })
         .collect();
     Some((object(target), sources))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Dialect, FileEntry, Input, check};
+
+    /// The state before the last statement of a one-migration section.
+    fn state_before_last(sql: &str, runner_tx: bool) -> SectionState {
+        let marker = if runner_tx {
+            ""
+        } else {
+            "-- migrate:no-transaction\n"
+        };
+        let text = format!("-- migrate:up\n{marker}{sql}\n-- migrate:irreversible: test\n");
+        let report = check(Input {
+            entries: vec![FileEntry {
+                rel_path: "1_t.sql".into(),
+                bytes: text.into_bytes(),
+            }],
+            display_dir: String::new(),
+            config: Config {
+                dialect: Dialect::Postgres,
+                ..Config::default()
+            },
+            config_source: None,
+        });
+        let m = &report.migrations[0];
+        let mut schema = Schema::default();
+        let mut state = SectionState::default();
+        let n = m.up.statements.len();
+        for (i, s) in m.up.statements[..n - 1].iter().enumerate() {
+            state.after(s, i, &schema, 0, runner_tx);
+            schema.apply(s, 0);
+        }
+        state
+    }
+
+    #[test]
+    fn timeouts_zero_default_reset_and_local() {
+        assert!(state_before_last("SET lock_timeout = '2s';\nSELECT 1;", true).lock_timeout);
+        assert!(!state_before_last("SET lock_timeout = 0;\nSELECT 1;", true).lock_timeout);
+        assert!(!state_before_last("SET lock_timeout = '0ms';\nSELECT 1;", true).lock_timeout);
+        assert!(!state_before_last("SET lock_timeout TO DEFAULT;\nSELECT 1;", true).lock_timeout);
+        assert!(
+            !state_before_last(
+                "SET lock_timeout = '1s';\nRESET lock_timeout;\nSELECT 1;",
+                true
+            )
+            .lock_timeout
+        );
+        assert!(
+            state_before_last("SET statement_timeout = '5s';\nSELECT 1;", true).statement_timeout
+        );
+        // SET LOCAL lasts until the end of its transaction, and is a no-op outside one.
+        assert!(
+            state_before_last("BEGIN;\nSET LOCAL lock_timeout = '1s';\nSELECT 1;", false)
+                .lock_timeout
+        );
+        assert!(
+            !state_before_last(
+                "BEGIN;\nSET LOCAL lock_timeout = '1s';\nCOMMIT;\nSELECT 1;",
+                false
+            )
+            .lock_timeout
+        );
+        assert!(
+            !state_before_last("SET LOCAL lock_timeout = '1s';\nSELECT 1;", false).lock_timeout
+        );
+    }
+
+    #[test]
+    fn locks_are_held_until_the_transaction_ends() {
+        let sql = "CREATE TABLE t (id int);\nALTER TABLE old ADD COLUMN a int;\nSELECT 1;";
+        let s = state_before_last(sql, true);
+        assert_eq!(
+            s.held.len(),
+            1,
+            "the new table's lock hurts nobody: {:?}",
+            s.held
+        );
+        assert_eq!(s.held[0].lock.table, "old");
+        let s = state_before_last(sql, false);
+        assert!(s.held.is_empty(), "autocommit released it");
+        let s = state_before_last(
+            "BEGIN;\nLOCK TABLE old;\nROLLBACK TO SAVEPOINT x;\nSELECT 1;",
+            false,
+        );
+        assert_eq!(
+            s.held.len(),
+            1,
+            "a savepoint rollback keeps the transaction"
+        );
+    }
 }

@@ -37,12 +37,16 @@ pub(crate) fn example_files(text: &str) -> (Vec<FileEntry>, Vec<(String, u32, St
     (entries, marks)
 }
 
-fn run(example: &Example) -> (crate::Report, Vec<(String, u32, String)>) {
+fn run(rule: &Rule, example: &Example) -> (crate::Report, Vec<(String, u32, String)>) {
     let (entries, marks) = example_files(example.text);
-    let config = Config {
+    let mut config = Config {
         dialect: example.dialect,
         ..Config::default()
     };
+    // An opt-in rule's examples show what it reports once enabled.
+    if rule.default_level == Level::Allow {
+        config.rule_levels.insert(rule.id.to_string(), Level::Warn);
+    }
     (
         check(Input {
             entries,
@@ -59,7 +63,7 @@ fn bad_examples_report_their_rule_at_the_marked_line() {
     let mut checked = 0;
     for rule in all() {
         for ex in rule.bad {
-            let (report, marks) = run(ex);
+            let (report, marks) = run(rule, ex);
             assert!(
                 !marks.is_empty(),
                 "{}: bad example without `-- expect:` mark",
@@ -88,7 +92,7 @@ fn bad_examples_report_their_rule_at_the_marked_line() {
 fn good_examples_are_clean() {
     for rule in all() {
         for ex in rule.good {
-            let (report, _) = run(ex);
+            let (report, _) = run(rule, ex);
             let errors: Vec<_> = report
                 .diagnostics
                 .iter()
