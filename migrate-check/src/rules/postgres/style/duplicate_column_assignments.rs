@@ -124,7 +124,7 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 out,
                 cols,
                 &format!("ALTER TABLE `{table}`"),
-                "column \"{}\" of relation already exists",
+                &format!("column \"{{}}\" of relation \"{table}\" already exists"),
             );
         }
         Statement::Update(u) => {
@@ -346,6 +346,22 @@ mod tests {
             lines(&format!("{t}\nALTER TABLE k ADD COLUMN IF NOT EXISTS b text, ADD COLUMN IF NOT EXISTS b text;"), "SELECT 1;")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn the_label_quotes_the_server_error() {
+        let m = migration(
+            "CREATE TABLE k (a bigint);\nALTER TABLE k ADD COLUMN b text, ADD COLUMN B bigint;",
+            "SELECT 1;",
+        );
+        let report = run(&[("1_t.sql", &m)], "15");
+        let d = report.diagnostics.iter().find(|d| d.rule == ID).unwrap();
+        assert_eq!(d.message, "column `b` appears twice in ALTER TABLE `k`");
+        assert_eq!(
+            d.label,
+            "PostgreSQL rejects the statement: column \"b\" of relation \"k\" already exists"
+        );
+        assert_eq!(&report.files[d.file].text[d.span.clone()], "B");
     }
 
     #[test]
