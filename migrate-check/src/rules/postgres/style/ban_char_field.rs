@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Warn,
     versions: &[],
     summary: "a new `char(n)` / `character` column",
-    explanation: "`char(n)` (`character`, `bpchar`) pads every value with spaces up to n characters and ignores trailing spaces when comparing, so `'ab'` and `'ab  '` are equal in the table but not once cast to text, LIKE patterns and client code see the padding, and a bare `char` is `char(1)`. It is not faster than `text` or `varchar` in PostgreSQL (same variable-length storage, plus the padding). Changing its length later is an `ALTER COLUMN … TYPE` under an ACCESS EXCLUSIVE lock. The one-byte internal type `\"char\"` (quoted) is a different type and is not reported. Judged where a column is introduced (CREATE TABLE, ADD COLUMN, ALTER COLUMN … TYPE).",
+    explanation: "`char(n)` (`character`, `bpchar`) pads every value with spaces to n characters. Trailing spaces are then insignificant when two such values are compared, significant in pattern matching (`LIKE`, regular expressions), and removed when the value is converted to `text`: one value behaves differently depending on how it is used, and clients read the padded form. A bare `char` is `char(1)`. It is not faster than `text` or `varchar` in PostgreSQL (the same variable-length storage, plus the padding), and changing its length later is an `ALTER COLUMN … TYPE` under an ACCESS EXCLUSIVE lock. The one-byte internal type `\"char\"` (quoted) is a different type and is not reported. Judged where a column is introduced (CREATE TABLE, ADD COLUMN, ALTER COLUMN … TYPE).",
     lock: "",
     safe_alternative: "use `text`, with a CHECK constraint for a fixed length: `code text CHECK (char_length(code) = 2)`",
     equivalents: "squawk: ban-char-field",
@@ -61,7 +61,7 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 col.qualified(),
                 col.data_type.to_string().to_lowercase()
             ),
-            "values are padded with spaces; trailing spaces are ignored in comparisons",
+            "values are padded with spaces, which comparisons ignore and LIKE does not",
         );
         f.span = span_of(ctx, col.name);
     }

@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
         until: None,
     }],
     summary: "a new `serial`/`bigserial` column where an identity column would do",
-    explanation: "`serial` is not a type: it creates a separate sequence and a `DEFAULT nextval(…)`. The sequence needs its own grants (roles that may INSERT also need USAGE on it), is not copied by `CREATE TABLE … (LIKE …)`, and nothing stops code from writing ids by hand, which later collide with the sequence. Identity columns (`GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`, PostgreSQL 10 and later) belong to the column: no separate grants, `ALWAYS` rejects hand-written ids unless `OVERRIDING SYSTEM VALUE` is given, and the sequence is managed with `ALTER TABLE … ALTER COLUMN`. Not reported when the oldest server is before 10, nor in down sections.",
+    explanation: "`serial` is not a type: it creates a separate sequence and a `DEFAULT nextval(…)`. The sequence needs its own grants (roles that may INSERT also need USAGE on it), is shared, not copied, by a table made with `CREATE TABLE … (LIKE … INCLUDING DEFAULTS)`, and nothing stops code from writing ids by hand, which later collide with the sequence. Identity columns (`GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`, PostgreSQL 10 and later) belong to the column: no separate grants, `ALWAYS` rejects hand-written ids unless `OVERRIDING SYSTEM VALUE` is given, and the sequence is managed with `ALTER TABLE … ALTER COLUMN`. Not reported when the oldest server is before 10, nor in down sections.",
     lock: "",
     safe_alternative: "write `bigint GENERATED ALWAYS AS IDENTITY` (or `BY DEFAULT` when ids are sometimes given explicitly)",
     equivalents: "squawk: prefer-identity",
