@@ -2,6 +2,8 @@
 use crate::rules::Rule;
 
 pub mod dml_in_ddl_transaction;
+pub mod require_lock_timeout;
+pub mod require_statement_timeout;
 mod session;
 pub mod statements_after_access_exclusive;
 pub mod transaction_nesting;
@@ -13,6 +15,8 @@ pub static RULES: &[&Rule] = &[
     &uncommitted_transaction::RULE,
     &statements_after_access_exclusive::RULE,
     &dml_in_ddl_transaction::RULE,
+    &require_lock_timeout::RULE,
+    &require_statement_timeout::RULE,
 ];
 
 /// Test helper: checks PostgreSQL migration files at a server version and
