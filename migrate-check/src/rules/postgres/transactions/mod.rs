@@ -2,6 +2,8 @@
 use crate::rules::Rule;
 
 pub mod dml_in_ddl_transaction;
+pub mod multiple_alter_same_table;
+pub mod prefer_robust_stmts;
 pub mod require_lock_timeout;
 pub mod require_statement_timeout;
 mod session;
@@ -15,8 +17,10 @@ pub static RULES: &[&Rule] = &[
     &uncommitted_transaction::RULE,
     &statements_after_access_exclusive::RULE,
     &dml_in_ddl_transaction::RULE,
+    &multiple_alter_same_table::RULE,
     &require_lock_timeout::RULE,
     &require_statement_timeout::RULE,
+    &prefer_robust_stmts::RULE,
 ];
 
 /// Test helper: checks PostgreSQL migration files at a server version and
