@@ -1,8 +1,10 @@
 //! Transaction-level rules: what a section holds, for how long, and whether it commits.
 use crate::rules::Rule;
 
+pub mod backfill_in_one_transaction;
 pub mod dml_in_ddl_transaction;
 pub mod multiple_alter_same_table;
+mod plpgsql;
 pub mod prefer_robust_stmts;
 pub mod require_lock_timeout;
 pub mod require_statement_timeout;
@@ -17,6 +19,7 @@ pub static RULES: &[&Rule] = &[
     &uncommitted_transaction::RULE,
     &statements_after_access_exclusive::RULE,
     &dml_in_ddl_transaction::RULE,
+    &backfill_in_one_transaction::RULE,
     &multiple_alter_same_table::RULE,
     &require_lock_timeout::RULE,
     &require_statement_timeout::RULE,
