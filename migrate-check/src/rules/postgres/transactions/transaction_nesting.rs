@@ -1,0 +1,153 @@
+//! `transaction-nesting`: `BEGIN`/`COMMIT` in a section the runner wraps in a
+//! transaction, a `BEGIN` while one is open, a `COMMIT` with none open.
+
+use crate::config::Level;
+use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::statement::Stmt;
+
+use super::session::{begins_transaction, open_begin, terminates_transaction};
+
+/// The declaration.
+pub static RULE: Rule = Rule {
+    id: "transaction-nesting",
+    dialects: &[PG],
+    default_level: Level::Error,
+    versions: &[],
+    summary: "`BEGIN` or `COMMIT` inside a transaction the runner already opened, or a nested `BEGIN`",
+    explanation: "The runner wraps every section in one transaction (with its history row) unless it is marked `-- migrate:no-transaction`. PostgreSQL has no nested transactions: a `BEGIN` inside one only warns \"there is already a transaction in progress\" and opens nothing, and the `COMMIT` meant for it commits the runner's transaction halfway through the section. The statements after it then run in autocommit: a failure leaves the migration half applied while the history says otherwise, and the down can no longer assume all or nothing. A `COMMIT` with no transaction open does nothing but warn, which usually means its `BEGIN` was lost.",
+    lock: "",
+    safe_alternative: "remove the `BEGIN`/`COMMIT`: the runner already makes the section atomic; to commit part of the work early, split it into migrations of their own (or mark the section `-- migrate:no-transaction` and manage the transactions explicitly); use `SAVEPOINT` for a partial rollback",
+    equivalents: "squawk: transaction-nesting",
+    bad: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+BEGIN; -- expect: transaction-nesting
+CREATE TABLE orders (id bigint PRIMARY KEY, status text);
+COMMIT; -- expect: transaction-nesting
+-- migrate:down
+DROP TABLE orders;
+",
+    }],
+    good: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status text);
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_archive.sql
+-- migrate:up
+-- migrate:no-transaction
+BEGIN;
+CREATE TABLE orders_archive (id bigint PRIMARY KEY, status text);
+INSERT INTO orders_archive SELECT id, status FROM orders WHERE status = 'closed';
+COMMIT;
+-- migrate:down
+DROP TABLE orders_archive;
+",
+    }],
+    check: Some(check),
+};
+
+fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if begins_transaction(stmt) {
+        if ctx.runner_transaction {
+            out.report(
+                "`BEGIN` inside the transaction the runner opens for this section",
+                "opens nothing: PostgreSQL only warns that a transaction is in progress",
+            );
+        } else if let Some(open) = open_begin(ctx) {
+            let line = ctx.statements[open].line;
+            out.report(
+                format!("nested `BEGIN`: the transaction begun at line {line} is still open"),
+                "opens nothing: the first COMMIT ends the outer transaction too",
+            );
+        }
+    } else if terminates_transaction(stmt) {
+        if ctx.runner_transaction {
+            out.report(
+                "`COMMIT`/`ROLLBACK` inside the transaction the runner opens for this section",
+                "ends the runner's transaction early: what follows is no longer atomic with it",
+            );
+        } else if open_begin(ctx).is_none() {
+            out.report(
+                "`COMMIT`/`ROLLBACK` with no transaction open",
+                "does nothing: each statement of this section already commits on its own",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ORDERS, findings};
+
+    fn run(up: &str, no_tx: bool) -> Vec<u32> {
+        let marker = if no_tx {
+            "-- migrate:no-transaction\n"
+        } else {
+            ""
+        };
+        let text = format!("-- migrate:up\n{marker}{up}\n-- migrate:irreversible: test\n");
+        findings(
+            &[ORDERS, ("0002_x.sql", &text)],
+            "15",
+            "transaction-nesting",
+        )
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect()
+    }
+
+    #[test]
+    fn begin_and_commit_in_a_runner_transaction() {
+        assert_eq!(
+            run("BEGIN;\nUPDATE orders SET status = 'x';\nCOMMIT;", false),
+            [2, 4]
+        );
+        assert_eq!(run("START TRANSACTION;\nSELECT 1;\nEND;", false), [2, 4]);
+    }
+
+    #[test]
+    fn nested_begin_in_a_non_transactional_section() {
+        assert_eq!(run("BEGIN;\nBEGIN;\nSELECT 1;\nCOMMIT;", true), [4]);
+    }
+
+    #[test]
+    fn commit_without_begin() {
+        assert_eq!(run("SELECT 1;\nCOMMIT;", true), [4]);
+    }
+
+    #[test]
+    fn explicit_transactions_in_a_non_transactional_section_are_fine() {
+        assert!(
+            run(
+                "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nROLLBACK;",
+                true
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn savepoints_and_chained_commits_do_not_end_the_transaction() {
+        // ROLLBACK TO SAVEPOINT keeps the transaction: the COMMIT after it is not orphaned.
+        assert!(
+            run(
+                "BEGIN;\nSAVEPOINT a;\nSELECT 1;\nROLLBACK TO SAVEPOINT a;\nCOMMIT;",
+                true
+            )
+            .is_empty()
+        );
+        // COMMIT AND CHAIN opens the next one at once: BEGIN after it is nested.
+        assert_eq!(
+            run(
+                "BEGIN;\nSELECT 1;\nCOMMIT AND CHAIN;\nBEGIN;\nCOMMIT;",
+                true
+            ),
+            [6]
+        );
+        assert!(run("SAVEPOINT a;\nROLLBACK TO SAVEPOINT a;", false).is_empty());
+    }
+}
