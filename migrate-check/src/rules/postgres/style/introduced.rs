@@ -186,9 +186,10 @@ pub(super) fn referenced_key(
             ConstraintKind::ForeignKey {
                 columns,
                 references,
+                referred,
             } => {
                 let pos = columns.iter().position(|c| *c == name)?;
-                Some((references.clone(), Vec::new(), pos))
+                Some((references.clone(), referred.clone(), pos))
             }
             _ => None,
         });

@@ -70,7 +70,7 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     let Some((prev_stmt, prev)) = ctx.statements[..ctx.position]
         .iter()
         .rev()
-        .find(|s| uses(s, &table))
+        .find(|s| uses(ctx, s, &table))
         .and_then(|s| match s.ast() {
             Some(Statement::AlterTable(p)) if object(&p.name) == table => Some((s, p)),
             _ => None,
@@ -147,14 +147,17 @@ fn must_follow(version: ServerVersion, prev: &AlterTable, next: &AlterTable) -> 
 
 /// Whether a statement reads, writes, locks or alters the table (a DO
 /// block may do anything).
-fn uses(stmt: &Stmt, table: &str) -> bool {
+fn uses(ctx: &Ctx<'_>, stmt: &Stmt, table: &str) -> bool {
     if matches!(
         stmt.recognized(),
         Some(crate::statement::Recognized::DoBlock { .. })
     ) {
         return true;
     }
-    if locks::locks(stmt).iter().any(|l| l.table == table) {
+    if locks::locks(stmt, ctx.schema)
+        .iter()
+        .any(|l| l.table == table)
+    {
         return true;
     }
     match stmt.ast() {

@@ -8,14 +8,14 @@
 //! outside one), a timeout of `0` is no timeout, `RESET` clears it.
 
 use sqlparser::ast::{
-    ContextModifier, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, LockTableMode,
-    ObjectName, ObjectType, Reset, SelectItem, Set, SetExpr, Statement, Value,
+    ContextModifier, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, ObjectName, ObjectType,
+    Reset, SelectItem, Set, SetExpr, Statement, Value,
 };
 
-use crate::locks::{self, LockMode, TableLock};
-use crate::model::{object, object_text};
+use crate::locks::{self, TableLock};
+use crate::model::object;
 use crate::rules::Ctx;
-use crate::statement::{Recognized, Stmt};
+use crate::statement::Stmt;
 
 /// `BEGIN` / `START TRANSACTION`.
 pub(super) fn begins_transaction(stmt: &Stmt) -> bool {
@@ -253,69 +253,26 @@ fn nonzero(e: &Expr) -> bool {
 /// statement requests on a table that existed before this migration, and
 /// that it waits for (`LOCK … NOWAIT` does not wait).
 pub(super) fn blocking_lock(ctx: &Ctx<'_>, stmt: &Stmt) -> Option<TableLock> {
-    let mut all = locks::locks(stmt);
-    // What the shared lock table does not cover: statements on an index
-    // lock its table, and explicit LOCK TABLE.
-    let index_table = |name: &str| {
-        ctx.schema
-            .index(&object_text(name))
-            .filter(|i| i.created_in != ctx.migration)
-            .map(|i| i.table.clone())
-    };
-    match (stmt.ast(), stmt.recognized()) {
-        (
-            Some(Statement::Drop {
-                object_type: ObjectType::Index,
-                names,
-                ..
-            }),
-            _,
-        ) => {
-            for n in names {
-                if let Some(table) = index_table(&object(n)) {
-                    all.push(TableLock {
-                        table,
-                        mode: LockMode::AccessExclusive,
-                    });
-                }
-            }
-        }
-        (
-            _,
-            Some(Recognized::Reindex {
-                target,
-                name: Some(n),
-                concurrently: false,
-            }),
-        ) if target == "INDEX" => {
-            if let Some(table) = index_table(n) {
-                all.push(TableLock {
-                    table,
-                    mode: LockMode::Share,
-                });
-            }
-        }
-        (Some(Statement::Lock(l)), _) if !l.nowait => {
-            let mode = match l.lock_mode {
-                Some(LockTableMode::AccessShare) => LockMode::AccessShare,
-                Some(LockTableMode::RowShare) => LockMode::RowShare,
-                Some(LockTableMode::RowExclusive) => LockMode::RowExclusive,
-                Some(LockTableMode::ShareUpdateExclusive) => LockMode::ShareUpdateExclusive,
-                Some(LockTableMode::Share) => LockMode::Share,
-                Some(LockTableMode::ShareRowExclusive) => LockMode::ShareRowExclusive,
-                Some(LockTableMode::Exclusive) => LockMode::Exclusive,
-                Some(LockTableMode::AccessExclusive) | None => LockMode::AccessExclusive,
-            };
-            for t in &l.tables {
-                all.push(TableLock {
-                    table: object(&t.name),
-                    mode,
-                });
-            }
-        }
-        _ => {}
+    if matches!(stmt.ast(), Some(Statement::Lock(l)) if l.nowait) {
+        return None;
     }
-    all.into_iter()
+    // Dropping an index this migration created (a down reversing its up)
+    // is the normal way back, not a hazard.
+    if let Some(Statement::Drop {
+        object_type: ObjectType::Index,
+        names,
+        ..
+    }) = stmt.ast()
+        && names.iter().all(|n| {
+            ctx.schema
+                .index(&crate::model::object(n))
+                .is_some_and(|i| i.created_in == ctx.migration)
+        })
+    {
+        return None;
+    }
+    locks::locks(stmt, ctx.schema)
+        .into_iter()
         .filter(|l| l.mode.blocks_writes() && !ctx.is_new_table(&l.table))
         .max_by_key(|l| l.mode)
 }
