@@ -1,5 +1,14 @@
 //! Adding, changing, renaming and dropping columns and tables: rewrites, scans and breaking renames.
 use crate::rules::Rule;
 
+pub mod add_auto_increment_column;
+pub mod add_column_volatile_default;
+pub mod add_stored_generated_column;
+mod support;
+
 /// The rules of this group, in the order they run.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[
+    &add_column_volatile_default::RULE,
+    &add_stored_generated_column::RULE,
+    &add_auto_increment_column::RULE,
+];
