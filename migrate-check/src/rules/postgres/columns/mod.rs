@@ -4,6 +4,8 @@ use crate::rules::Rule;
 pub mod add_auto_increment_column;
 pub mod add_column_volatile_default;
 pub mod add_stored_generated_column;
+pub mod drop_not_null;
+pub mod set_not_null;
 mod support;
 
 /// The rules of this group, in the order they run.
@@ -11,4 +13,6 @@ pub static RULES: &[&Rule] = &[
     &add_column_volatile_default::RULE,
     &add_stored_generated_column::RULE,
     &add_auto_increment_column::RULE,
+    &set_not_null::RULE,
+    &drop_not_null::RULE,
 ];
