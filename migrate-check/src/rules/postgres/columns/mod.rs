@@ -4,9 +4,11 @@ use crate::rules::Rule;
 pub mod add_auto_increment_column;
 pub mod add_column_volatile_default;
 pub mod add_stored_generated_column;
+pub mod change_column_type;
 pub mod drop_not_null;
 pub mod set_not_null;
 mod support;
+pub mod type_change_revalidates_check;
 
 /// The rules of this group, in the order they run.
 pub static RULES: &[&Rule] = &[
@@ -14,5 +16,7 @@ pub static RULES: &[&Rule] = &[
     &add_stored_generated_column::RULE,
     &add_auto_increment_column::RULE,
     &set_not_null::RULE,
+    &change_column_type::RULE,
+    &type_change_revalidates_check::RULE,
     &drop_not_null::RULE,
 ];
