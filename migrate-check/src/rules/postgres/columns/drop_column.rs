@@ -1,0 +1,142 @@
+//! `drop-column`: dropping a column of a table that existed before this migration.
+
+use sqlparser::ast::{AlterTableOperation, DropBehavior};
+
+use crate::config::Level;
+use crate::model::ident;
+use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::statement::Stmt;
+
+use super::support::{alter_table, ident_span};
+
+/// The declaration.
+pub static RULE: Rule = Rule {
+    id: "drop-column",
+    dialects: &[PG],
+    default_level: Level::Error,
+    versions: &[],
+    summary: "dropping a column of an existing table loses its data and breaks code still using it",
+    explanation: "DROP COLUMN deletes the column's data for good, and code still running that reads or writes it fails the moment the migration commits — ORMs that name every column in their INSERTs and SELECTs (Rails, Django, SQLAlchemy, Diesel's `table!`) break even when they never use the column. PostgreSQL only marks the column dropped: the ACCESS EXCLUSIVE lock is brief and nothing is rewritten, but indexes and constraints on the column go with it (and with CASCADE, the views using it). A table created by this same migration is exempt, and so is a down section, which removes what its up added.",
+    lock: "ACCESS EXCLUSIVE on the table, briefly (no rewrite): reads and writes queue behind it until commit",
+    safe_alternative: "first deploy code that no longer reads or writes the column (Rails `ignored_columns`, remove it from Diesel's `table!`, …), keep a copy of the data if it may be needed, then drop it in a later migration with `-- migrate:allow(drop-column): <why the data is not needed>`",
+    equivalents: "squawk: ban-drop-column · strong_migrations: remove_column · Atlas: DS103",
+    bad: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, legacy_login text);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_drop_users_legacy_login.sql
+-- migrate:up
+ALTER TABLE users DROP COLUMN legacy_login; -- expect: drop-column
+-- migrate:down
+ALTER TABLE users ADD COLUMN legacy_login text;
+",
+    }],
+    good: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, legacy_login text);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_add_users_nickname.sql
+-- migrate:up
+ALTER TABLE users ADD COLUMN nickname text;
+-- migrate:down
+-- removing what the up added
+ALTER TABLE users DROP COLUMN nickname;
+-- file: 0003_drop_users_legacy_login.sql
+-- migrate:up
+-- migrate:allow(drop-column): no reader since release 4.2 (ignored_columns); data archived to s3://backups/legacy_login.csv
+ALTER TABLE users DROP COLUMN legacy_login;
+-- migrate:down
+ALTER TABLE users ADD COLUMN legacy_login text;
+",
+    }],
+    check: Some(check),
+};
+
+fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    // A down section undoes its up: the columns it drops are the ones the up
+    // added. (The model does not record which migration added a column; a
+    // `created_in` on columns would narrow this to exactly those.)
+    if ctx.section == SectionKind::Down {
+        return;
+    }
+    let Some((at, table)) = alter_table(stmt) else {
+        return;
+    };
+    if ctx.is_new_table(&table) {
+        return;
+    }
+    for op in &at.operations {
+        let AlterTableOperation::DropColumn {
+            column_names,
+            drop_behavior,
+            ..
+        } = op
+        else {
+            continue;
+        };
+        for name in column_names {
+            let column = ident(name);
+            let finding = out.report(
+                format!("dropping column `{column}` of existing table `{table}` loses its data"),
+                "data loss; code still reading or writing the column breaks",
+            );
+            finding.span = ident_span(ctx, stmt, name);
+            if *drop_behavior == Some(DropBehavior::Cascade) {
+                finding.notes.push(
+                    "CASCADE also drops the views and constraints that use the column".into(),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{fires, hits, run, shown, two};
+
+    const USERS: &str = "CREATE TABLE users (id bigint PRIMARY KEY, a text, b text);";
+
+    #[test]
+    fn each_dropped_column_is_reported() {
+        let r = two(
+            "15",
+            USERS,
+            "ALTER TABLE users DROP COLUMN a, DROP COLUMN IF EXISTS b CASCADE;",
+        );
+        assert_eq!(hits(&r, "drop-column").len(), 2, "{}", shown(&r));
+        assert!(shown(&r).contains("CASCADE also drops"));
+    }
+
+    #[test]
+    fn new_tables_and_down_sections_are_exempt() {
+        let r = two(
+            "15",
+            USERS,
+            "CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;",
+        );
+        assert!(!fires(&r, "drop-column"));
+        let r = run(
+            "15",
+            &format!(
+                "-- file: 0001_a.sql\n-- migrate:up\n{USERS}\n-- migrate:down\nDROP TABLE users;\n-- file: 0002_b.sql\n-- migrate:up\nALTER TABLE users ADD COLUMN c int;\n-- migrate:down\nALTER TABLE users DROP COLUMN c;\n"
+            ),
+        );
+        assert!(hits(&r, "drop-column").is_empty(), "{}", shown(&r));
+    }
+
+    #[test]
+    fn allow_directive_suppresses() {
+        let r = two(
+            "15",
+            USERS,
+            "-- migrate:allow(drop-column): archived\nALTER TABLE users DROP COLUMN a;",
+        );
+        assert!(!r.has_errors(), "{}", shown(&r));
+    }
+}

@@ -1,0 +1,134 @@
+//! `rename-table`: renaming a table that running code still uses by its old name.
+
+use sqlparser::ast::{AlterTableOperation, RenameTableNameKind, Statement};
+
+use crate::config::Level;
+use crate::model::object;
+use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::statement::Stmt;
+
+use super::support::alter_table;
+
+/// The declaration.
+pub static RULE: Rule = Rule {
+    id: "rename-table",
+    dialects: &[PG],
+    default_level: Level::Error,
+    versions: &[],
+    summary: "renaming a table breaks the code still using the old name",
+    explanation: "Code still running sends its queries to the old name: they fail with \"relation does not exist\" from the moment the rename commits until every instance runs new code, and during a rolling deploy old and new code never agree on the name. The ACCESS EXCLUSIVE lock itself is brief. Not reported: a table created by this same migration, a rename followed in the same section by `CREATE VIEW <old name>` (a simple view is updatable, so old code keeps reading and writing through it), and a down section, which renames back what its up renamed.",
+    lock: "",
+    safe_alternative: "keep the old name working: `ALTER TABLE old RENAME TO new; CREATE VIEW old AS SELECT * FROM new;` in the same migration, deploy code that uses the new name, then drop the view in a later migration; or create the new table, write to both, backfill, switch reads, and drop the old one",
+    equivalents: "squawk: renaming-table · strong_migrations: rename_table · Atlas: BC101 · django-pg-zero-downtime: ALTER_TABLE_RENAME",
+    bad: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_clients.sql
+-- migrate:up
+CREATE TABLE clients (id bigint PRIMARY KEY, name text NOT NULL);
+-- migrate:down
+DROP TABLE clients;
+-- file: 0002_rename_clients.sql
+-- migrate:up
+ALTER TABLE clients RENAME TO customers; -- expect: rename-table
+-- migrate:down
+ALTER TABLE customers RENAME TO clients;
+",
+    }],
+    good: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_clients.sql
+-- migrate:up
+CREATE TABLE clients (id bigint PRIMARY KEY, name text NOT NULL);
+-- migrate:down
+DROP TABLE clients;
+-- file: 0002_rename_clients.sql
+-- migrate:up
+ALTER TABLE clients RENAME TO customers;
+-- old code keeps reading and writing through the updatable view
+CREATE VIEW clients AS SELECT * FROM customers;
+-- migrate:down
+DROP VIEW clients;
+ALTER TABLE customers RENAME TO clients;
+-- file: 0003_drop_clients_view.sql
+-- migrate:up
+-- deployed after no code uses `clients` any more
+DROP VIEW clients;
+-- migrate:down
+CREATE VIEW clients AS SELECT * FROM customers;
+",
+    }],
+    check: Some(check),
+};
+
+fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if ctx.section == SectionKind::Down {
+        return; // renaming back what the up renamed
+    }
+    let Some((at, table)) = alter_table(stmt) else {
+        return;
+    };
+    if ctx.is_new_table(&table) {
+        return;
+    }
+    for op in &at.operations {
+        let AlterTableOperation::RenameTable { table_name } = op else {
+            continue;
+        };
+        let new = match table_name {
+            RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => object(n),
+        };
+        if shimmed(ctx, &table) {
+            continue;
+        }
+        out.report(
+            format!(
+                "renaming existing table `{table}` to `{new}` breaks code still using `{table}`"
+            ),
+            format!("queries to `{table}` fail until every instance runs new code"),
+        );
+    }
+}
+
+/// Whether a later statement of the section creates a view under the old name.
+fn shimmed(ctx: &Ctx<'_>, old: &str) -> bool {
+    ctx.statements[ctx.position + 1..].iter().any(|s| {
+        matches!(s.ast(), Some(Statement::CreateView(v)) if !v.materialized && object(&v.name) == old)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{fires, shown, two};
+
+    const T: &str = "CREATE TABLE clients (id bigint PRIMARY KEY);";
+
+    #[test]
+    fn rename_of_existing_table() {
+        let r = two("15", T, "ALTER TABLE clients RENAME TO customers;");
+        assert!(fires(&r, "rename-table"), "{}", shown(&r));
+        assert!(shown(&r).contains("`clients` to `customers`"));
+    }
+
+    #[test]
+    fn view_shim_new_table_are_exempt() {
+        for up in [
+            "ALTER TABLE clients RENAME TO customers;\nCREATE VIEW clients AS SELECT * FROM customers;",
+            "CREATE TABLE tmp (id int);\nALTER TABLE tmp RENAME TO tmp2;",
+        ] {
+            let r = two("15", T, up);
+            assert!(!fires(&r, "rename-table"), "{up}\n{}", shown(&r));
+        }
+    }
+
+    #[test]
+    fn materialized_or_unrelated_view_is_no_shim() {
+        for up in [
+            "ALTER TABLE clients RENAME TO customers;\nCREATE MATERIALIZED VIEW clients AS SELECT * FROM customers;",
+            "ALTER TABLE clients RENAME TO customers;\nCREATE VIEW other AS SELECT * FROM customers;",
+            "CREATE VIEW clients_v AS SELECT 1;\nALTER TABLE clients RENAME TO customers;",
+        ] {
+            let r = two("15", T, up);
+            assert!(fires(&r, "rename-table"), "{up}");
+        }
+    }
+}
