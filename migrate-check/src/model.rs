@@ -29,17 +29,23 @@ pub struct Column {
     pub nullable: bool,
     /// The default expression as written, when there is one.
     pub default: Option<String>,
+    /// The migration that added it (with its table, or by `ADD COLUMN`).
+    pub created_in: MigrationIndex,
 }
 
 /// A table constraint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Constraint {
-    /// Its name, when it has one.
+    /// Its name: as written, or the one PostgreSQL gives an unnamed
+    /// constraint (`t_pkey`, `t_a_b_key`, `t_a_fkey`, `t_a_check`), so that a
+    /// later `DROP CONSTRAINT` by that name finds it.
     pub name: Option<String>,
     /// What it is.
     pub kind: ConstraintKind,
     /// False while added `NOT VALID` and not yet validated.
     pub validated: bool,
+    /// The migration that added it.
+    pub created_in: MigrationIndex,
 }
 
 /// The kinds of constraint the rules distinguish.
@@ -254,12 +260,12 @@ impl Schema {
                     created_in: migration,
                 };
                 for c in &ct.columns {
-                    let (column, constraints) = column_of(c);
+                    let (column, constraints) = column_of(c, &name, migration);
                     table.columns.push(column);
                     table.constraints.extend(constraints);
                 }
                 for tc in &ct.constraints {
-                    if let Some(c) = constraint_of(tc, true) {
+                    if let Some(c) = constraint_of(tc, &name, true, migration) {
                         table.constraints.push(c);
                     }
                 }
@@ -340,7 +346,7 @@ impl Schema {
 
     fn alter(&mut self, table: &str, op: &AlterTableOperation, migration: MigrationIndex) {
         if let AlterTableOperation::AddColumn { column_def, .. } = op {
-            let (_, constraints) = column_of(column_def);
+            let (_, constraints) = column_of(column_def, table, migration);
             for i in constraints
                 .iter()
                 .filter_map(|c| implied_index(c, table, migration))
@@ -357,12 +363,53 @@ impl Schema {
                 return;
             }
             AlterTableOperation::AddConstraint {
+                constraint:
+                    TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u),
+                ..
+            } => {
+                // The constraint takes over the index (and, if named, renames it).
+                let primary = matches!(
+                    op,
+                    AlterTableOperation::AddConstraint {
+                        constraint: TableConstraint::PrimaryKeyUsingIndex(_),
+                        ..
+                    }
+                );
+                let index_name = ident(&u.index_name);
+                let Some(mut index) = self.index(&index_name).cloned() else {
+                    return;
+                };
+                let name = u
+                    .name
+                    .as_ref()
+                    .map(ident)
+                    .unwrap_or_else(|| index_name.clone());
+                let kind = if primary {
+                    ConstraintKind::PrimaryKey(index.columns.clone())
+                } else {
+                    ConstraintKind::Unique(index.columns.clone())
+                };
+                if let Some(t) = self.table_mut(table) {
+                    t.constraints.push(Constraint {
+                        name: Some(name.clone()),
+                        kind,
+                        validated: true,
+                        created_in: migration,
+                    });
+                    apply_primary_key_nullability(t);
+                }
+                self.remove_index(&index_name);
+                index.name = name;
+                self.put_index(index);
+                return;
+            }
+            AlterTableOperation::AddConstraint {
                 constraint,
                 not_valid,
             } => {
                 let mut index = None;
                 if let Some(t) = self.table_mut(table)
-                    && let Some(c) = constraint_of(constraint, !not_valid)
+                    && let Some(c) = constraint_of(constraint, table, !not_valid, migration)
                 {
                     index = implied_index(&c, table, migration);
                     t.constraints.push(c);
@@ -380,16 +427,30 @@ impl Schema {
         };
         match op {
             AlterTableOperation::AddColumn { column_def, .. } => {
-                let (column, constraints) = column_of(column_def);
+                let (column, constraints) = column_of(column_def, table, migration);
                 if t.column(&column.name).is_none() {
                     t.columns.push(column);
                 }
                 t.constraints.extend(constraints);
             }
             AlterTableOperation::DropColumn { column_names, .. } => {
-                for c in column_names {
-                    let c = ident(c);
-                    t.columns.retain(|col| col.name != c);
+                // PostgreSQL drops the constraints and indexes that use the
+                // column with it.
+                let dropped: Vec<String> = column_names.iter().map(ident).collect();
+                t.columns.retain(|col| !dropped.contains(&col.name));
+                t.constraints
+                    .retain(|c| !dropped.iter().any(|d| c.kind.mentions(d)));
+                let gone: Vec<String> = self
+                    .indexes_on(table)
+                    .filter(|i| {
+                        i.columns
+                            .iter()
+                            .any(|c| dropped.iter().any(|d| mentions(c, d)))
+                    })
+                    .map(|i| i.name.clone())
+                    .collect();
+                for i in gone {
+                    self.remove_index(&i);
                 }
             }
             AlterTableOperation::RenameColumn {
@@ -398,7 +459,20 @@ impl Schema {
             } => {
                 let (old, new) = (ident(old_column_name), ident(new_column_name));
                 if let Some(c) = t.columns.iter_mut().find(|c| c.name == old) {
-                    c.name = new;
+                    c.name = new.clone();
+                }
+                for c in &mut t.constraints {
+                    c.kind.rename_column(&old, &new);
+                }
+                let on_table: Vec<String> =
+                    self.indexes_on(table).map(|i| i.name.clone()).collect();
+                for i in on_table {
+                    self.touch_index(&i);
+                    if let Some(ix) = self.indexes.get_mut(&i) {
+                        for c in &mut ix.columns {
+                            *c = rename_in(c, &old, &new);
+                        }
+                    }
                 }
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
@@ -473,13 +547,18 @@ impl Schema {
     }
 }
 
-fn column_of(def: &ast::ColumnDef) -> (Column, Vec<Constraint>) {
+fn column_of(
+    def: &ast::ColumnDef,
+    table: &str,
+    migration: MigrationIndex,
+) -> (Column, Vec<Constraint>) {
     let name = ident(&def.name);
     let mut column = Column {
         name: name.clone(),
         data_type: def.data_type.to_string().to_uppercase(),
         nullable: true,
         default: None,
+        created_in: migration,
     };
     let mut constraints = Vec::new();
     for o in &def.options {
@@ -494,6 +573,7 @@ fn column_of(def: &ast::ColumnDef) -> (Column, Vec<Constraint>) {
                     name: cname,
                     kind: ConstraintKind::PrimaryKey(vec![name.clone()]),
                     validated: true,
+                    created_in: migration,
                 });
             }
             ColumnOption::Unique(_) => {
@@ -501,6 +581,7 @@ fn column_of(def: &ast::ColumnDef) -> (Column, Vec<Constraint>) {
                     name: cname,
                     kind: ConstraintKind::Unique(vec![name.clone()]),
                     validated: true,
+                    created_in: migration,
                 });
             }
             ColumnOption::ForeignKey(fk) => constraints.push(Constraint {
@@ -511,11 +592,13 @@ fn column_of(def: &ast::ColumnDef) -> (Column, Vec<Constraint>) {
                     referred: idents(&fk.referred_columns),
                 },
                 validated: true,
+                created_in: migration,
             }),
             ColumnOption::Check(ck) => constraints.push(Constraint {
                 name: cname,
                 kind: ConstraintKind::Check(ck.expr.to_string()),
                 validated: true,
+                created_in: migration,
             }),
             _ => {}
         }
@@ -528,7 +611,113 @@ fn column_of(def: &ast::ColumnDef) -> (Column, Vec<Constraint>) {
     {
         column.default = Some("nextval()".into());
     }
+    for c in &mut constraints {
+        c.name.get_or_insert_with(|| default_name(table, &c.kind));
+    }
     (column, constraints)
+}
+
+/// The name PostgreSQL gives an unnamed constraint.
+fn default_name(table: &str, kind: &ConstraintKind) -> String {
+    match kind {
+        ConstraintKind::PrimaryKey(_) => format!("{table}_pkey"),
+        ConstraintKind::Unique(cols) => format!("{table}_{}_key", cols.join("_")),
+        ConstraintKind::ForeignKey { columns, .. } => format!("{table}_{}_fkey", columns.join("_")),
+        ConstraintKind::Check(expr) => match first_identifier(expr) {
+            Some(col) => format!("{table}_{col}_check"),
+            None => format!("{table}_check"),
+        },
+    }
+}
+
+impl ConstraintKind {
+    /// Whether the constraint uses the column.
+    pub fn mentions(&self, column: &str) -> bool {
+        match self {
+            ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => {
+                cols.iter().any(|c| mentions(c, column))
+            }
+            ConstraintKind::ForeignKey { columns, .. } => columns.iter().any(|c| c == column),
+            ConstraintKind::Check(expr) => mentions(expr, column),
+        }
+    }
+
+    fn rename_column(&mut self, old: &str, new: &str) {
+        match self {
+            ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => {
+                for c in cols {
+                    *c = rename_in(c, old, new);
+                }
+            }
+            ConstraintKind::ForeignKey { columns, .. } => {
+                for c in columns.iter_mut().filter(|c| *c == old) {
+                    *c = new.to_string();
+                }
+            }
+            ConstraintKind::Check(expr) => *expr = rename_in(expr, old, new),
+        }
+    }
+}
+
+/// The identifiers of an expression as the model stores it, through the
+/// tokenizer (so that string literals and keywords are not names).
+fn identifiers(expr: &str) -> Vec<String> {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    sqlparser::tokenizer::Tokenizer::new(&dialect, expr)
+        .tokenize()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|t| match t {
+            sqlparser::tokenizer::Token::Word(w)
+                if w.keyword == sqlparser::keywords::Keyword::NoKeyword
+                    || w.quote_style.is_some() =>
+            {
+                Some(if w.quote_style.is_some() {
+                    w.value
+                } else {
+                    w.value.to_lowercase()
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn first_identifier(expr: &str) -> Option<String> {
+    identifiers(expr).into_iter().next()
+}
+
+/// Whether an expression (or a plain column name) uses the column.
+fn mentions(expr: &str, column: &str) -> bool {
+    expr == column || identifiers(expr).iter().any(|i| i == column)
+}
+
+/// The expression with every use of column `old` renamed to `new`.
+fn rename_in(expr: &str, old: &str, new: &str) -> String {
+    if expr == old {
+        return new.to_string();
+    }
+    if !mentions(expr, old) {
+        return expr.to_string();
+    }
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(&dialect, expr).tokenize() else {
+        return expr.to_string();
+    };
+    tokens
+        .into_iter()
+        .map(|t| match t {
+            sqlparser::tokenizer::Token::Word(w)
+                if w.quote_style.is_none() && w.value.to_lowercase() == old =>
+            {
+                new.to_string()
+            }
+            sqlparser::tokenizer::Token::Word(w) if w.quote_style.is_some() && w.value == old => {
+                new.to_string()
+            }
+            other => other.to_string(),
+        })
+        .collect()
 }
 
 fn idents(cols: &[ast::Ident]) -> Vec<String> {
@@ -541,7 +730,12 @@ fn index_columns(cols: &[ast::IndexColumn]) -> Vec<String> {
         .collect()
 }
 
-fn constraint_of(tc: &TableConstraint, validated: bool) -> Option<Constraint> {
+fn constraint_of(
+    tc: &TableConstraint,
+    table: &str,
+    validated: bool,
+    migration: MigrationIndex,
+) -> Option<Constraint> {
     let (name, kind) = match tc {
         TableConstraint::PrimaryKey(pk) => (
             pk.name.as_ref(),
@@ -565,9 +759,13 @@ fn constraint_of(tc: &TableConstraint, validated: bool) -> Option<Constraint> {
         _ => return None,
     };
     Some(Constraint {
-        name: name.map(ident),
+        name: Some(
+            name.map(ident)
+                .unwrap_or_else(|| default_name(table, &kind)),
+        ),
         kind,
         validated,
+        created_in: migration,
     })
 }
 
@@ -600,5 +798,116 @@ fn apply_primary_key_nullability(t: &mut Table) {
         .collect();
     for c in t.columns.iter_mut().filter(|c| pk.contains(&c.name)) {
         c.nullable = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Dialect, FileEntry, Input, check};
+
+    fn schema_after(sql: &str) -> Schema {
+        let text = format!("-- migrate:up\n{sql}\n-- migrate:irreversible: test\n");
+        let report = check(Input {
+            entries: vec![FileEntry {
+                rel_path: "1_t.sql".into(),
+                bytes: text.into_bytes(),
+            }],
+            display_dir: String::new(),
+            config: Config {
+                dialect: Dialect::Postgres,
+                ..Config::default()
+            },
+            config_source: None,
+        });
+        let mut schema = Schema::default();
+        for s in &report.migrations[0].up.statements {
+            schema.apply(s, 0);
+        }
+        schema
+    }
+
+    #[test]
+    fn unnamed_constraints_get_postgres_names_and_indexes() {
+        let s = schema_after(
+            "CREATE TABLE t (id bigint PRIMARY KEY, email text UNIQUE, org bigint REFERENCES orgs, n int CHECK (n > 0));",
+        );
+        let t = s.table("t").unwrap();
+        let names: Vec<&str> = t
+            .constraints
+            .iter()
+            .filter_map(|c| c.name.as_deref())
+            .collect();
+        assert_eq!(names, ["t_pkey", "t_email_key", "t_org_fkey", "t_n_check"]);
+        assert!(s.index("t_pkey").is_some() && s.index("t_email_key").unwrap().unique);
+        assert!(!t.column("id").unwrap().nullable);
+    }
+
+    #[test]
+    fn drop_constraint_by_default_name() {
+        let s = schema_after(
+            "CREATE TABLE t (id bigint, org bigint REFERENCES orgs (id));\nALTER TABLE t DROP CONSTRAINT t_org_fkey;",
+        );
+        assert!(s.table("t").unwrap().constraints.is_empty());
+    }
+
+    #[test]
+    fn rename_column_follows_into_constraints_and_indexes() {
+        let s = schema_after(
+            "CREATE TABLE t (a int CHECK (a IS NOT NULL), b int);\nCREATE INDEX t_a ON t (a, b);\nALTER TABLE t RENAME COLUMN a TO c;",
+        );
+        let t = s.table("t").unwrap();
+        assert!(t.column("c").is_some() && t.column("a").is_none());
+        assert_eq!(
+            t.constraints[0].kind,
+            ConstraintKind::Check("c IS NOT NULL".into())
+        );
+        assert_eq!(s.index("t_a").unwrap().columns, ["c", "b"]);
+    }
+
+    #[test]
+    fn drop_column_drops_what_uses_it() {
+        let s = schema_after(
+            "CREATE TABLE t (a int UNIQUE, b int CHECK (b > 0), c int);\nCREATE INDEX t_bc ON t (b, c);\nALTER TABLE t DROP COLUMN b;",
+        );
+        let t = s.table("t").unwrap();
+        let names: Vec<&str> = t
+            .constraints
+            .iter()
+            .filter_map(|c| c.name.as_deref())
+            .collect();
+        assert_eq!(names, ["t_a_key"]);
+        assert!(s.index("t_bc").is_none() && s.index("t_a_key").is_some());
+    }
+
+    #[test]
+    fn unique_using_index_takes_over_the_index() {
+        let s = schema_after(
+            "CREATE TABLE t (a int);\nCREATE UNIQUE INDEX t_a_idx ON t (a);\nALTER TABLE t ADD CONSTRAINT t_a_uniq UNIQUE USING INDEX t_a_idx;",
+        );
+        assert!(s.index("t_a_idx").is_none());
+        assert_eq!(s.index("t_a_uniq").unwrap().columns, ["a"]);
+        assert_eq!(
+            s.table("t").unwrap().constraints[0].kind,
+            ConstraintKind::Unique(vec!["a".into()])
+        );
+    }
+
+    #[test]
+    fn journal_rollback_restores_exactly() {
+        let mut s = schema_after("CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);");
+        let before_tables = s.tables.clone();
+        let before_indexes = s.indexes.clone();
+        s.begin();
+        s.remove_table("t");
+        s.put_table(Table {
+            name: "u".into(),
+            columns: vec![],
+            constraints: vec![],
+            created_in: 0,
+        });
+        s.rollback();
+        assert_eq!(s.tables, before_tables);
+        assert_eq!(s.indexes, before_indexes);
     }
 }

@@ -130,6 +130,15 @@ impl Ctx<'_> {
             .is_some_and(|t| t.created_in == self.migration)
     }
 
+    /// True when the column was added earlier in this migration (with its
+    /// table or by `ADD COLUMN`; in a down section, by its own up).
+    pub fn is_new_column(&self, table: &str, column: &str) -> bool {
+        self.schema
+            .table(table)
+            .and_then(|t| t.column(column))
+            .is_some_and(|c| c.created_in == self.migration)
+    }
+
     /// The source text of a statement.
     pub fn text(&self, stmt: &Stmt) -> &str {
         &self.file.text[stmt.span.clone()]
