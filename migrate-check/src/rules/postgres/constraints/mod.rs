@@ -5,6 +5,8 @@ mod helpers;
 
 pub mod add_check_constraint;
 pub mod add_foreign_key;
+pub mod drop_foreign_key;
+pub mod fk_without_index;
 pub mod validate_in_same_transaction;
 
 /// The rules of this group, in the order they run.
@@ -12,6 +14,8 @@ pub static RULES: &[&Rule] = &[
     &add_check_constraint::RULE,
     &add_foreign_key::RULE,
     &validate_in_same_transaction::RULE,
+    &fk_without_index::RULE,
+    &drop_foreign_key::RULE,
 ];
 
 /// What the unit tests of this group share.
