@@ -5,8 +5,12 @@ mod helpers;
 
 pub mod add_check_constraint;
 pub mod add_foreign_key;
+pub mod domain_with_constraint;
+pub mod drop_and_recreate_table;
 pub mod drop_foreign_key;
+pub mod drop_schema_or_database;
 pub mod fk_without_index;
+pub mod truncate_cascade;
 pub mod validate_in_same_transaction;
 
 /// The rules of this group, in the order they run.
@@ -16,6 +20,10 @@ pub static RULES: &[&Rule] = &[
     &validate_in_same_transaction::RULE,
     &fk_without_index::RULE,
     &drop_foreign_key::RULE,
+    &domain_with_constraint::RULE,
+    &drop_schema_or_database::RULE,
+    &drop_and_recreate_table::RULE,
+    &truncate_cascade::RULE,
 ];
 
 /// What the unit tests of this group share.
