@@ -5,11 +5,16 @@ mod helpers;
 
 pub mod add_check_constraint;
 pub mod add_foreign_key;
+pub mod create_enum;
 pub mod domain_with_constraint;
 pub mod drop_and_recreate_table;
 pub mod drop_foreign_key;
 pub mod drop_schema_or_database;
+pub mod enum_add_value_in_transaction;
+pub mod enum_add_value_unordered;
 pub mod fk_without_index;
+pub mod rename_enum_value;
+pub mod rename_schema;
 pub mod truncate_cascade;
 pub mod validate_in_same_transaction;
 
@@ -24,6 +29,11 @@ pub static RULES: &[&Rule] = &[
     &drop_schema_or_database::RULE,
     &drop_and_recreate_table::RULE,
     &truncate_cascade::RULE,
+    &enum_add_value_unordered::RULE,
+    &enum_add_value_in_transaction::RULE,
+    &create_enum::RULE,
+    &rename_enum_value::RULE,
+    &rename_schema::RULE,
 ];
 
 /// What the unit tests of this group share.
