@@ -5,7 +5,7 @@ use sqlparser::ast::Statement;
 use crate::config::Level;
 use crate::locks::LockMode;
 use crate::model::{object, object_text};
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::helpers::{alter_domain, earlier};
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "a constraint on a domain: adding or changing it checks every column of the domain in every table at once, blocking writes",
-    explanation: "A domain's constraints apply to every column declared with it, in every table. ALTER DOMAIN … ADD CONSTRAINT opens every such table with a SHARE lock (INSERT, UPDATE and DELETE wait) and scans them all, holding every lock until commit; NOT VALID only postpones the same scan to ALTER DOMAIN … VALIDATE CONSTRAINT, which takes the same SHARE locks (PostgreSQL 17 and earlier). Unlike a table's CHECK there is no way to check one table at a time under a weak lock, and converting a column to a constrained domain checks every row under ACCESS EXCLUSIVE. So a domain created with a CHECK locks the project into these operations the first time the rule must change. A domain created earlier in the same migration is exempt from the ALTER DOMAIN report (no column uses it yet).",
+    explanation: "A domain's constraints apply to every column declared with it, in every table. ALTER DOMAIN … ADD CONSTRAINT opens every such table with a SHARE lock (INSERT, UPDATE and DELETE wait) and scans them all, holding every lock until commit; NOT VALID only postpones the same scan to ALTER DOMAIN … VALIDATE CONSTRAINT, which takes the same SHARE locks (PostgreSQL 17 and earlier). Unlike a table's CHECK there is no way to check one table at a time under a weak lock, and converting a column to a constrained domain checks every row under ACCESS EXCLUSIVE. So a domain created with a CHECK locks the project into these operations the first time the rule must change. A domain created earlier in the same migration is exempt from the ALTER DOMAIN report (no column uses it yet), and a down section re-creating a domain its up dropped from the CREATE DOMAIN report.",
     lock: "SHARE on every table with a column of the domain, held until commit while all of them are scanned: blocks INSERT, UPDATE and DELETE (reads go on)",
     safe_alternative: "put the CHECK on the table columns instead (`amount numeric CHECK (amount > 0)`; on existing tables `ADD CONSTRAINT … CHECK (…) NOT VALID`, then `VALIDATE CONSTRAINT` in a later migration), and keep domains, if any, without constraints",
     equivalents: "squawk: ban-create-domain-with-constraint, ban-alter-domain-with-add-constraint",
@@ -62,7 +62,8 @@ DROP TABLE orders;
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     if let Some(Statement::CreateDomain(d)) = stmt.ast() {
-        if !d.constraints.is_empty() {
+        // A down section re-creating the domain its up dropped restores it.
+        if !d.constraints.is_empty() && ctx.section == SectionKind::Up {
             let name = object(&d.name);
             out.report(
                 format!("domain `{name}` is created with a constraint"),
@@ -117,6 +118,11 @@ mod tests {
         );
         assert_eq!(run(&[("0001_a.sql", &m)]), [("0001_a.sql".to_string(), 2)]);
         let m = migration("CREATE DOMAIN d AS int DEFAULT 0;", "DROP DOMAIN d;");
+        assert!(run(&[("0001_a.sql", &m)]).is_empty());
+        let m = migration(
+            "DROP DOMAIN IF EXISTS d;",
+            "CREATE DOMAIN d AS int CHECK (VALUE > 0);",
+        );
         assert!(run(&[("0001_a.sql", &m)]).is_empty());
     }
 

@@ -7,7 +7,7 @@ use crate::model::{ConstraintKind, ident, object};
 use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
-use super::helpers::model_fk;
+use super::helpers::{fks_added, model_fk};
 
 /// The declaration.
 pub static RULE: Rule = Rule {
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Warn,
     versions: &[],
     summary: "dropping a foreign key: the database stops guarding the reference",
-    explanation: "Once the constraint is gone nothing stops rows that point at missing parents, and ON DELETE actions stop happening; code that relied on them (cascading deletes, errors on bad references) changes behaviour silently, and putting the constraint back later means finding and fixing every orphan first. `DROP CONSTRAINT … CASCADE` on a primary key or unique constraint drops every foreign key that references it, on other tables too. The statement itself is quick (a brief ACCESS EXCLUSIVE lock on both tables). The model must know the constraint is a foreign key: constraints created outside the migrations are not reported. Constraints of a table created in the same migration, and the down section (which undoes its own up), are exempt. A warning: dropping a foreign key is sometimes the point (splitting a service, partitioning).",
+    explanation: "Once the constraint is gone nothing stops rows that point at missing parents, and ON DELETE actions stop happening; code that relied on them (cascading deletes, errors on bad references) changes behaviour silently, and putting the constraint back later means finding and fixing every orphan first. `DROP CONSTRAINT … CASCADE` on a primary key or unique constraint drops every foreign key that references it, on other tables too. The statement itself is quick (a brief ACCESS EXCLUSIVE lock on both tables). The model must know the constraint is a foreign key: constraints created outside the migrations are not reported. Constraints of a table created in the same migration, a foreign key replaced in the same migration by one on the same columns and table (to change its ON DELETE action, say), and the down section (which undoes its own up) are exempt. A warning: dropping a foreign key is sometimes the point (splitting a service, partitioning).",
     lock: "",
     safe_alternative: "make sure the reference is enforced elsewhere, or no longer needed, then drop it with `-- migrate:allow(drop-foreign-key): <why>`; to replace it, add the new constraint `NOT VALID` and validate it before dropping the old one",
     equivalents: "Atlas: CD101",
@@ -92,6 +92,16 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         };
         let name = ident(name);
         if let Some((columns, parent)) = model_fk(ctx.schema, &table, &name) {
+            // Replaced in the same migration (to change ON DELETE, say): the
+            // reference stays guarded.
+            let replaced = ctx.statements.iter().any(|s| {
+                fks_added(s)
+                    .iter()
+                    .any(|fk| fk.table == table && fk.columns == columns && fk.references == parent)
+            });
+            if replaced {
+                continue;
+            }
             out.report(
                 format!(
                     "dropping foreign key `{name}` of `{table} ({})` referencing `{parent}`",
@@ -190,6 +200,29 @@ mod tests {
         );
         assert!(
             with_setup("ALTER TABLE users DROP CONSTRAINT users_pkey;", "SELECT 1;").is_empty()
+        );
+    }
+
+    #[test]
+    fn a_foreign_key_replaced_in_the_same_migration_is_not_lost() {
+        assert!(with_setup(
+            "ALTER TABLE orders DROP CONSTRAINT buyer_fk, ADD CONSTRAINT buyer_fk2 FOREIGN KEY (buyer_id) REFERENCES users (id) ON DELETE CASCADE NOT VALID;",
+            "SELECT 1;"
+        )
+        .is_empty());
+        assert!(with_setup(
+            "ALTER TABLE orders ADD CONSTRAINT buyer_fk2 FOREIGN KEY (buyer_id) REFERENCES users (id) ON DELETE SET NULL NOT VALID;\nALTER TABLE orders DROP CONSTRAINT buyer_fk;",
+            "SELECT 1;"
+        )
+        .is_empty());
+        // Another column is another reference.
+        assert_eq!(
+            with_setup(
+                "ALTER TABLE orders DROP CONSTRAINT buyer_fk, ADD CONSTRAINT fk3 FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;",
+                "SELECT 1;"
+            )
+            .len(),
+            1
         );
     }
 
