@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "a constraint on a domain: adding or changing it checks every column of the domain in every table at once, blocking writes",
-    explanation: "A domain's constraints apply to every column declared with it, in every table. ALTER DOMAIN … ADD CONSTRAINT opens every such table with a SHARE lock (INSERT, UPDATE and DELETE wait) and scans them all, holding every lock until commit; NOT VALID only postpones the same scan to ALTER DOMAIN … VALIDATE CONSTRAINT, which takes the same SHARE locks (PostgreSQL 17 and earlier). Unlike a table's CHECK there is no way to check one table at a time under a weak lock, and converting a column to a constrained domain checks every row under ACCESS EXCLUSIVE. So a domain created with a CHECK locks the project into these operations the first time the rule must change. A domain created earlier in the same migration is exempt from the ALTER DOMAIN report (no column uses it yet), and a down section re-creating a domain its up dropped from the CREATE DOMAIN report.",
+    explanation: "A domain's constraints apply to every column declared with it, in every table. ALTER DOMAIN … ADD CONSTRAINT opens every such table with a SHARE lock (INSERT, UPDATE and DELETE wait) and scans them all, holding every lock until commit; NOT VALID only postpones the same scan to ALTER DOMAIN … VALIDATE CONSTRAINT, which takes the same SHARE locks (as of PostgreSQL 17's source), so the recognized `ALTER DOMAIN … ADD CONSTRAINT … NOT VALID` is reported as well. Unlike a table's CHECK there is no way to check one table at a time under a weak lock, and converting a column to a constrained domain checks every row under ACCESS EXCLUSIVE. So a domain created with a CHECK locks the project into these operations the first time the rule must change. A domain created earlier in the same migration is exempt from the ALTER DOMAIN report (no column uses it yet), and a down section re-creating a domain its up dropped from the CREATE DOMAIN report.",
     lock: "SHARE on every table with a column of the domain, held until commit while all of them are scanned: blocks INSERT, UPDATE and DELETE (reads go on)",
     safe_alternative: "put the CHECK on the table columns instead (`amount numeric CHECK (amount > 0)`; on existing tables `ADD CONSTRAINT … CHECK (…) NOT VALID`, then `VALIDATE CONSTRAINT` in a later migration), and keep domains, if any, without constraints",
     equivalents: "squawk: ban-create-domain-with-constraint, ban-alter-domain-with-add-constraint",
@@ -136,6 +136,19 @@ mod tests {
         assert_eq!(
             run(&[("0001_a.sql", &setup), ("0002_b.sql", &alter)]),
             [("0002_b.sql".to_string(), 2)]
+        );
+    }
+
+    #[test]
+    fn not_valid_only_postpones_the_same_scan() {
+        let setup = migration("CREATE DOMAIN d AS int;", "DROP DOMAIN d;");
+        let alter = migration(
+            "ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;",
+            "ALTER DOMAIN d DROP CONSTRAINT c;",
+        );
+        assert_eq!(
+            run(&[("0001_a.sql", &setup), ("0002_b.sql", &alter)]).len(),
+            1
         );
     }
 
