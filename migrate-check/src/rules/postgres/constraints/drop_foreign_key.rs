@@ -1,0 +1,242 @@
+//! `drop-foreign-key`: dropping a foreign key, explicitly or through `DROP CONSTRAINT … CASCADE`.
+
+use sqlparser::ast::{AlterTableOperation, DropBehavior, Statement};
+
+use crate::config::Level;
+use crate::model::{ConstraintKind, ident, object};
+use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::statement::Stmt;
+
+use super::helpers::{fks_added, model_fk};
+
+/// The declaration.
+pub static RULE: Rule = Rule {
+    id: "drop-foreign-key",
+    dialects: &[PG],
+    default_level: Level::Warn,
+    versions: &[],
+    summary: "dropping a foreign key: the database stops guarding the reference",
+    explanation: "Once the constraint is gone nothing stops rows that point at missing parents, and ON DELETE actions stop happening; code that relied on them (cascading deletes, errors on bad references) changes behaviour silently, and putting the constraint back later means finding and fixing every orphan first. `DROP CONSTRAINT … CASCADE` on a primary key or unique constraint drops every foreign key that references it, on other tables too. The statement itself is quick (a brief ACCESS EXCLUSIVE lock on both tables). The model must know the constraint is a foreign key: constraints created outside the migrations are not reported. Constraints of a table created in the same migration, a foreign key replaced in the same migration by one on the same columns and table (to change its ON DELETE action, say), and the down section (which undoes its own up) are exempt. A warning: dropping a foreign key is sometimes the point (splitting a service, partitioning).",
+    lock: "",
+    safe_alternative: "make sure the reference is enforced elsewhere, or no longer needed, then drop it with `-- migrate:allow(drop-foreign-key): <why>`; to replace it, add the new constraint `NOT VALID` and validate it before dropping the old one",
+    equivalents: "Atlas: CD101",
+    bad: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_users_and_orders.sql
+-- migrate:up
+CREATE TABLE users (id bigint PRIMARY KEY);
+CREATE TABLE orders (
+    id bigint PRIMARY KEY,
+    user_id bigint NOT NULL CONSTRAINT orders_user_id_fk REFERENCES users (id)
+);
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE users;
+-- file: 0002_drop_orders_user_id_fk.sql
+-- migrate:up
+ALTER TABLE orders DROP CONSTRAINT orders_user_id_fk; -- expect: drop-foreign-key
+-- migrate:down
+ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+",
+    }],
+    good: &[Example {
+        dialect: PG,
+        text: "-- file: 0001_create_users_and_orders.sql
+-- migrate:up
+CREATE TABLE users (id bigint PRIMARY KEY);
+CREATE TABLE orders (
+    id bigint PRIMARY KEY,
+    user_id bigint NOT NULL CONSTRAINT orders_user_id_fk REFERENCES users (id),
+    amount numeric NOT NULL CONSTRAINT orders_amount_check CHECK (amount >= 0)
+);
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE users;
+-- file: 0002_orders_move_to_billing.sql
+-- migrate:up
+-- not a foreign key: not this rule
+ALTER TABLE orders DROP CONSTRAINT orders_amount_check;
+-- migrate:allow(drop-foreign-key): users move to the identity service in 5.0; billing checks user ids on write
+ALTER TABLE orders DROP CONSTRAINT orders_user_id_fk;
+-- migrate:down
+ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+ALTER TABLE orders ADD CONSTRAINT orders_amount_check CHECK (amount >= 0) NOT VALID;
+",
+    }],
+    check: Some(check),
+};
+
+fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    // The model does not record which migration added a constraint: a down
+    // section is taken to drop what its up added.
+    if ctx.section == SectionKind::Down {
+        return;
+    }
+    let Some(Statement::AlterTable(at)) = stmt.ast() else {
+        return;
+    };
+    let table = object(&at.name);
+    if ctx.is_new_table(&table) {
+        return;
+    }
+    for op in &at.operations {
+        let AlterTableOperation::DropConstraint {
+            name,
+            drop_behavior,
+            ..
+        } = op
+        else {
+            continue;
+        };
+        let name = ident(name);
+        if let Some((columns, parent)) = model_fk(ctx.schema, &table, &name) {
+            // Replaced in the same migration (to change ON DELETE, say): the
+            // reference stays guarded.
+            let replaced = ctx.statements.iter().any(|s| {
+                fks_added(s)
+                    .iter()
+                    .any(|fk| fk.table == table && fk.columns == columns && fk.references == parent)
+            });
+            if replaced {
+                continue;
+            }
+            out.report(
+                format!(
+                    "dropping foreign key `{name}` of `{table} ({})` referencing `{parent}`",
+                    columns.join(", ")
+                ),
+                format!("from now on `{table}` may hold rows pointing at missing `{parent}` rows"),
+            );
+        } else if *drop_behavior == Some(DropBehavior::Cascade)
+            && let Some(cols) = key(ctx, &table, &name)
+        {
+            out.report(
+                format!("dropping `{name}` with CASCADE drops every foreign key that references `{table} ({})`", cols.join(", ")),
+                "the referencing tables lose their foreign keys silently",
+            )
+            .help = Some(format!(
+                "drop the referencing foreign keys one by one (each is reported, and can be allowed with its reason), then drop `{name}` without CASCADE"
+            ));
+        }
+    }
+}
+
+/// The columns of primary key or unique constraint `name` of `table`
+/// (unnamed ones answer to PostgreSQL's default names).
+fn key(ctx: &Ctx<'_>, table: &str, name: &str) -> Option<Vec<String>> {
+    ctx.schema.table(table)?.constraints.iter().find_map(|c| {
+        let (cols, default) = match &c.kind {
+            ConstraintKind::PrimaryKey(cols) => (cols, format!("{table}_pkey")),
+            ConstraintKind::Unique(cols) => (cols, format!("{table}_{}_key", cols.join("_"))),
+            _ => return None,
+        };
+        let named = match &c.name {
+            Some(n) => n == name,
+            None => default == name,
+        };
+        named.then(|| cols.clone())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{hits, lint, migration};
+
+    const ID: &str = "drop-foreign-key";
+
+    fn with_setup(up: &str, down: &str) -> Vec<(String, u32)> {
+        let setup = migration(
+            "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id), buyer_id bigint, CONSTRAINT buyer_fk FOREIGN KEY (buyer_id) REFERENCES users (id), CONSTRAINT positive CHECK (id > 0));",
+            "DROP TABLE orders;\nDROP TABLE users;",
+        );
+        let m = migration(up, down);
+        hits(
+            &lint("11", &[("0001_a.sql", &setup), ("0002_b.sql", &m)]),
+            ID,
+        )
+    }
+
+    #[test]
+    fn named_and_default_named_foreign_keys_are_reported() {
+        assert_eq!(
+            with_setup("ALTER TABLE orders DROP CONSTRAINT buyer_fk;", "SELECT 1;"),
+            [("0002_b.sql".to_string(), 2)]
+        );
+        // PostgreSQL named the unnamed one `orders_user_id_fkey`.
+        assert_eq!(
+            with_setup(
+                "ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_user_id_fkey;",
+                "SELECT 1;"
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn other_constraints_and_unknown_ones_are_not() {
+        assert!(with_setup("ALTER TABLE orders DROP CONSTRAINT positive;", "SELECT 1;").is_empty());
+        // Not in the model: we cannot tell it is a foreign key.
+        assert!(
+            with_setup(
+                "ALTER TABLE orders DROP CONSTRAINT IF EXISTS legacy_fk;",
+                "SELECT 1;"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn cascade_on_a_referenced_key_drops_foreign_keys() {
+        assert_eq!(
+            with_setup(
+                "ALTER TABLE users DROP CONSTRAINT users_pkey CASCADE;",
+                "SELECT 1;"
+            )
+            .len(),
+            1
+        );
+        assert!(
+            with_setup("ALTER TABLE users DROP CONSTRAINT users_pkey;", "SELECT 1;").is_empty()
+        );
+    }
+
+    #[test]
+    fn a_foreign_key_replaced_in_the_same_migration_is_not_lost() {
+        assert!(with_setup(
+            "ALTER TABLE orders DROP CONSTRAINT buyer_fk, ADD CONSTRAINT buyer_fk2 FOREIGN KEY (buyer_id) REFERENCES users (id) ON DELETE CASCADE NOT VALID;",
+            "SELECT 1;"
+        )
+        .is_empty());
+        assert!(with_setup(
+            "ALTER TABLE orders ADD CONSTRAINT buyer_fk2 FOREIGN KEY (buyer_id) REFERENCES users (id) ON DELETE SET NULL NOT VALID;\nALTER TABLE orders DROP CONSTRAINT buyer_fk;",
+            "SELECT 1;"
+        )
+        .is_empty());
+        // Another column is another reference.
+        assert_eq!(
+            with_setup(
+                "ALTER TABLE orders DROP CONSTRAINT buyer_fk, ADD CONSTRAINT fk3 FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;",
+                "SELECT 1;"
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn down_sections_and_new_tables_are_exempt() {
+        assert!(with_setup(
+            "ALTER TABLE orders ADD CONSTRAINT fk2 FOREIGN KEY (buyer_id) REFERENCES users (id) NOT VALID;",
+            "ALTER TABLE orders DROP CONSTRAINT fk2;"
+        )
+        .is_empty());
+        assert!(with_setup(
+            "CREATE TABLE t (u bigint CONSTRAINT tfk REFERENCES users (id));\nALTER TABLE t DROP CONSTRAINT tfk;",
+            "DROP TABLE t;"
+        )
+        .is_empty());
+    }
+}
