@@ -134,6 +134,7 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             let ConstraintKind::ForeignKey {
                 columns,
                 references,
+                ..
             } = &c.kind
             else {
                 continue;

@@ -193,6 +193,7 @@ pub(super) fn model_fk(schema: &Schema, table: &str, name: &str) -> Option<(Vec<
             ConstraintKind::ForeignKey {
                 columns,
                 references,
+                ..
             } if c.name.as_deref() == Some(name)
                 || (c.name.is_none()
                     && default_fk_name(table, columns).as_deref() == Some(name)) =>

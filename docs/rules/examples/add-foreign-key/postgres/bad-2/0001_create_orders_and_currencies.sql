@@ -1,0 +1,6 @@
+-- migrate:up
+CREATE TABLE currencies (code text PRIMARY KEY);
+CREATE TABLE orders (id bigint PRIMARY KEY, amount numeric NOT NULL);
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE currencies;

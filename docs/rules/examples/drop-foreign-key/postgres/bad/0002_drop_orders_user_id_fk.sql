@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE orders DROP CONSTRAINT orders_user_id_fk;
+-- migrate:down
+ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;

@@ -1,0 +1,3 @@
+-- migrate:up
+DROP SCHEMA legacy CASCADE;
+-- migrate:irreversible: the legacy schema's data is gone

@@ -1,0 +1,5 @@
+-- migrate:up
+UPDATE prices
+SET currency = 'EUR',
+    currency = now();
+-- migrate:irreversible: the previous currencies are not kept

@@ -1,0 +1,7 @@
+-- migrate:up
+CREATE TABLE orders (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    quantity integer NOT NULL
+);
+-- migrate:down
+DROP TABLE orders;

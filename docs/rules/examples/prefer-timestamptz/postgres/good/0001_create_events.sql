@@ -1,0 +1,7 @@
+-- migrate:up
+CREATE TABLE events (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    happened_at timestamptz NOT NULL DEFAULT now()
+);
+-- migrate:down
+DROP TABLE events;

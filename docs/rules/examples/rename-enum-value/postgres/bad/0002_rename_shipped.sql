@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched';
+-- migrate:down
+ALTER TYPE order_status RENAME VALUE 'dispatched' TO 'shipped';

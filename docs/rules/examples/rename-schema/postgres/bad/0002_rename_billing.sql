@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER SCHEMA billing RENAME TO invoicing;
+-- migrate:down
+ALTER SCHEMA invoicing RENAME TO billing;

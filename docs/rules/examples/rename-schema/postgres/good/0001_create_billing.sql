@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE SCHEMA billing;
+-- migrate:down
+DROP SCHEMA billing;

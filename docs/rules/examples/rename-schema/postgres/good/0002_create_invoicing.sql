@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE SCHEMA invoicing;
+-- migrate:down
+DROP SCHEMA invoicing;

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE clients (id bigint PRIMARY KEY, name text NOT NULL);
+-- migrate:down
+DROP TABLE clients;

@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE orders ADD COLUMN note text;
+-- migrate:down
+ALTER TABLE orders DROP COLUMN note;

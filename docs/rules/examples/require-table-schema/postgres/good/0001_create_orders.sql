@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE public.orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+-- migrate:down
+DROP TABLE public.orders;

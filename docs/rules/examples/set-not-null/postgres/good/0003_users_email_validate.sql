@@ -1,0 +1,3 @@
+-- migrate:up
+ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
+-- migrate:irreversible: validating only reads the rows; 0002's down drops the constraint

@@ -1,0 +1,3 @@
+-- migrate:up
+TRUNCATE sessions CASCADE;
+-- migrate:irreversible: truncated rows cannot be restored

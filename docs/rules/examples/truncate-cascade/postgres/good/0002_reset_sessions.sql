@@ -1,0 +1,3 @@
+-- migrate:up
+TRUNCATE session_events, sessions;
+-- migrate:irreversible: truncated rows cannot be restored

@@ -1,0 +1,3 @@
+-- migrate:up
+ALTER TABLE products VALIDATE CONSTRAINT products_code_check;
+-- migrate:irreversible: validating only reads the rows

@@ -1,0 +1,6 @@
+-- migrate:up
+-- migrate:no-transaction
+BEGIN;
+CREATE TABLE orders (id bigint PRIMARY KEY, status text);
+-- migrate:down
+DROP TABLE orders;

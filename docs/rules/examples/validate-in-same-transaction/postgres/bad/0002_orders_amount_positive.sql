@@ -1,0 +1,5 @@
+-- migrate:up
+ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;
+-- migrate:down
+ALTER TABLE orders DROP CONSTRAINT orders_amount_positive;
