@@ -133,10 +133,20 @@ fn statements(report: &Report) -> u64 {
 fn parse_only(files: &[SourceFile], dialect: Dialect) -> usize {
     let mut n = 0;
     for f in files {
-        let lexed = lex(f, dialect);
-        n += split_and_parse(f, &lexed, 0..lexed.tokens.len(), dialect).len();
+        let mut lexed = lex(f, dialect);
+        let all = 0..lexed.tokens.len();
+        n += split_and_parse(f, &mut lexed, all, dialect).len();
     }
     n
+}
+
+fn sqlparser_dialect(d: Dialect) -> Box<dyn sqlparser::dialect::Dialect> {
+    use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+    match d {
+        Dialect::Postgres => Box::new(PostgreSqlDialect {}),
+        Dialect::MySql => Box::new(MySqlDialect {}),
+        Dialect::Sqlite => Box::new(SQLiteDialect {}),
+    }
 }
 
 fn main() {
@@ -184,6 +194,37 @@ fn main() {
                     |entries| run_check(entries, c.dialect),
                     BatchSize::LargeInput,
                 )
+            });
+        }
+        g.finish();
+
+        // Raw sqlparser on the very same statements, as the yardstick
+        // (shared/bench/sqlparse_bench) does it: `Parser::parse_sql` on each.
+        let mut g = crit.benchmark_group(format!("raw/{dialect}"));
+        for c in corpora.iter().filter(|c| c.dialect == dialect) {
+            let report = run_check(c.entries.clone(), c.dialect);
+            let texts: Vec<String> = report
+                .migrations
+                .iter()
+                .flat_map(|m| std::iter::once(&m.up).chain(m.down.as_ref()))
+                .flat_map(|sec| {
+                    sec.statements
+                        .iter()
+                        .map(|s| report.statement_text(sec, s).to_string())
+                })
+                .collect();
+            let sqlparser_dialect = sqlparser_dialect(dialect);
+            g.throughput(Throughput::Elements(c.statements));
+            g.bench_with_input(BenchmarkId::from_parameter(c.size), &texts, |b, texts| {
+                b.iter(|| {
+                    texts
+                        .iter()
+                        .filter(|t| {
+                            sqlparser::parser::Parser::parse_sql(sqlparser_dialect.as_ref(), t)
+                                .is_ok()
+                        })
+                        .count()
+                })
             });
         }
         g.finish();

@@ -2,6 +2,7 @@
 //! Pure: text in, migrations and diagnostics out. The macro, the CLI and
 //! the tests all enter here.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -775,7 +776,7 @@ fn parse_section(
     diags: &mut Vec<Diagnostic>,
     version: &str,
 ) -> (Section, Vec<Range<usize>>) {
-    let lx = lexed[raw.file].as_ref().expect("lexed before");
+    let lx = lexed[raw.file].as_mut().expect("lexed before");
     let f = &files[raw.file];
     let mut statements = Vec::new();
     let mut ranges = Vec::new();
@@ -858,8 +859,20 @@ fn analyze(
     allows: &mut [Allow],
 ) {
     let version = config.server_version();
-    let active: Vec<&rules::Rule> = rules::statement_rules()
+    // Each active rule with its level (its default, or migrate.toml's):
+    // decided once, not per finding.
+    let active: Vec<(&rules::Rule, Level)> = rules::statement_rules()
         .filter(|r| r.applies(config.dialect, version))
+        .map(|r| {
+            (
+                r,
+                config
+                    .rule_levels
+                    .get(r.id)
+                    .copied()
+                    .unwrap_or(r.default_level),
+            )
+        })
         .collect();
     let mut schema = Schema::default();
     for (index, m) in migrations.iter().enumerate() {
@@ -938,7 +951,7 @@ fn run_section(
     index: usize,
     version: &str,
     schema: &mut Schema,
-    active: &[&rules::Rule],
+    active: &[(&rules::Rule, Level)],
     files: &[SourceFile],
     config: &Config,
     diags: &mut Vec<Diagnostic>,
@@ -961,7 +974,7 @@ fn run_section(
             position,
             state: &state,
         };
-        for rule in active {
+        for (rule, level) in active {
             let Some(check) = rule.check else { continue };
             let mut findings = Findings::default();
             check(&ctx, stmt, &mut findings);
@@ -973,28 +986,38 @@ fn run_section(
                     }
                     continue;
                 }
+                let severity = match level {
+                    Level::Allow => continue,
+                    Level::Warn => Severity::Warning,
+                    Level::Error => Severity::Error,
+                };
                 let mut d = Diagnostic::new(
                     rule.id,
-                    Severity::Error,
+                    severity,
                     files,
                     section.file,
                     f.span.unwrap_or(stmt.span.clone()),
                     f.message,
                 )
                 .label(f.label)
-                .help(f.help.unwrap_or_else(|| rule.safe_alternative.to_string()))
-                .note(rule.explanation)
                 .version(version.to_string());
+                d.help = Some(
+                    f.help
+                        .map_or(Cow::Borrowed(rule.safe_alternative), Cow::Owned),
+                );
                 // A finding's own lock line wins; an empty one means "none".
-                d.lock = f
-                    .lock
-                    .or_else(|| Some(rule.lock.to_string()))
-                    .filter(|l| !l.is_empty());
-                d.notes.extend(f.notes);
-                d.notes.push(format!(
+                d.lock = match f.lock {
+                    Some(l) if l.is_empty() => None,
+                    Some(l) => Some(Cow::Owned(l)),
+                    None if rule.lock.is_empty() => None,
+                    None => Some(Cow::Borrowed(rule.lock)),
+                };
+                d.notes.push(Cow::Borrowed(rule.explanation));
+                d.notes.extend(f.notes.into_iter().map(Cow::Owned));
+                d.notes.push(Cow::Owned(format!(
                     "to accept it, write `-- migrate:allow({}): <reason>` on the line above the statement",
                     rule.id
-                ));
+                )));
                 diags.push(d);
             }
         }
@@ -1003,19 +1026,21 @@ fn run_section(
     }
 }
 
-/// Applies rule levels: the declared default, or `migrate.toml`'s override.
-/// `allow` removes the diagnostic; structural errors the runtime cannot run
-/// past keep their level.
+/// Applies rule levels to the structural diagnostics (statement rules got
+/// theirs when they were made): the declared default, or `migrate.toml`'s
+/// override; `allow` removes the diagnostic. Structural errors the runtime
+/// cannot run past keep their level.
 fn apply_levels(diags: &mut Vec<Diagnostic>, config: &Config) {
     diags.retain_mut(|d| {
-        let hard = rules::HARD.contains(&d.rule);
+        let Some(rule) = rules::STRUCTURAL_RULES.iter().find(|r| r.id == d.rule) else {
+            return true;
+        };
         let level = config
             .rule_levels
             .get(d.rule)
             .copied()
-            .filter(|_| !hard)
-            .or_else(|| rules::by_id(d.rule).map(|r| r.default_level))
-            .unwrap_or(Level::Error);
+            .filter(|_| !rules::HARD.contains(&d.rule))
+            .unwrap_or(rule.default_level);
         match level {
             Level::Allow => false,
             Level::Warn => {

@@ -1,5 +1,6 @@
 //! Diagnostics: what a check found, where, and how to fix it; rendered like rustc.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -54,11 +55,12 @@ pub struct Diagnostic {
     /// The label under the span.
     pub label: String,
     /// The lock taken and what it blocks, for rules about locks.
-    pub lock: Option<String>,
+    pub lock: Option<Cow<'static, str>>,
     /// The safe way to do it.
-    pub help: Option<String>,
-    /// Why it matters, and anything else worth knowing.
-    pub notes: Vec<String>,
+    pub help: Option<Cow<'static, str>>,
+    /// Why it matters, and anything else worth knowing. (Borrowed where the
+    /// text is a rule's declaration: no copy per finding.)
+    pub notes: Vec<Cow<'static, str>>,
 }
 
 impl Diagnostic {
@@ -95,19 +97,19 @@ impl Diagnostic {
     }
 
     /// Sets the `help:` line.
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a `note:` line.
-    pub fn note(mut self, note: impl Into<String>) -> Self {
+    pub fn note(mut self, note: impl Into<Cow<'static, str>>) -> Self {
         self.notes.push(note.into());
         self
     }
 
     /// Sets the lock line.
-    pub fn lock(mut self, lock: impl Into<String>) -> Self {
+    pub fn lock(mut self, lock: impl Into<Cow<'static, str>>) -> Self {
         self.lock = Some(lock.into());
         self
     }
@@ -151,10 +153,10 @@ impl Diagnostic {
             group = group.element(SnippetLevel::NOTE.message(format!("lock: {lock}")));
         }
         for note in &self.notes {
-            group = group.element(SnippetLevel::NOTE.message(note.as_str()));
+            group = group.element(SnippetLevel::NOTE.message(note.as_ref()));
         }
         if let Some(help) = &self.help {
-            group = group.element(SnippetLevel::HELP.message(help.as_str()));
+            group = group.element(SnippetLevel::HELP.message(help.as_ref()));
         }
         let report: &[Group<'_>] = &[group];
         let renderer = if color {

@@ -346,13 +346,21 @@ impl Schema {
 
     fn alter(&mut self, table: &str, op: &AlterTableOperation, migration: MigrationIndex) {
         if let AlterTableOperation::AddColumn { column_def, .. } = op {
-            let (_, constraints) = column_of(column_def, table, migration);
-            for i in constraints
+            let (column, constraints) = column_of(column_def, table, migration);
+            let implied: Vec<Index> = constraints
                 .iter()
                 .filter_map(|c| implied_index(c, table, migration))
-            {
+                .collect();
+            if let Some(t) = self.table_mut(table) {
+                if t.column(&column.name).is_none() {
+                    t.columns.push(column);
+                }
+                t.constraints.extend(constraints);
+            }
+            for i in implied {
                 self.put_index(i);
             }
+            return;
         }
         match op {
             AlterTableOperation::RenameTable { table_name } => {
@@ -426,13 +434,6 @@ impl Schema {
             return;
         };
         match op {
-            AlterTableOperation::AddColumn { column_def, .. } => {
-                let (column, constraints) = column_of(column_def, table, migration);
-                if t.column(&column.name).is_none() {
-                    t.columns.push(column);
-                }
-                t.constraints.extend(constraints);
-            }
             AlterTableOperation::DropColumn { column_names, .. } => {
                 // PostgreSQL drops the constraints and indexes that use the
                 // column with it.
@@ -689,7 +690,19 @@ fn first_identifier(expr: &str) -> Option<String> {
 
 /// Whether an expression (or a plain column name) uses the column.
 fn mentions(expr: &str, column: &str) -> bool {
-    expr == column || identifiers(expr).iter().any(|i| i == column)
+    if expr == column {
+        return true;
+    }
+    // Cheap answers first: a plain name is not an expression, and an
+    // expression whose text does not contain the name cannot use it.
+    if expr.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || !expr
+            .to_ascii_lowercase()
+            .contains(&column.to_ascii_lowercase())
+    {
+        return false;
+    }
+    identifiers(expr).iter().any(|i| i == column)
 }
 
 /// The expression with every use of column `old` renamed to `new`.

@@ -29,7 +29,9 @@ pub struct Lexed {
 /// skipped, and tokenizing resumes on the next line, so that section markers
 /// and later statements are still seen.
 pub fn lex(file: &SourceFile, dialect: Dialect) -> Lexed {
-    let mut tokens = Vec::new();
+    // About one token (whitespace included) per 3 bytes of SQL: reserving
+    // avoids regrowing (and copying) a large vector while tokenizing.
+    let mut tokens = Vec::with_capacity(file.text.len() / 3 + 16);
     let mut errors = Vec::new();
     let mut breaks = Vec::new();
     let mut start = 0usize; // byte offset where this round starts
@@ -103,13 +105,16 @@ pub struct ParseFailure {
 
 /// Splits `tokens[range]` into statements at top-level `;` and parses each.
 /// Returns the statements (each with its token range) and the failures.
+///
+/// The statements' tokens are moved out of `lexed` (not copied) into the
+/// parser: each token belongs to one statement, and is not needed after.
 pub fn split_and_parse(
     file: &SourceFile,
-    lexed: &Lexed,
+    lexed: &mut Lexed,
     range: Range<usize>,
     dialect: Dialect,
 ) -> Vec<(Stmt, Range<usize>, Option<ParseFailure>)> {
-    let tokens = &lexed.tokens;
+    let tokens = &mut lexed.tokens;
     let mut out = Vec::new();
     let mut stmt_start: Option<usize> = None;
     let mut splitter = Splitter::default();
@@ -131,6 +136,7 @@ pub fn split_and_parse(
             continue;
         }
         if *tok == Token::SemiColon && splitter.at_top_level() {
+            let tokens = &mut *tokens;
             if let Some(s) = stmt_start.take() {
                 out.push(parse_one(file, tokens, s..i, dialect));
             }
@@ -213,12 +219,24 @@ impl Splitter {
 
 fn parse_one(
     file: &SourceFile,
-    tokens: &[TokenWithSpan],
+    tokens: &mut [TokenWithSpan],
     range: Range<usize>,
     dialect: Dialect,
 ) -> (Stmt, Range<usize>, Option<ParseFailure>) {
-    let first = &tokens[range.start];
-    let last = &tokens[range.end - 1];
+    // The statement's tokens without whitespace and comments (the parser
+    // skips them anyway), moved out of the file's token list.
+    let owned: Vec<TokenWithSpan> = tokens[range.clone()]
+        .iter_mut()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .map(|t| {
+            std::mem::replace(
+                t,
+                TokenWithSpan::wrap(Token::Whitespace(sqlparser::tokenizer::Whitespace::Space)),
+            )
+        })
+        .collect();
+    let first = &owned[0];
+    let last = &owned[owned.len() - 1];
     let start = file.offset(first.span.start.line, first.span.start.column);
     let end = file
         .offset(last.span.end.line, last.span.end.column)
@@ -230,28 +248,49 @@ fn parse_one(
         kind: StmtKind::Unparsed,
         allows: Vec::new(),
     };
-    let slice = &tokens[range.clone()];
-    // Trigger bodies without BEGIN … END (MySQL `FOR EACH ROW SET …;`) are
-    // parsed by sqlparser up to their own `;`: give it back on a retry.
-    let parsed = parse_tokens(slice, dialect).or_else(|first_error| {
-        let mut terminated = slice.to_vec();
-        terminated.push(TokenWithSpan::wrap(Token::SemiColon));
-        parse_tokens(&terminated, dialect).map_err(|_| first_error)
-    });
-    let failure = match parsed {
+    let failure = match parse_owned(owned, dialect) {
         Ok(ast) => {
             stmt.kind = StmtKind::Parsed(Box::new(ast));
             None
         }
-        Err(message) => match recognize::recognize(slice, dialect) {
-            Some(r) => {
+        Err((message, slice)) => {
+            // Trigger bodies without BEGIN … END (MySQL `FOR EACH ROW SET …;`)
+            // are parsed by sqlparser up to their own `;`: give it back.
+            let mut terminated = slice.clone();
+            terminated.push(TokenWithSpan::wrap(Token::SemiColon));
+            if let Ok(ast) = parse_owned(terminated, dialect) {
+                stmt.kind = StmtKind::Parsed(Box::new(ast));
+                None
+            } else if let Some(r) = recognize::recognize(&slice, dialect) {
                 stmt.kind = StmtKind::Recognized(r);
                 None
+            } else {
+                Some(failure_at(file, &slice, &message, start..end))
             }
-            None => Some(failure_at(file, slice, &message, start..end)),
-        },
+        }
     };
     (stmt, range, failure)
+}
+
+/// Parses exactly one statement, taking the tokens; on failure they come back
+/// with the message, for the fallbacks.
+fn parse_owned(
+    tokens: Vec<TokenWithSpan>,
+    dialect: Dialect,
+) -> Result<sqlparser::ast::Statement, (String, Vec<TokenWithSpan>)> {
+    let mut parser = Parser::new(dialect.sqlparser()).with_tokens_with_locations(tokens);
+    let result = parser.parse_statement().map_err(|e| e.to_string());
+    let result = result.and_then(|stmt| {
+        let next = parser.peek_token();
+        if next.token != Token::EOF && next.token != Token::SemiColon {
+            return Err(format!(
+                "sql parser error: unexpected `{}` after the end of the statement, at Line: {}, Column: {}",
+                next.token, next.span.start.line, next.span.start.column
+            ));
+        }
+        Ok(stmt)
+    });
+    result.map_err(|message| (message, parser.into_tokens()))
 }
 
 /// Parses exactly one statement from a token slice; trailing tokens are an error.
@@ -259,16 +298,7 @@ pub(crate) fn parse_tokens(
     slice: &[TokenWithSpan],
     dialect: Dialect,
 ) -> Result<sqlparser::ast::Statement, String> {
-    let mut parser = Parser::new(dialect.sqlparser()).with_tokens_with_locations(slice.to_vec());
-    let stmt = parser.parse_statement().map_err(|e| e.to_string())?;
-    let next = parser.peek_token();
-    if next.token != Token::EOF && next.token != Token::SemiColon {
-        return Err(format!(
-            "sql parser error: unexpected `{}` after the end of the statement, at Line: {}, Column: {}",
-            next.token, next.span.start.line, next.span.start.column
-        ));
-    }
-    Ok(stmt)
+    parse_owned(slice.to_vec(), dialect).map_err(|(message, _)| message)
 }
 
 /// Turns sqlparser's message into ours: strips its prefix and its
@@ -321,9 +351,9 @@ mod tests {
 
     fn split(sql: &str, dialect: Dialect) -> Vec<(String, bool)> {
         let f = SourceFile::from_text("f.sql", "f.sql", sql);
-        let lexed = lex(&f, dialect);
+        let mut lexed = lex(&f, dialect);
         let n = lexed.tokens.len();
-        split_and_parse(&f, &lexed, 0..n, dialect)
+        split_and_parse(&f, &mut lexed, 0..n, dialect)
             .into_iter()
             .map(|(s, _, fail)| (f.text[s.span].to_string(), fail.is_none()))
             .collect()
@@ -352,11 +382,11 @@ mod tests {
     #[test]
     fn a_bad_token_costs_its_statement_only() {
         let f = SourceFile::from_text("f.sql", "f.sql", "SELECT 1;\nSELECT 'open;\nSELECT 2;\n");
-        let lexed = lex(&f, Dialect::Postgres);
+        let mut lexed = lex(&f, Dialect::Postgres);
         assert_eq!(lexed.errors.len(), 1);
         assert_eq!(&f.text[lexed.errors[0].1.clone()], "'open;");
         let n = lexed.tokens.len();
-        let texts: Vec<String> = split_and_parse(&f, &lexed, 0..n, Dialect::Postgres)
+        let texts: Vec<String> = split_and_parse(&f, &mut lexed, 0..n, Dialect::Postgres)
             .into_iter()
             .map(|(s, _, _)| f.text[s.span].to_string())
             .collect();

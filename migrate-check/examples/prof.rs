@@ -1,0 +1,74 @@
+//! Times the check pipeline beside raw sqlparser on the same statements
+//! (min of N runs each, so that a loaded machine disturbs it less than a mean).
+//!
+//! `cargo run --release -p migrate-check --example prof -- DIR [postgres|mysql|sqlite] [N]`
+use std::time::{Duration, Instant};
+
+use migrate_check::{Config, Dialect, Input, check, discover::read_dir};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().expect("usage: prof DIR [dialect] [runs]");
+    let dialect: Dialect = args
+        .next()
+        .as_deref()
+        .unwrap_or("postgres")
+        .parse()
+        .expect("dialect");
+    let runs: usize = args.next().map_or(10, |n| n.parse().expect("runs"));
+    let entries = read_dir(dir.as_ref()).expect("read corpus");
+    let run = || {
+        check(Input {
+            entries: entries.clone(),
+            display_dir: String::new(),
+            config: Config {
+                dialect,
+                ..Config::default()
+            },
+            config_source: None,
+        })
+    };
+    let report = run();
+    let texts: Vec<String> = report
+        .migrations
+        .iter()
+        .flat_map(|m| std::iter::once(&m.up).chain(m.down.as_ref()))
+        .flat_map(|s| {
+            s.statements
+                .iter()
+                .map(|st| report.statement_text(s, st).to_string())
+        })
+        .collect();
+    let parser_dialect: Box<dyn sqlparser::dialect::Dialect> = match dialect {
+        Dialect::Postgres => Box::new(sqlparser::dialect::PostgreSqlDialect {}),
+        Dialect::MySql => Box::new(sqlparser::dialect::MySqlDialect {}),
+        Dialect::Sqlite => Box::new(sqlparser::dialect::SQLiteDialect {}),
+    };
+    let min = |f: &dyn Fn()| {
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or(Duration::ZERO)
+    };
+    let checked = min(&|| drop(run()));
+    let raw = min(&|| {
+        for t in &texts {
+            let _ = sqlparser::parser::Parser::parse_sql(parser_dialect.as_ref(), t);
+        }
+    });
+    let n = texts.len() as f64;
+    println!(
+        "{dialect}: {} statements, {} diagnostics; check {:.1} ms ({:.0} stmt/s), raw sqlparser {:.1} ms ({:.0} stmt/s), ratio {:.2}",
+        texts.len(),
+        report.diagnostics.len(),
+        checked.as_secs_f64() * 1e3,
+        n / checked.as_secs_f64(),
+        raw.as_secs_f64() * 1e3,
+        n / raw.as_secs_f64(),
+        raw.as_secs_f64() / checked.as_secs_f64()
+    );
+}
