@@ -4,7 +4,7 @@ use sqlparser::ast::{ObjectType, Statement};
 
 use super::support::ident_span;
 use crate::config::Level;
-use crate::model::{ConstraintKind, object};
+use crate::model::{Constraint, ConstraintKind, object};
 use crate::rules::{Ctx, Example, Findings, PG, Rule};
 use crate::statement::Stmt;
 
@@ -89,15 +89,12 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         }
         if let Some(i) = known
             && let Some(t) = ctx.schema.table(&i.table)
-            && let Some(c) = t.constraints.iter().find(|c| {
-                c.name.as_deref() == Some(index.as_str())
-                    && matches!(
-                        c.kind,
-                        ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_)
-                    )
-            })
+            && let Some(name) = t
+                .constraints
+                .iter()
+                .filter_map(|c| backing_index(c, &i.table))
+                .find(|n| *n == index)
         {
-            let name = c.name.as_deref().unwrap_or(&index);
             f.notes.push(format!("`{index}` backs constraint `{name}`: DROP INDEX fails on it, with or without CONCURRENTLY"));
             f.help = Some(format!(
                 "drop the constraint instead: `ALTER TABLE {} DROP CONSTRAINT {name}`",
@@ -114,6 +111,17 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             f.notes.push("DROP INDEX CONCURRENTLY drops one index per statement: write one statement per index".into());
         }
     }
+}
+
+/// The name of the index a PRIMARY KEY or UNIQUE constraint builds: its
+/// own, or the one PostgreSQL gives it (`t_pkey`, `t_a_b_key`).
+fn backing_index(c: &Constraint, table: &str) -> Option<String> {
+    let default = match &c.kind {
+        ConstraintKind::PrimaryKey(_) => format!("{table}_pkey"),
+        ConstraintKind::Unique(cols) => format!("{table}_{}_key", cols.join("_")),
+        _ => return None,
+    };
+    Some(c.name.clone().unwrap_or(default))
 }
 
 #[cfg(test)]
@@ -204,6 +212,18 @@ mod tests {
         assert_eq!(lines(&r, ID), vec![2], "{}", shown(&r));
         assert!(
             shown(&r).contains("ALTER TABLE users DROP CONSTRAINT users_email_key"),
+            "{}",
+            shown(&r)
+        );
+        // Unnamed: the index bears the name PostgreSQL gives it.
+        let r = two(
+            "15",
+            "CREATE TABLE t (id bigint PRIMARY KEY, a int);\nALTER TABLE t ADD UNIQUE (a);",
+            "DROP INDEX t_a_key;",
+            "SELECT 1;",
+        );
+        assert!(
+            shown(&r).contains("ALTER TABLE t DROP CONSTRAINT t_a_key"),
             "{}",
             shown(&r)
         );
