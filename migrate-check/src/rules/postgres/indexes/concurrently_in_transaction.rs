@@ -1,6 +1,6 @@
 //! `concurrently-in-transaction`: a `CONCURRENTLY` operation where a transaction is open.
 
-use sqlparser::ast::{AlterTableOperation, Statement};
+use sqlparser::ast::{AlterTableOperation, DetachPartitionMode, Statement};
 
 use crate::config::Level;
 use crate::rules::{Ctx, Example, Findings, PG, Rule};
@@ -57,10 +57,21 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     let what = match (stmt.ast(), stmt.recognized()) {
         (Some(Statement::CreateIndex(ci)), _) if ci.concurrently => "CREATE INDEX CONCURRENTLY",
         (_, Some(Recognized::DropIndexConcurrently { .. })) => "DROP INDEX CONCURRENTLY",
-        (_, Some(Recognized::Reindex { concurrently: true, .. })) => "REINDEX CONCURRENTLY",
+        (
+            _,
+            Some(Recognized::Reindex {
+                concurrently: true, ..
+            }),
+        ) => "REINDEX CONCURRENTLY",
         (Some(Statement::AlterTable(at)), _)
             if at.operations.iter().any(|op| {
-                matches!(op, AlterTableOperation::DetachPartitionOf { mode: Some(m), .. } if m.to_string().eq_ignore_ascii_case("CONCURRENTLY"))
+                matches!(
+                    op,
+                    AlterTableOperation::DetachPartitionOf {
+                        mode: Some(DetachPartitionMode::Concurrently),
+                        ..
+                    }
+                )
             }) =>
         {
             "DETACH PARTITION … CONCURRENTLY"
@@ -76,4 +87,44 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         format!("{what} cannot run inside a transaction block"),
         format!("fails at deploy: {why}"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{lines, shown, two};
+
+    const SETUP: &str = "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);\nCREATE INDEX orders_user_id_idx ON orders (user_id);\nCREATE TABLE events (id bigint NOT NULL, created_at timestamptz NOT NULL) PARTITION BY RANGE (created_at);\nCREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');";
+    const ID: &str = "concurrently-in-transaction";
+    const ALL: &str = "CREATE INDEX CONCURRENTLY orders_id_user_idx ON orders (id, user_id);\nDROP INDEX CONCURRENTLY orders_user_id_idx;\nREINDEX TABLE CONCURRENTLY orders;\nALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;";
+
+    #[test]
+    fn every_concurrent_form_is_reported_in_the_runner_transaction() {
+        let r = two("15", SETUP, ALL, "SELECT 1;");
+        assert_eq!(lines(&r, ID), vec![2, 3, 4, 5], "{}", shown(&r));
+    }
+
+    #[test]
+    fn no_transaction_section_is_fine_until_an_explicit_begin() {
+        let r = two(
+            "15",
+            SETUP,
+            &format!(
+                "-- migrate:no-transaction\n{ALL}\nBEGIN;\nREINDEX INDEX CONCURRENTLY orders_id_user_idx;\nCOMMIT;\nREINDEX INDEX CONCURRENTLY orders_id_user_idx;"
+            ),
+            "-- migrate:no-transaction\nSELECT 1;",
+        );
+        assert_eq!(lines(&r, ID), vec![8], "{}", shown(&r));
+        assert!(shown(&r).contains("a `BEGIN` earlier"), "{}", shown(&r));
+    }
+
+    #[test]
+    fn detach_finalize_and_plain_forms_are_not_this_rule() {
+        let r = two(
+            "15",
+            SETUP,
+            "ALTER TABLE events DETACH PARTITION events_2023 FINALIZE;\nREINDEX INDEX orders_user_id_idx;",
+            "SELECT 1;",
+        );
+        assert!(lines(&r, ID).is_empty(), "{}", shown(&r));
+    }
 }

@@ -1,0 +1,278 @@
+//! What the index rules share: version constants, reading `ALTER TABLE`,
+//! the columns a constraint or index covers, what the model knows about
+//! them, and test helpers.
+
+use std::ops::Range;
+
+use sqlparser::ast::{AlterTable, BinaryOperator, Expr, Ident, IndexColumn, Statement};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+use crate::config::ServerVersion;
+use crate::model::{ConstraintKind, Table, ident, object};
+use crate::rules::Ctx;
+use crate::statement::Stmt;
+
+/// PostgreSQL 12: `REINDEX CONCURRENTLY`; SET NOT NULL trusts a validated CHECK.
+pub(super) const PG12: ServerVersion = ServerVersion::new(12, 0, 0);
+/// PostgreSQL 14: `DETACH PARTITION … CONCURRENTLY`.
+pub(super) const PG14: ServerVersion = ServerVersion::new(14, 0, 0);
+/// PostgreSQL 14.4: the concurrent index build corruption bug is fixed.
+pub(super) const PG14_4: ServerVersion = ServerVersion::new(14, 4, 0);
+/// PostgreSQL 19: `REPACK [CONCURRENTLY]` replaces VACUUM FULL and CLUSTER.
+pub(super) const PG19: ServerVersion = ServerVersion::new(19, 0, 0);
+
+/// The `ALTER TABLE` a statement is, with its normalized table name.
+pub(super) fn alter_table(stmt: &Stmt) -> Option<(&AlterTable, String)> {
+    match stmt.ast()? {
+        Statement::AlterTable(at) => Some((at, object(&at.name))),
+        _ => None,
+    }
+}
+
+/// The key columns of an index or constraint, normalized as the model
+/// stores index columns (expression text, lower case).
+pub(super) fn key_columns(cols: &[IndexColumn]) -> Vec<String> {
+    cols.iter()
+        .map(|c| match &c.column.expr {
+            Expr::Identifier(i) => ident(i),
+            e => e.to_string().to_lowercase(),
+        })
+        .collect()
+}
+
+/// The byte range of an identifier of the statement, to point at one part
+/// of a multi-action statement; `None` (the whole statement) when the parser
+/// kept no usable location for it.
+pub(super) fn ident_span(ctx: &Ctx<'_>, stmt: &Stmt, name: &Ident) -> Option<Range<usize>> {
+    let (start, end) = (name.span.start, name.span.end);
+    if start.line == 0 || end.line == 0 {
+        return None;
+    }
+    let s = ctx.file.offset(start.line, start.column);
+    let e = ctx.file.offset(end.line, end.column);
+    (stmt.span.start <= s && s < e && e <= stmt.span.end).then_some(s..e)
+}
+
+/// A relation the statements before this one (in this section) created as a
+/// materialized view: the model tracks tables only, and indexing a view
+/// nobody has read yet blocks nobody.
+pub(super) fn is_new_materialized_view(ctx: &Ctx<'_>, name: &str) -> bool {
+    ctx.statements[..ctx.position].iter().any(|s| {
+        matches!(s.ast(), Some(Statement::CreateView(v)) if v.materialized && object(&v.name) == name)
+    })
+}
+
+/// The unique keys the table already has (constraints and unique indexes),
+/// as column lists. Any of them whose columns are a subset of a new key
+/// proves the new key unique already.
+pub(super) fn unique_keys(ctx: &Ctx<'_>, table: &str) -> Vec<Vec<String>> {
+    let mut keys: Vec<Vec<String>> = ctx
+        .schema
+        .table(table)
+        .into_iter()
+        .flat_map(|t| &t.constraints)
+        .filter(|c| c.validated)
+        .filter_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => Some(cols.clone()),
+            _ => None,
+        })
+        .collect();
+    keys.extend(
+        ctx.schema
+            .indexes_on(table)
+            .filter(|i| i.unique)
+            .map(|i| i.columns.clone()),
+    );
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
+/// Whether a validated CHECK of the table proves `column IS NOT NULL` the
+/// way PostgreSQL ≥ 12 recognizes it (the test itself, or one side of an AND).
+pub(super) fn proven_not_null(table: &Table, column: &str) -> bool {
+    table.constraints.iter().any(|c| {
+        c.validated
+            && matches!(&c.kind, ConstraintKind::Check(e) if parse_expr(e).is_some_and(|e| proves_not_null(&e, column)))
+    })
+}
+
+/// An expression as the model stores it (`Display` of the AST), parsed back.
+fn parse_expr(text: &str) -> Option<Expr> {
+    Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(text)
+        .ok()?
+        .parse_expr()
+        .ok()
+}
+
+fn proves_not_null(e: &Expr, column: &str) -> bool {
+    match e {
+        Expr::Nested(x) => proves_not_null(x, column),
+        Expr::IsNotNull(x) => is_column(x, column),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => proves_not_null(left, column) || proves_not_null(right, column),
+        _ => false,
+    }
+}
+
+fn is_column(e: &Expr, column: &str) -> bool {
+    match e {
+        Expr::Nested(x) => is_column(x, column),
+        Expr::Identifier(i) => ident(i) == column,
+        Expr::CompoundIdentifier(parts) => parts.last().is_some_and(|i| ident(i) == column),
+        _ => false,
+    }
+}
+
+/// Test helpers: run the whole pipeline on migrations written inline.
+#[cfg(test)]
+pub(super) mod testing {
+    use crate::config::{Config, Dialect};
+    use crate::model::Schema;
+    use crate::rules::{Ctx, Findings, Rule, SectionKind, SectionState};
+    use crate::{FileEntry, Input, Report, Severity, check};
+
+    /// Checks migration files `(name, text)` with `postgres_version = version`.
+    pub fn run(version: &str, files: &[(&str, &str)]) -> Report {
+        let entries = files
+            .iter()
+            .map(|(name, text)| FileEntry {
+                rel_path: name.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .collect();
+        check(Input {
+            entries,
+            display_dir: String::new(),
+            config: Config {
+                dialect: Dialect::Postgres,
+                postgres_version: version.parse().unwrap(),
+                ..Default::default()
+            },
+            config_source: None,
+        })
+    }
+
+    /// A setup migration (irreversible) and a second
+    /// one whose up is `up` and down `down`.
+    pub fn two(version: &str, setup: &str, up: &str, down: &str) -> Report {
+        let first = format!("-- migrate:up\n{setup}\n-- migrate:irreversible: test setup\n");
+        let second = format!("-- migrate:up\n{up}\n-- migrate:down\n{down}\n");
+        run(
+            version,
+            &[("0001_setup.sql", &first), ("0002_change.sql", &second)],
+        )
+    }
+
+    /// `(file, line, severity)` of every diagnostic of `rule`.
+    pub fn hits(report: &Report, rule: &str) -> Vec<(String, u32, Severity)> {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == rule)
+            .map(|d| (report.files[d.file].rel_path.clone(), d.line, d.severity))
+            .collect()
+    }
+
+    /// The lines of `0002_change.sql` where `rule` reported.
+    pub fn lines(report: &Report, rule: &str) -> Vec<u32> {
+        hits(report, rule)
+            .into_iter()
+            .filter(|(f, _, _)| f == "0002_change.sql")
+            .map(|(_, l, _)| l)
+            .collect()
+    }
+
+    /// Every diagnostic, rendered, for assertion messages.
+    pub fn shown(report: &Report) -> String {
+        report.render(false)
+    }
+
+    /// Runs one rule's check over a checked report's migrations, replaying
+    /// the schema as the pipeline does, at `version`; `(file, line, message)`
+    /// of each finding. For a rule that cannot be registered yet.
+    pub fn run_rule(rule: &Rule, version: &str, report: &Report) -> Vec<(String, u32, String)> {
+        let version = version.parse().unwrap();
+        let mut out = Vec::new();
+        if !rule.applies(Dialect::Postgres, version) {
+            return out;
+        }
+        let check = rule.check.expect("a statement rule");
+        let mut schema = Schema::default();
+        for (index, m) in report.migrations.iter().enumerate() {
+            let sections = std::iter::once((&m.up, SectionKind::Up))
+                .chain(m.down.iter().map(|d| (d, SectionKind::Down)));
+            for (section, kind) in sections {
+                if kind == SectionKind::Down {
+                    schema.begin();
+                }
+                let mut state = SectionState::default();
+                for (position, stmt) in section.statements.iter().enumerate() {
+                    let ctx = Ctx {
+                        dialect: Dialect::Postgres,
+                        version,
+                        schema: &schema,
+                        migration: index,
+                        section: kind,
+                        runner_transaction: section.transactional,
+                        in_transaction: section.transactional || state.explicit_begin.is_some(),
+                        file: &report.files[section.file],
+                        statements: &section.statements,
+                        position,
+                        state: &state,
+                    };
+                    let mut findings = Findings::default();
+                    check(&ctx, stmt, &mut findings);
+                    for f in findings.items {
+                        let file = &report.files[section.file];
+                        out.push((file.rel_path.clone(), stmt.line, f.message));
+                    }
+                    state.after(stmt, position, &schema, index, section.transactional);
+                    schema.apply(stmt, index);
+                }
+                if kind == SectionKind::Down {
+                    schema.rollback();
+                }
+            }
+        }
+        out
+    }
+
+    /// The examples of the group's rules: a good example never reports its
+    /// own rule, not even as a warning (the docs test demands it too).
+    #[test]
+    fn good_examples_never_report_their_own_rule() {
+        for rule in super::super::RULES {
+            for ex in rule.good {
+                let (entries, _) = crate::rules::tests::example_files(ex.text);
+                let report = check(Input {
+                    entries,
+                    display_dir: String::new(),
+                    config: Config {
+                        dialect: ex.dialect,
+                        ..Default::default()
+                    },
+                    config_source: None,
+                });
+                assert!(
+                    hits(&report, rule.id).is_empty() && !report.has_errors(),
+                    "{}: good example reports:\n{}",
+                    rule.id,
+                    report.render(false)
+                );
+                assert!(
+                    report
+                        .diagnostics
+                        .iter()
+                        .all(|d| d.severity != Severity::Error),
+                    "{}",
+                    rule.id
+                );
+            }
+        }
+    }
+}
