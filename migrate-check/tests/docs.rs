@@ -267,9 +267,14 @@ fn rule_page(rule: &Rule, placed: &[Placed]) -> String {
             let _ = writeln!(p, "### {}\n", dialect_title(d));
             let _ = writeln!(
                 p,
-                "A migrations directory, also on disk in [`{dir}/`]({dir}/); try it with `cargo migrate lint --dialect {} docs/rules/{dir}`.\n",
+                "A migrations directory, also on disk in [`{dir}/`]({dir}/); try it with `cargo migrate lint --dialect {} docs/rules/{dir}{config}`.\n",
                 d.name(),
-                dir = x.dir
+                dir = x.dir,
+                config = if x.files.iter().any(|f| f.name == "migrate.toml") {
+                    format!(" --config docs/rules/{}/migrate.toml", x.dir)
+                } else {
+                    String::new()
+                }
             );
             for f in &x.files {
                 let _ = write!(p, "`{}`", f.name);
@@ -278,7 +283,12 @@ fn rule_page(rule: &Rule, placed: &[Placed]) -> String {
                     let s = if lines.len() == 1 { "" } else { "s" };
                     let _ = write!(p, " — reported at line{s} {}", lines.join(", "));
                 }
-                let _ = writeln!(p, ":\n\n```sql\n{}```\n", f.text);
+                let lang = if f.name.ends_with(".toml") {
+                    "toml"
+                } else {
+                    "sql"
+                };
+                let _ = writeln!(p, ":\n\n```{lang}\n{}```\n", f.text);
             }
         }
     }
@@ -525,7 +535,26 @@ fn check_on_disk(x: &Placed) -> migrate_check::Report {
     let entries = discover::read_dir(&dir)
         .unwrap_or_else(|e| panic!("read {}: {e} ({BLESS_HINT})", dir.display()));
     let names: Vec<&str> = entries.iter().map(|e| e.rel_path.as_str()).collect();
-    let declared: Vec<&str> = x.files.iter().map(|f| f.name.as_str()).collect();
+    // An example's `migrate.toml` is its settings, not a migration.
+    let declared: Vec<&str> = x
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| *n != "migrate.toml")
+        .collect();
+    let mut config = match std::fs::read_to_string(dir.join("migrate.toml")) {
+        Ok(text) => {
+            Config::from_toml(&text).unwrap_or_else(|e| panic!("{}/migrate.toml: {e}", x.dir))
+        }
+        Err(_) => Config::default(),
+    };
+    config.dialect = x.example.dialect;
+    // An opt-in rule's examples show what it reports once enabled.
+    if x.rule.default_level == migrate_check::Level::Allow {
+        config
+            .rule_levels
+            .insert(x.rule.id.to_string(), migrate_check::Level::Warn);
+    }
     assert_eq!(
         names,
         {
@@ -539,16 +568,7 @@ fn check_on_disk(x: &Placed) -> migrate_check::Report {
     check(Input {
         entries,
         display_dir: format!("docs/rules/{}", x.dir),
-        config: Config {
-            dialect: x.example.dialect,
-            // An opt-in rule's examples show what it reports once enabled.
-            rule_levels: if x.rule.default_level == migrate_check::Level::Allow {
-                [(x.rule.id.to_string(), migrate_check::Level::Warn)].into()
-            } else {
-                Default::default()
-            },
-            ..Config::default()
-        },
+        config,
         config_source: None,
     })
 }

@@ -29,6 +29,7 @@ pub(crate) fn example_files(text: &str) -> (Vec<FileEntry>, Vec<(String, u32, St
     }
     let entries = files
         .into_iter()
+        .filter(|(name, _)| name != "migrate.toml")
         .map(|(rel_path, body)| FileEntry {
             rel_path,
             bytes: body.into_bytes(),
@@ -37,12 +38,23 @@ pub(crate) fn example_files(text: &str) -> (Vec<FileEntry>, Vec<(String, u32, St
     (entries, marks)
 }
 
+/// An example's settings: its `migrate.toml` file (a server version, say)
+/// when it has one, and its dialect.
+pub(crate) fn example_config(example: &Example) -> Config {
+    let mut config = match example.text.split("-- file: migrate.toml\n").nth(1) {
+        Some(rest) => {
+            let toml = rest.split("-- file: ").next().unwrap_or_default();
+            Config::from_toml(toml).unwrap_or_else(|e| panic!("example migrate.toml: {e}"))
+        }
+        None => Config::default(),
+    };
+    config.dialect = example.dialect;
+    config
+}
+
 fn run(rule: &Rule, example: &Example) -> (crate::Report, Vec<(String, u32, String)>) {
     let (entries, marks) = example_files(example.text);
-    let mut config = Config {
-        dialect: example.dialect,
-        ..Config::default()
-    };
+    let mut config = example_config(example);
     // An opt-in rule's examples show what it reports once enabled.
     if rule.default_level == Level::Allow {
         config.rule_levels.insert(rule.id.to_string(), Level::Warn);
@@ -115,7 +127,9 @@ fn ids_are_unique_kebab_case_and_documented() {
     for rule in all() {
         assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
         assert!(
-            rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            rule.id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{}",
             rule.id
         );

@@ -26,7 +26,9 @@ pub static RULE: Rule = Rule {
     equivalents: "strong_migrations: add_index_corruption",
     bad: &[Example {
         dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+        text: "-- file: migrate.toml
+postgres_version = \"14.2\"
+-- file: 0001_create_orders.sql
 -- migrate:up
 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);
 -- migrate:down
@@ -42,7 +44,9 @@ DROP INDEX CONCURRENTLY orders_user_id_idx;
     }],
     good: &[Example {
         dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+        text: "-- file: migrate.toml
+postgres_version = \"14.2\"
+-- file: 0001_create_orders.sql
 -- migrate:up
 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);
 -- migrate:down

@@ -5,13 +5,6 @@ use crate::rules::Rule;
 pub mod add_exclusion_constraint;
 pub mod add_primary_key;
 pub mod add_unique_constraint;
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "not in RULES until examples can name a server version"
-    )
-)]
 pub mod concurrent_index_pg14_bug;
 pub mod concurrently_in_transaction;
 pub mod create_index_non_concurrently;
@@ -26,15 +19,11 @@ pub mod table_rewrite_maintenance;
 pub mod unique_may_fail_on_data;
 
 /// The rules of this group, in the order they run.
-///
-/// `concurrent_index_pg14_bug::RULE` is declared and tested but not listed:
-/// it only applies to PostgreSQL 14.0–14.3, and the shared example tests run
-/// every example at the default `postgres_version` (15), where its bad
-/// example cannot report. It is listed once examples can name a version.
 pub static RULES: &[&Rule] = &[
     &create_index_non_concurrently::RULE,
     &drop_index_non_concurrently::RULE,
     &concurrently_in_transaction::RULE,
+    &concurrent_index_pg14_bug::RULE,
     &reindex_non_concurrently::RULE,
     &detach_partition_non_concurrently::RULE,
     &table_rewrite_maintenance::RULE,

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);
+-- migrate:down
+DROP TABLE orders;

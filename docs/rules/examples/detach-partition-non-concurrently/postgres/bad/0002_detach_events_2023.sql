@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE events DETACH PARTITION events_2023;
+-- migrate:down
+ALTER TABLE events ATTACH PARTITION events_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');

@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE events VALIDATE CONSTRAINT events_id_not_null;
+-- migrate:down
+SELECT 1;

@@ -1,0 +1,3 @@
+-- migrate:up
+REINDEX INDEX orders_user_id_idx;
+-- migrate:irreversible: a rebuilt index changes no schema, there is nothing to undo

@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE events SET TABLESPACE archive;
+-- migrate:down
+ALTER TABLE events SET TABLESPACE pg_default;
