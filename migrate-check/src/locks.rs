@@ -102,6 +102,9 @@ pub fn alter_operation_lock(op: &AlterTableOperation) -> LockMode {
         | Op::EnableAlwaysTrigger { .. }
         | Op::EnableReplicaTrigger { .. } => LockMode::ShareRowExclusive,
         Op::DetachPartitionOf { mode: Some(_), .. } => LockMode::ShareUpdateExclusive,
+        // Since PostgreSQL 12 attaching a partition takes SHARE UPDATE
+        // EXCLUSIVE on the parent (the partition itself: ACCESS EXCLUSIVE).
+        Op::AttachPartition { .. } | Op::AttachPartitionOf { .. } => LockMode::ShareUpdateExclusive,
         _ => LockMode::AccessExclusive,
     }
 }
@@ -193,17 +196,40 @@ fn locks_of_ast(ast: &Statement, schema: &Schema) -> Vec<TableLock> {
             if let Some(mode) = strongest {
                 out.push(lock(table, mode));
             }
+            // A foreign key also locks the table it references.
             for op in &at.operations {
-                if let AlterTableOperation::AddConstraint {
-                    constraint: TableConstraint::ForeignKey(fk),
-                    ..
-                } = op
-                {
-                    out.push(lock(object(&fk.foreign_table), LockMode::ShareRowExclusive));
+                match op {
+                    AlterTableOperation::AddConstraint {
+                        constraint: TableConstraint::ForeignKey(fk),
+                        ..
+                    } => out.push(lock(object(&fk.foreign_table), LockMode::ShareRowExclusive)),
+                    AlterTableOperation::AddColumn { column_def, .. } => {
+                        out.extend(references(&column_def.options));
+                    }
+                    _ => {}
                 }
             }
             out
         }
+        Statement::CreateTable(ct) => {
+            let mut out: Vec<TableLock> = ct
+                .columns
+                .iter()
+                .flat_map(|c| references(&c.options))
+                .collect();
+            out.extend(ct.constraints.iter().filter_map(|c| match c {
+                TableConstraint::ForeignKey(fk) => {
+                    Some(lock(object(&fk.foreign_table), LockMode::ShareRowExclusive))
+                }
+                _ => None,
+            }));
+            out
+        }
+        Statement::Vacuum(v) if v.full => v
+            .table_name
+            .iter()
+            .map(|t| lock(object(t), LockMode::AccessExclusive))
+            .collect(),
         Statement::CreateIndex(ci) => {
             let mode = if ci.concurrently {
                 LockMode::ShareUpdateExclusive
@@ -261,6 +287,19 @@ fn locks_of_ast(ast: &Statement, schema: &Schema) -> Vec<TableLock> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The SHARE ROW EXCLUSIVE locks of column-level `REFERENCES`.
+fn references(options: &[sqlparser::ast::ColumnOptionDef]) -> Vec<TableLock> {
+    options
+        .iter()
+        .filter_map(|o| match &o.option {
+            sqlparser::ast::ColumnOption::ForeignKey(fk) => {
+                Some(lock(object(&fk.foreign_table), LockMode::ShareRowExclusive))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn lock_table_mode(m: &sqlparser::ast::LockTableMode) -> LockMode {

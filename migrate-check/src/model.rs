@@ -743,6 +743,11 @@ fn index_columns(cols: &[ast::IndexColumn]) -> Vec<String> {
         .collect()
 }
 
+/// A table constraint's name: as written, or the one PostgreSQL gives it.
+pub(crate) fn constraint_name(tc: &TableConstraint, table: &str) -> Option<String> {
+    constraint_of(tc, table, true, 0).and_then(|c| c.name)
+}
+
 fn constraint_of(
     tc: &TableConstraint,
     table: &str,

@@ -6,7 +6,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use crate::config::Dialect;
 use crate::parse::parse_tokens;
-use crate::statement::Recognized;
+use crate::statement::{DomainAction, Recognized};
 
 /// Recognizes a statement sqlparser rejected; `None` leaves it a parse error.
 pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized> {
@@ -92,11 +92,43 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
         }
         (Dialect::Postgres, "ALTER") if w(1) == "DOMAIN" => {
             let name = name_at(&toks, 2)?;
-            let adds_constraint =
-                words.iter().any(|w| w == "ADD") && words.iter().any(|w| w == "CHECK");
-            Some(Recognized::AlterDomain {
+            // The action follows the (possibly qualified) name.
+            let mut i = 3;
+            while matches!(toks.get(i), Some(Token::Period)) {
+                i += 2;
+            }
+            let action = match (w(i), w(i + 1)) {
+                ("ADD", _) => DomainAction::AddConstraint {
+                    not_valid: w(words.len() - 2) == "NOT" && w(words.len() - 1) == "VALID",
+                },
+                ("SET", "NOT") => DomainAction::SetNotNull,
+                ("VALIDATE", "CONSTRAINT") => DomainAction::ValidateConstraint,
+                _ => DomainAction::Other,
+            };
+            Some(Recognized::AlterDomain { name, action })
+        }
+        (Dialect::Postgres, "ALTER") if w(1) == "INDEX" => {
+            let mut i = 2;
+            if w(i) == "IF" && w(i + 1) == "EXISTS" {
+                i += 2;
+            }
+            let name = name_at(&toks, i)?;
+            i += 1;
+            while matches!(toks.get(i), Some(Token::Period)) {
+                i += 2;
+            }
+            let action = match (w(i), w(i + 1)) {
+                ("ATTACH", "PARTITION") | ("SET", "TABLESPACE") => format!("{} {}", w(i), w(i + 1)),
+                ("SET", _) | ("RESET", _) => w(i).to_string(),
+                _ => return None,
+            };
+            let target = toks
+                .get(i + 2..)
+                .and_then(|r| names_until(r, &[]).into_iter().next());
+            Some(Recognized::AlterIndex {
                 name,
-                adds_constraint,
+                action,
+                target,
             })
         }
         (Dialect::Postgres, "ALTER")
@@ -135,6 +167,11 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
             let at = words.iter().position(|w| w == "TRIGGER")? + 1;
             (w(at) == "IF" && w(at + 1) == "NOT" && w(at + 2) == "EXISTS")
                 .then(|| without(slice, &toks, at, 3, "IF NOT EXISTS", dialect))?
+        }
+        (Dialect::Postgres, "CREATE") if w(1) == "DOMAIN" => {
+            let at = (0..words.len().saturating_sub(1))
+                .find(|&i| w(i) == "NOT" && w(i + 1) == "NULL")?;
+            without(slice, &toks, at, 2, "NOT NULL", dialect)
         }
         (Dialect::Sqlite, "PRAGMA") => {
             let mut i = 1;
@@ -393,7 +430,7 @@ mod tests {
             ),
             Some(Recognized::AlterDomain {
                 name: "d".into(),
-                adds_constraint: true
+                action: DomainAction::AddConstraint { not_valid: false }
             })
         );
         assert!(matches!(
@@ -403,6 +440,49 @@ mod tests {
         assert!(matches!(
             rec("CREATE MATERIALIZED VIEW v AS SELECT 1 WITH NO DATA", Dialect::Postgres),
             Some(Recognized::WithClause { clause, .. }) if clause == "WITH NO DATA"
+        ));
+    }
+
+    #[test]
+    fn domains_and_index_actions() {
+        assert_eq!(
+            rec(
+                "ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID",
+                Dialect::Postgres
+            ),
+            Some(Recognized::AlterDomain {
+                name: "d".into(),
+                action: DomainAction::AddConstraint { not_valid: true }
+            })
+        );
+        assert_eq!(
+            rec("ALTER DOMAIN public.d SET NOT NULL", Dialect::Postgres),
+            Some(Recognized::AlterDomain {
+                name: "public.d".into(),
+                action: DomainAction::SetNotNull
+            })
+        );
+        assert_eq!(
+            rec("ALTER DOMAIN d RENAME CONSTRAINT a TO b", Dialect::Postgres),
+            Some(Recognized::AlterDomain {
+                name: "d".into(),
+                action: DomainAction::Other
+            })
+        );
+        assert_eq!(
+            rec(
+                "ALTER INDEX parent_idx ATTACH PARTITION part_idx",
+                Dialect::Postgres
+            ),
+            Some(Recognized::AlterIndex {
+                name: "parent_idx".into(),
+                action: "ATTACH PARTITION".into(),
+                target: Some("part_idx".into())
+            })
+        );
+        assert!(matches!(
+            rec("CREATE DOMAIN email AS text NOT NULL CHECK (VALUE LIKE '%@%')", Dialect::Postgres),
+            Some(Recognized::WithClause { clause, .. }) if clause == "NOT NULL"
         ));
     }
 

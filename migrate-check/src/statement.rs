@@ -86,8 +86,18 @@ pub enum Recognized {
     AlterDomain {
         /// The domain.
         name: String,
-        /// The statement adds a constraint (`ADD [CONSTRAINT x] CHECK …`).
-        adds_constraint: bool,
+        /// What it does.
+        action: DomainAction,
+    },
+    /// PostgreSQL `ALTER INDEX name …` forms sqlparser rejects
+    /// (`ATTACH PARTITION p`, `SET TABLESPACE t`, `SET (…)`).
+    AlterIndex {
+        /// The index.
+        name: String,
+        /// The action, upper case, first words (`ATTACH PARTITION`, `SET TABLESPACE`).
+        action: String,
+        /// The object the action names (the partition index, the tablespace).
+        target: Option<String>,
     },
     /// A statement that sqlparser accepts once a clause it does not know is
     /// removed (`CREATE INDEX … ON ONLY t`, `… WITH NO DATA`, MySQL table options):
@@ -111,6 +121,23 @@ pub enum Recognized {
         /// The tables.
         tables: Vec<String>,
     },
+}
+
+/// What an `ALTER DOMAIN` does: what decides whether it checks every column
+/// that uses the domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DomainAction {
+    /// `ADD [CONSTRAINT c] CHECK (…) [NOT VALID]`.
+    AddConstraint {
+        /// `NOT VALID` was given: existing values are not checked now.
+        not_valid: bool,
+    },
+    /// `SET NOT NULL`: checks every column of the domain type.
+    SetNotNull,
+    /// `VALIDATE CONSTRAINT c`.
+    ValidateConstraint,
+    /// Anything else (`RENAME`, `OWNER TO`, `DROP CONSTRAINT`, `SET DEFAULT`, …).
+    Other,
 }
 
 impl Stmt {

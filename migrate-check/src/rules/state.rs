@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use sqlparser::ast::{AlterTableOperation, Set, Statement};
 
 use crate::locks::{self, TableLock};
-use crate::model::{Schema, ident, object};
+use crate::model::{Schema, object};
 use crate::statement::Stmt;
 
 /// A lock held in the current transaction, and the statement that took it.
@@ -193,7 +193,7 @@ impl SectionState {
                         constraint,
                         not_valid: true,
                     } = op
-                        && let Some(name) = constraint_name(constraint)
+                        && let Some(name) = crate::model::constraint_name(constraint, &table)
                     {
                         self.not_valid.insert((table.clone(), name));
                     }
@@ -216,18 +216,6 @@ fn turns_off(value: &str) -> bool {
     let v = value.trim().to_ascii_lowercase();
     let digits: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
     v == "default" || (!digits.is_empty() && digits.parse::<u64>() == Ok(0))
-}
-
-fn constraint_name(c: &sqlparser::ast::TableConstraint) -> Option<String> {
-    use sqlparser::ast::TableConstraint as C;
-    let name = match c {
-        C::Check(x) => x.name.as_ref(),
-        C::ForeignKey(x) => x.name.as_ref(),
-        C::Unique(x) => x.name.as_ref(),
-        C::PrimaryKey(x) => x.name.as_ref(),
-        _ => None,
-    };
-    name.map(ident)
 }
 
 /// `INSERT INTO t SELECT … FROM a, b …`: the target and the source tables.

@@ -374,10 +374,14 @@ pub(super) fn query_sources(q: &Query) -> Vec<String> {
 /// Whether a recognized statement is `ALTER DOMAIN`, and its domain.
 pub(super) fn alter_domain(stmt: &Stmt) -> Option<(&str, bool)> {
     match stmt.recognized()? {
-        Recognized::AlterDomain {
-            name,
-            adds_constraint,
-        } => Some((name.as_str(), *adds_constraint)),
+        Recognized::AlterDomain { name, action } => Some((
+            name.as_str(),
+            matches!(
+                action,
+                crate::statement::DomainAction::AddConstraint { .. }
+                    | crate::statement::DomainAction::SetNotNull
+            ),
+        )),
         _ => None,
     }
 }

@@ -147,23 +147,9 @@ fn reads_a_table(body: &SetExpr) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ORDERS, findings};
 
     fn run(up: &str, no_tx: bool) -> Vec<u32> {
-        let marker = if no_tx {
-            "-- migrate:no-transaction\n"
-        } else {
-            ""
-        };
-        let text = format!("-- migrate:up\n{marker}{up}\n-- migrate:irreversible: test\n");
-        findings(
-            &[ORDERS, ("0002_x.sql", &text)],
-            "15",
-            "dml-in-ddl-transaction",
-        )
-        .into_iter()
-        .map(|(_, l)| l)
-        .collect()
+        super::super::up_lines("dml-in-ddl-transaction", up, no_tx)
     }
 
     #[test]

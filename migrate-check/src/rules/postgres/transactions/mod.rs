@@ -55,6 +55,22 @@ pub(crate) fn findings(files: &[(&str, &str)], version: &str, rule: &str) -> Vec
         .collect()
 }
 
+/// Test helper: the lines where `rule` reports on a second migration whose
+/// up section is `up` (after [`ORDERS`]), in a transaction or not.
+#[cfg(test)]
+pub(crate) fn up_lines(rule: &str, up: &str, no_tx: bool) -> Vec<u32> {
+    let marker = if no_tx {
+        "-- migrate:no-transaction\n"
+    } else {
+        ""
+    };
+    let text = format!("-- migrate:up\n{marker}{up}\n-- migrate:irreversible: test\n");
+    findings(&[ORDERS, ("0002_x.sql", &text)], "15", rule)
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect()
+}
+
 /// Test helper: a first migration creating `orders` (existing from then on).
 #[cfg(test)]
 pub(crate) const ORDERS: (&str, &str) = (

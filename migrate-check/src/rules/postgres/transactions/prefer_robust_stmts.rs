@@ -265,23 +265,9 @@ fn constraint_name(c: &TableConstraint) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ORDERS, findings};
 
     fn run(up: &str, no_tx: bool) -> Vec<u32> {
-        let marker = if no_tx {
-            "-- migrate:no-transaction\n"
-        } else {
-            ""
-        };
-        let text = format!("-- migrate:up\n{marker}{up}\n-- migrate:irreversible: test\n");
-        findings(
-            &[ORDERS, ("0002_x.sql", &text)],
-            "15",
-            "prefer-robust-stmts",
-        )
-        .into_iter()
-        .map(|(_, l)| l)
-        .collect()
+        super::super::up_lines("prefer-robust-stmts", up, no_tx)
     }
 
     #[test]

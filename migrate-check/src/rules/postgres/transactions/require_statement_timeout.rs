@@ -60,23 +60,9 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ORDERS, findings};
 
     fn run(up: &str, no_tx: bool) -> Vec<u32> {
-        let marker = if no_tx {
-            "-- migrate:no-transaction\n"
-        } else {
-            ""
-        };
-        let text = format!("-- migrate:up\n{marker}{up}\n-- migrate:irreversible: test\n");
-        findings(
-            &[ORDERS, ("0002_x.sql", &text)],
-            "15",
-            "require-statement-timeout",
-        )
-        .into_iter()
-        .map(|(_, l)| l)
-        .collect()
+        super::super::up_lines("require-statement-timeout", up, no_tx)
     }
 
     #[test]
