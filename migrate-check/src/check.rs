@@ -873,7 +873,18 @@ fn analyze(
                     .unwrap_or(r.default_level),
             )
         })
+        // A rule that is off costs nothing; an `allow` naming it is not "unused".
+        .filter(|(_, level)| *level != Level::Allow)
         .collect();
+    let level_of = |id: &str| {
+        rules::by_id(id).map(|r| {
+            config
+                .rule_levels
+                .get(r.id)
+                .copied()
+                .unwrap_or(r.default_level)
+        })
+    };
     let mut schema = Schema::default();
     for (index, m) in migrations.iter().enumerate() {
         run_section(
@@ -924,7 +935,7 @@ fn analyze(
                     .label("no rule has this id")
                     .help(suggest(rule)),
                 );
-            } else if !used {
+            } else if !used && level_of(rule) != Some(Level::Allow) {
                 diags.push(
                     Diagnostic::new(
                         "unused-allow",

@@ -108,6 +108,9 @@ pub struct Index {
 pub struct Schema {
     tables: HashMap<String, Table>,
     indexes: HashMap<String, Index>,
+    /// Index names by table, so that "the indexes on t" does not scan every
+    /// index of the schema (that made the replay quadratic).
+    by_table: HashMap<String, Vec<String>>,
     journal: Option<Journal>,
 }
 
@@ -161,7 +164,31 @@ impl Schema {
 
     /// The indexes on a table.
     pub fn indexes_on<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Index> + 'a {
-        self.indexes.values().filter(move |i| i.table == table)
+        self.by_table
+            .get(table)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| self.indexes.get(name))
+    }
+
+    /// The only ways into and out of `indexes`: they keep `by_table` in step.
+    fn index_insert(&mut self, index: Index) {
+        if let Some(old) = self.index_remove(&index.name.clone()) {
+            drop(old);
+        }
+        self.by_table
+            .entry(index.table.clone())
+            .or_default()
+            .push(index.name.clone());
+        self.indexes.insert(index.name.clone(), index);
+    }
+
+    fn index_remove(&mut self, name: &str) -> Option<Index> {
+        let old = self.indexes.remove(name)?;
+        if let Some(names) = self.by_table.get_mut(&old.table) {
+            names.retain(|n| n != name);
+        }
+        Some(old)
     }
 
     /// Starts recording changes so that [`Schema::rollback`] can undo them
@@ -181,10 +208,10 @@ impl Schema {
             };
         }
         for (name, saved) in j.indexes {
-            match saved {
-                Some(i) => self.indexes.insert(name, i),
-                None => self.indexes.remove(&name),
-            };
+            self.index_remove(&name);
+            if let Some(i) = saved {
+                self.index_insert(i);
+            }
         }
     }
 
@@ -222,18 +249,18 @@ impl Schema {
         let idx: Vec<String> = self.indexes_on(name).map(|i| i.name.clone()).collect();
         for i in idx {
             self.touch_index(&i);
-            self.indexes.remove(&i);
+            self.index_remove(&i);
         }
     }
 
     fn put_index(&mut self, index: Index) {
         self.touch_index(&index.name);
-        self.indexes.insert(index.name.clone(), index);
+        self.index_insert(index);
     }
 
     fn remove_index(&mut self, name: &str) {
         self.touch_index(name);
-        self.indexes.remove(name);
+        self.index_remove(name);
     }
 
     /// Applies a statement's effect on the schema. Statements the model does
@@ -337,8 +364,9 @@ impl Schema {
             let idx: Vec<String> = self.indexes_on(old).map(|i| i.name.clone()).collect();
             for i in idx {
                 self.touch_index(&i);
-                if let Some(ix) = self.indexes.get_mut(&i) {
+                if let Some(mut ix) = self.index_remove(&i) {
                     ix.table = new.to_string();
+                    self.index_insert(ix);
                 }
             }
         }

@@ -75,6 +75,12 @@ impl SourceFile {
         };
         let rest = &self.text[start..];
         let skip = column.saturating_sub(1) as usize;
+        // Most SQL is ASCII: then the column is the byte offset.
+        if let Some(prefix) = rest.as_bytes().get(..skip)
+            && prefix.is_ascii()
+        {
+            return start + skip;
+        }
         match rest.char_indices().nth(skip) {
             Some((i, _)) => start + i,
             None => self.text.len(),

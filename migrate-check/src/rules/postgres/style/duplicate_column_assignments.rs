@@ -86,8 +86,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 ctx,
                 out,
                 cols,
-                &format!("CREATE TABLE `{table}`"),
-                "column \"{}\" specified more than once",
+                || format!("CREATE TABLE `{table}`"),
+                || "column \"{}\" specified more than once".to_string(),
             );
         }
         Statement::CreateView(v) => {
@@ -97,8 +97,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 ctx,
                 out,
                 cols,
-                &format!("the column list of view `{view}`"),
-                "column \"{}\" specified more than once",
+                || format!("the column list of view `{view}`"),
+                || "column \"{}\" specified more than once".to_string(),
             );
         }
         Statement::AlterTable(at) => {
@@ -123,8 +123,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 ctx,
                 out,
                 cols,
-                &format!("ALTER TABLE `{table}`"),
-                &format!("column \"{{}}\" of relation \"{table}\" already exists"),
+                || format!("ALTER TABLE `{table}`"),
+                || format!("column \"{{}}\" of relation \"{table}\" already exists"),
             );
         }
         Statement::Update(u) => {
@@ -136,8 +136,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 ctx,
                 out,
                 assigned(&u.assignments),
-                &format!("UPDATE of `{table}`"),
-                "multiple assignments to same column \"{}\"",
+                || format!("UPDATE of `{table}`"),
+                || "multiple assignments to same column \"{}\"".to_string(),
             );
         }
         Statement::Insert(i) => {
@@ -150,8 +150,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 ctx,
                 out,
                 cols,
-                &format!("the column list of INSERT INTO `{table}`"),
-                "column \"{}\" specified more than once",
+                || format!("the column list of INSERT INTO `{table}`"),
+                || "column \"{}\" specified more than once".to_string(),
             );
             if let Some(OnInsert::OnConflict(oc)) = &i.on
                 && let OnConflictAction::DoUpdate(du) = &oc.action
@@ -160,8 +160,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                     ctx,
                     out,
                     assigned(&du.assignments),
-                    &format!("ON CONFLICT DO UPDATE of `{table}`"),
-                    "multiple assignments to same column \"{}\"",
+                    || format!("ON CONFLICT DO UPDATE of `{table}`"),
+                    || "multiple assignments to same column \"{}\"".to_string(),
                 );
             }
         }
@@ -203,21 +203,43 @@ fn key(i: &Ident) -> String {
 
 /// Reports every occurrence after the first of a name that occurs twice,
 /// unless all its occurrences only assign fields of it.
-fn report(ctx: &Ctx<'_>, out: &mut Findings, cols: Vec<Occurrence<'_>>, place: &str, server: &str) {
+fn report(
+    ctx: &Ctx<'_>,
+    out: &mut Findings,
+    cols: Vec<Occurrence<'_>>,
+    place: impl Fn() -> String,
+    server: impl Fn() -> String,
+) {
+    // Keys once, and nothing more when no name repeats (the usual case).
+    let keys: Vec<String> = cols.iter().map(|o| key(o.name)).collect();
+    let mut seen = std::collections::HashSet::with_capacity(keys.len());
+    if keys.iter().all(|k| seen.insert(k.as_str())) {
+        return;
+    }
     for (n, occ) in cols.iter().enumerate() {
-        let key = key(occ.name);
-        let same: Vec<&Occurrence<'_>> = cols.iter().filter(|o| self::key(o.name) == key).collect();
-        if same.iter().all(|o| o.partial) || occ.tolerated {
+        let key = &keys[n];
+        let same = || {
+            cols.iter()
+                .zip(&keys)
+                .filter(move |(_, k)| *k == key)
+                .map(|(o, _)| o)
+        };
+        if same().all(|o| o.partial) || occ.tolerated {
             continue;
         }
-        let Some(first) = cols[..n].iter().find(|o| self::key(o.name) == key) else {
+        let Some(first) = cols[..n]
+            .iter()
+            .zip(&keys)
+            .find(|(_, k)| *k == key)
+            .map(|(o, _)| o)
+        else {
             continue;
         };
         let f = out.report(
-            format!("column `{key}` appears twice in {place}"),
+            format!("column `{key}` appears twice in {}", place()),
             format!(
                 "PostgreSQL rejects the statement: {}",
-                server.replace("{}", &key)
+                server().replace("{}", key)
             ),
         );
         f.span = span_of(ctx, occ.name);
