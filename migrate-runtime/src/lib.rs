@@ -57,8 +57,9 @@ mod migrator;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod target;
+mod util;
 
-pub use backend::{Backend, DbError};
+pub use backend::{Backend, DbError, LockScope};
 pub use error::{DirtyMigration, Error, StatementError};
 pub use history::{HistoryRow, HistoryTable, RowState};
 pub use migration::{Dialect, Migration, Migrations, Section, Statement, Version};
