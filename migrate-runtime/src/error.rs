@@ -376,6 +376,9 @@ pub struct DirtyMigration {
     pub file: Option<&'static str>,
     /// The statement reached (the one that failed or was interrupted) and its line.
     pub statement: Option<(&'static str, u32)>,
+    /// Whether the binary's migration differs from the one that started
+    /// (the statement shown is the binary's).
+    pub edited: bool,
 }
 
 impl fmt::Display for DirtyMigration {
@@ -403,6 +406,12 @@ impl fmt::Display for DirtyMigration {
                 " after {} statements, and this binary does not contain it (it may be stale)",
                 self.statements_done
             )?,
+        }
+        if self.edited {
+            f.write_str(
+                " (the migration was edited since that run: the statement is shown as this \
+                 binary has it)",
+            )?;
         }
         let v = &self.version;
         let before = match self.statements_done {

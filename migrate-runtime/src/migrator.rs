@@ -1087,6 +1087,7 @@ impl Migrator {
             total: section.map(|s| s.statements.len()),
             file: section.map(|s| s.file),
             statement: statement.map(|s| (s.sql, s.line)),
+            edited: migration.is_some_and(|m| m.checksum != row.checksum),
         }))
     }
 
