@@ -338,10 +338,7 @@ impl fmt::Display for StatementError {
                  took effect and the history is unchanged",
             )
         } else if !self.left_dirty {
-            f.write_str(
-                "the statement's transaction was rolled back: none of the section's statements \
-                 took effect and the history is unchanged",
-            )
+            f.write_str("none of the section's statements took effect and the history is unchanged")
         } else {
             let v = &self.version;
             write!(

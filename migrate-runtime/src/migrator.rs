@@ -1552,16 +1552,23 @@ impl Migrator {
                         mark = None;
                         break;
                     }
-                    Err(Failed::Statement(cause))
-                        if cause.is_lock_timeout() && retries < self.lock_retries =>
-                    {
-                        std::thread::sleep(retry_delay(self.retry_backoff, retries));
-                        retries += 1;
-                    }
                     Err(Failed::Statement(cause)) => {
                         // A mark written in the same transaction survives only
                         // if the statement committed it implicitly (MySQL DDL).
-                        let left_dirty = mark.is_none() || self.is_dirty(conn, table, m);
+                        if mark.is_some() && self.is_dirty(conn, table, m) {
+                            mark = None;
+                        }
+                        if cause.is_lock_timeout() && retries < self.lock_retries {
+                            std::thread::sleep(retry_delay(self.retry_backoff, retries));
+                            retries += 1;
+                            continue;
+                        }
+                        let mut left_dirty = mark.is_none();
+                        if left_dirty && cause.is_lock_timeout() && index == 0 {
+                            // It never got its lock, and nothing ran before it:
+                            // take the mark back, the next run starts afresh.
+                            left_dirty = unmark(conn, table, m, direction, row).is_err();
+                        }
                         let mut e =
                             statement_error(m, direction, section, index, left_dirty, cause);
                         if let Error::Statement(failure) = &mut e {
@@ -1640,6 +1647,26 @@ fn dirty_row(m: &Migration, direction: Direction, prior: Option<HistoryRow>) -> 
             new_row(m, RowState::Dirty, &now_rfc3339(), Duration::ZERO, 0),
             Mark::Insert,
         ),
+    }
+}
+
+/// Undoes [`write_mark`]: the up row deleted, the down row applied again.
+fn unmark<B: Backend + ?Sized>(
+    conn: &mut B,
+    table: &HistoryTable,
+    m: &Migration,
+    direction: Direction,
+    row: &HistoryRow,
+) -> Result<(), DbError> {
+    match direction {
+        Direction::Up => conn.delete_row(table, m.version.text),
+        Direction::Down => {
+            let mut row = row.clone();
+            row.state = RowState::Applied;
+            row.statements_done = count(m.up.statements.len());
+            row.statement_checksums.clear();
+            conn.update_row(table, &row)
+        }
     }
 }
 
