@@ -239,7 +239,18 @@ fn runs_concurrently(sql: &str) -> bool {
 /// The server's message, detail and hint, with its SQLSTATE.
 pub(crate) fn pg_error(e: &postgres::Error) -> DbError {
     let Some(db) = e.as_db_error() else {
-        return DbError::new(e.to_string());
+        // "error connecting to server" says more with its causes.
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !message.contains(&text) {
+                message.push_str(": ");
+                message.push_str(&text);
+            }
+            source = cause.source();
+        }
+        return DbError::new(message);
     };
     let mut message = format!("{}: {}", db.severity(), db.message());
     if let Some(detail) = db.detail() {
