@@ -22,7 +22,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use postgres::error::SqlState;
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, NoTls, SimpleQueryMessage, Statement};
 
 use crate::backend::{Backend, DbError, LockScope};
 use crate::error::Error;
@@ -157,6 +157,19 @@ impl PgBackend {
         Ok(())
     }
 
+    /// The first value of the first row of `sql`, by the simple protocol
+    /// (one round trip, no statement to prepare).
+    fn value(&mut self, sql: &str) -> Result<String, DbError> {
+        let messages = self.client.simple_query(sql).map_err(|e| pg_error(&e))?;
+        messages
+            .iter()
+            .find_map(|m| match m {
+                SimpleQueryMessage::Row(r) => Some(r.get(0).unwrap_or("").to_owned()),
+                _ => None,
+            })
+            .ok_or_else(|| DbError::new(format!("`{sql}` returned no row")))
+    }
+
     /// Who holds the advisory lock `key`, for the timeout message.
     fn holder(&mut self, key: i64) -> String {
         const HOLDER: &str = "SELECT a.pid, coalesce(a.application_name, ''), \
@@ -286,14 +299,10 @@ impl Backend for PgBackend {
         }
         let started = Instant::now();
         let mut backoff = Backoff::new(Duration::from_millis(20), Duration::from_secs(1));
-        let poll = self.prepare("SELECT pg_try_advisory_lock($1)")?;
+        // The key is a number: safe to inline, saving a prepare.
+        let poll = format!("SELECT pg_try_advisory_lock({key})");
         loop {
-            let got: bool = self
-                .client
-                .query_one(&poll, &[&key])
-                .map_err(|e| pg_error(&e))?
-                .get(0);
-            if got {
+            if self.value(&poll)? == "t" {
                 self.held = Some(key);
                 return Ok(LockScope::Session);
             }
@@ -313,13 +322,7 @@ impl Backend for PgBackend {
             // Whatever failed left a transaction open: end it first.
             let _ = Backend::rollback(self);
         }
-        let unlock = self.prepare("SELECT pg_advisory_unlock($1)")?;
-        let released: bool = self
-            .client
-            .query_one(&unlock, &[&key])
-            .map_err(|e| pg_error(&e))?
-            .get(0);
-        if released {
+        if self.value(&format!("SELECT pg_advisory_unlock({key})"))? == "t" {
             Ok(())
         } else {
             Err(DbError::new(format!(
@@ -334,12 +337,9 @@ impl Backend for PgBackend {
     }
 
     fn history_exists(&mut self, table: &HistoryTable) -> Result<bool, DbError> {
-        let exists = self.prepare("SELECT to_regclass($1) IS NOT NULL")?;
-        let row = self
-            .client
-            .query_one(&exists, &[&table.quoted('"')])
-            .map_err(|e| pg_error(&e))?;
-        Ok(row.get(0))
+        // A plain identifier (validated): safe to inline in a literal.
+        let sql = format!("SELECT to_regclass('{}') IS NOT NULL", table.quoted('"'));
+        Ok(self.value(&sql)? == "t")
     }
 
     fn create_history(&mut self, table: &HistoryTable) -> Result<(), DbError> {
@@ -377,12 +377,17 @@ impl Backend for PgBackend {
              duration_ms, state, statements_done, statement_checksums FROM {}",
             table.quoted('"')
         );
-        let read = self.prepare(&sql)?;
-        let rows = self.client.query(&read, &[]).map_err(|e| pg_error(&e))?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let version: String = r.get(0);
-            let state: String = r.get(5);
+        // The simple protocol: one round trip, text values.
+        let messages = self.client.simple_query(&sql).map_err(|e| pg_error(&e))?;
+        let mut out = Vec::with_capacity(messages.len());
+        for message in messages {
+            let SimpleQueryMessage::Row(r) = message else {
+                continue;
+            };
+            let text = |i: usize| r.get(i).unwrap_or("").to_owned();
+            let number = |i: usize| r.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            let version = text(0);
+            let state = text(5);
             let Some(state) = RowState::parse(&state) else {
                 return Err(DbError::new(format!(
                     "history row {version} has an unknown state `{state}` \
@@ -391,13 +396,13 @@ impl Backend for PgBackend {
             };
             out.push(HistoryRow {
                 version,
-                name: r.get(1),
-                checksum: r.get(2),
-                applied_at: r.get(3),
-                duration_ms: u64::try_from(r.get::<_, i64>(4)).unwrap_or(0),
+                name: text(1),
+                checksum: text(2),
+                applied_at: text(3),
+                duration_ms: number(4),
                 state,
-                statements_done: u32::try_from(r.get::<_, i32>(6)).unwrap_or(0),
-                statement_checksums: r.get(7),
+                statements_done: u32::try_from(number(6)).unwrap_or(u32::MAX),
+                statement_checksums: text(7),
             });
         }
         Ok(out)
