@@ -1,11 +1,13 @@
 //! The small trait a database backend implements.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::history::{HistoryRow, HistoryTable};
 use crate::migration::Dialect;
 
-/// A database error as the backend reports it: the database's own message.
+/// A database error as the backend reports it: the database's own message
+/// and, when the server gave one, its error code.
 ///
 /// Backends build it from the driver's error text and must never put
 /// connection parameters (URLs, passwords) in it.
@@ -14,10 +16,18 @@ use crate::migration::Dialect;
 /// use migrate_runtime::DbError;
 /// let e = DbError::new("no such table: users");
 /// assert_eq!(e.to_string(), "no such table: users");
+/// let e = DbError::new("canceling statement due to lock timeout")
+///     .with_code("SQLSTATE 55P03")
+///     .lock_timeout();
+/// assert_eq!(e.to_string(), "canceling statement due to lock timeout [SQLSTATE 55P03]");
+/// assert_eq!(e.code(), Some("SQLSTATE 55P03"));
+/// assert!(e.is_lock_timeout());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DbError {
     message: String,
+    code: Option<String>,
+    lock_timeout: bool,
 }
 
 impl DbError {
@@ -25,44 +35,90 @@ impl DbError {
     pub fn new(message: impl Into<String>) -> Self {
         DbError {
             message: message.into(),
+            code: None,
+            lock_timeout: false,
         }
+    }
+
+    /// The same error with the server's code, as the server names it
+    /// (`SQLSTATE 42P01`, `MySQL 1050 (42S01)`).
+    #[must_use]
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Marks the error as a lock wait that timed out (PostgreSQL
+    /// `lock_not_available` 55P03, MySQL 1205): the statement had no effect
+    /// and may be retried, and from [`Backend::lock`] it means another
+    /// runner holds the migration lock.
+    #[must_use]
+    pub fn lock_timeout(mut self) -> Self {
+        self.lock_timeout = true;
+        self
     }
 
     /// The database's message.
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The server's error code, if any.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// Whether the error is a lock wait that timed out.
+    pub fn is_lock_timeout(&self) -> bool {
+        self.lock_timeout
+    }
 }
 
 impl fmt::Display for DbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message)?;
+        if let Some(code) = &self.code {
+            write!(f, " [{code}]")?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for DbError {}
 
+/// How long the lock taken by [`Backend::lock`] keeps other runners out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LockScope {
+    /// Until [`Backend::unlock`]: no other runner can change the history
+    /// meanwhile (PostgreSQL and MySQL session locks, SQLite's lock file).
+    Session,
+    /// Only while a transaction from [`Backend::begin_exclusive`] is open:
+    /// the migrator reads the history again at the start of each migration.
+    Transaction,
+}
+
 /// What the [`Migrator`](crate::Migrator) needs from a database connection.
 ///
 /// The migrator drives the protocol; a backend only supplies primitives:
 ///
-/// 1. [`lock`](Backend::lock) once per operation (a session-wide lock such as
-///    PostgreSQL's advisory lock; a no-op where
-///    [`begin_exclusive`](Backend::begin_exclusive) already excludes other
-///    runners, as SQLite's `BEGIN IMMEDIATE` does), then
+/// 1. [`lock`](Backend::lock) once per operation (PostgreSQL's session
+///    advisory lock, MySQL's `GET_LOCK`, SQLite's lock file), then
 ///    [`create_history`](Backend::create_history) and
 ///    [`read_history`](Backend::read_history) to validate;
-/// 2. per migration: `begin_exclusive`, `read_history` again (another
-///    process may have applied it meanwhile), then either the section's
-///    statements and the history change before [`commit`](Backend::commit),
-///    or, for a section that runs outside a transaction, a `dirty` row
-///    committed first, each statement followed by an
+/// 2. per migration: [`set_lock_timeout`](Backend::set_lock_timeout),
+///    `begin_exclusive` (and `read_history` again when the lock only has
+///    [`LockScope::Transaction`]: another process may have applied it
+///    meanwhile), then either the section's statements and the history
+///    change before [`commit`](Backend::commit), or, for a section that runs
+///    outside a transaction (every section where DDL is not transactional),
+///    a `dirty` row committed first, each statement followed by an
 ///    [`update_row`](Backend::update_row) of `statements_done`, and the
-///    `applied` row at the end;
-/// 3. [`unlock`](Backend::unlock), also after an error.
+///    `applied` row written with the last one;
+/// 3. [`unlock`](Backend::unlock), also after an error or a panic.
 ///
-/// The `sqlite` feature implements it for `rusqlite::Connection`; PostgreSQL
-/// and MySQL backends implement the same trait.
+/// The `sqlite` feature implements it for `rusqlite::Connection`, the
+/// `postgres` and `mysql` features for [`PgBackend`](crate::PgBackend) and
+/// [`MySqlBackend`](crate::MySqlBackend).
 ///
 /// ```
 /// use migrate_runtime::{Backend, DbError, Dialect, HistoryRow, HistoryTable};
@@ -130,17 +186,39 @@ pub trait Backend {
         true
     }
 
-    /// Takes the session-wide lock that keeps other runners out for the whole
-    /// operation. The default does nothing (SQLite relies on
-    /// [`begin_exclusive`](Backend::begin_exclusive)).
-    fn lock(&mut self, table: &HistoryTable) -> Result<(), DbError> {
-        let _ = table;
-        Ok(())
+    /// Whether each statement of a section tracked statement by statement
+    /// runs in a transaction together with its progress update (MySQL: a DML
+    /// statement and its progress then commit together; DDL commits
+    /// implicitly anyway). `false` where a tracked section may hold
+    /// statements that cannot run in a transaction (PostgreSQL's
+    /// `CREATE INDEX CONCURRENTLY`, SQLite's `VACUUM`).
+    fn statement_transactions(&self) -> bool {
+        false
+    }
+
+    /// Takes the lock that keeps other runners out, waiting at most `wait`
+    /// for a runner that holds it. On timeout the error is marked
+    /// [`DbError::lock_timeout`] and names the holder where the database can
+    /// tell. The default takes no lock and relies on
+    /// [`begin_exclusive`](Backend::begin_exclusive) ([`LockScope::Transaction`]).
+    fn lock(&mut self, table: &HistoryTable, wait: Duration) -> Result<LockScope, DbError> {
+        let _ = (table, wait);
+        Ok(LockScope::Transaction)
     }
 
     /// Releases the lock taken by [`lock`](Backend::lock).
     fn unlock(&mut self, table: &HistoryTable) -> Result<(), DbError> {
         let _ = table;
+        Ok(())
+    }
+
+    /// Sets how long each following statement may wait for a table lock
+    /// before it fails with a [`DbError::is_lock_timeout`] error
+    /// (PostgreSQL `lock_timeout`, MySQL `lock_wait_timeout`); `None` leaves
+    /// the session's setting. Called outside any transaction, before each
+    /// migration. The default does nothing.
+    fn set_lock_timeout(&mut self, timeout: Option<Duration>) -> Result<(), DbError> {
+        let _ = timeout;
         Ok(())
     }
 

@@ -6,12 +6,10 @@
 //! database's own message.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::backend::DbError;
 use crate::migrator::Direction;
-
-/// Longest statement text quoted in a message; longer ones are cut.
-const MAX_QUOTED: usize = 300;
 
 /// Everything that can go wrong applying, verifying or rolling back migrations.
 #[derive(Debug, thiserror::Error)]
@@ -150,6 +148,66 @@ pub enum Error {
         state: &'static str,
     },
 
+    /// Another runner held the migration lock for longer than
+    /// [`Migrator::lock_wait`](crate::Migrator::lock_wait).
+    #[error(
+        "timed out after {waited:?} waiting for the migration lock on `{table}`: {holder}; \
+         nothing was run. Another runner is applying migrations: let it finish, or wait longer \
+         with `Migrator::lock_wait`"
+    )]
+    LockTimeout {
+        /// The history table the lock guards.
+        table: String,
+        /// How long this runner waited.
+        waited: Duration,
+        /// Who holds the lock, as the database tells (PostgreSQL: pid,
+        /// application name, client and current query).
+        holder: String,
+    },
+
+    /// [`Resolution::Resume`](crate::Resolution::Resume) refused: a statement
+    /// that already ran was edited since.
+    #[error(
+        "cannot resume migration {version} ({name}): statement {} at {file}:{line} ran before \
+         the interruption but was edited since (its checksum differs): `{sql}`; nothing was run. \
+         Restore the statements that ran as they were, or check the database by hand and resolve \
+         with `Resolution::Applied` or `Resolution::RolledBack`",
+        index + 1
+    )]
+    ResumeChanged {
+        /// The migration's version.
+        version: String,
+        /// Its name.
+        name: String,
+        /// The 0-based position of the edited statement.
+        index: usize,
+        /// The file of the section.
+        file: &'static str,
+        /// The line of the statement.
+        line: u32,
+        /// The statement as it is now.
+        sql: &'static str,
+    },
+
+    /// A database URL that cannot be used. The URL in the message has its
+    /// password replaced by `***`.
+    #[error("invalid database URL `{url}`: {reason}")]
+    InvalidUrl {
+        /// The URL, password redacted.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// Connecting failed. The URL in the message has its password replaced by `***`.
+    #[error("cannot connect to `{url}`: {cause}")]
+    Connect {
+        /// The URL, password redacted.
+        url: String,
+        /// The driver's or the server's message.
+        cause: DbError,
+    },
+
     /// `redo` with nothing applied.
     #[error("nothing to redo: no migration is applied")]
     NothingApplied,
@@ -183,7 +241,8 @@ impl Error {
             | Error::MissingMigration { version, .. }
             | Error::OutOfOrder { version, .. }
             | Error::Irreversible { version, .. }
-            | Error::NotDirty { version, .. } => Some(version),
+            | Error::NotDirty { version, .. }
+            | Error::ResumeChanged { version, .. } => Some(version),
             Error::Dirty(d) => Some(&d.version),
             Error::Statement(s) => Some(&s.version),
             Error::Database { version, .. } => version.as_deref(),
@@ -192,6 +251,9 @@ impl Error {
             | Error::InvalidTarget { .. }
             | Error::UnknownTarget { .. }
             | Error::BaselineNotEmpty { .. }
+            | Error::LockTimeout { .. }
+            | Error::InvalidUrl { .. }
+            | Error::Connect { .. }
             | Error::NothingApplied => None,
         }
     }
@@ -235,10 +297,16 @@ pub struct StatementError {
     pub index: usize,
     /// How many statements the section has.
     pub total: usize,
-    /// Whether the section ran in a transaction (then nothing of it remains);
-    /// otherwise the migration is left dirty after `index` statements.
+    /// Whether the section ran in one transaction.
     pub transactional: bool,
-    /// The database's message.
+    /// Whether the migration is left recorded as dirty after `index`
+    /// statements; otherwise nothing of it remains and the history is
+    /// unchanged.
+    pub left_dirty: bool,
+    /// How many times the statement was retried after a lock timeout before
+    /// this failure.
+    pub retries: u32,
+    /// The database's message and code.
     pub cause: DbError,
 }
 
@@ -257,17 +325,28 @@ impl fmt::Display for StatementError {
             Quoted(self.sql),
             self.cause,
         )?;
+        if self.retries > 0 {
+            write!(
+                f,
+                "it was retried {} time(s) after lock timeouts; ",
+                self.retries
+            )?;
+        }
         if self.transactional {
             f.write_str(
                 "the section ran in a transaction that was rolled back: none of its statements \
                  took effect and the history is unchanged",
             )
+        } else if !self.left_dirty {
+            f.write_str("none of the section's statements took effect and the history is unchanged")
         } else {
+            let v = &self.version;
             write!(
                 f,
                 "the section runs without a transaction: the {} statement(s) before this one took \
-                 effect and the migration is recorded as dirty; fix the cause, then resolve it with \
-                 `Migrator::resolve`",
+                 effect and the migration is recorded as dirty. Fix the cause, then continue from \
+                 this statement with `migrator.resolve(&mut conn, \"{v}\", Resolution::Resume)`, \
+                 or settle it by hand with `Resolution::Applied` or `Resolution::RolledBack`",
                 self.index
             )
         }
@@ -294,6 +373,9 @@ pub struct DirtyMigration {
     pub file: Option<&'static str>,
     /// The statement reached (the one that failed or was interrupted) and its line.
     pub statement: Option<(&'static str, u32)>,
+    /// Whether the binary's migration differs from the one that started
+    /// (the statement shown is the binary's).
+    pub edited: bool,
 }
 
 impl fmt::Display for DirtyMigration {
@@ -322,23 +404,38 @@ impl fmt::Display for DirtyMigration {
                 self.statements_done
             )?,
         }
+        if self.edited {
+            f.write_str(
+                " (the migration was edited since that run: the statement is shown as this \
+                 binary has it)",
+            )?;
+        }
         let v = &self.version;
-        let (applied, not_applied) = match self.direction {
+        let before = match self.statements_done {
+            0 => String::new(),
+            1 => " and that the statement before it did".to_owned(),
+            n => format!(" and that the {n} statements before it did"),
+        };
+        let (finish, undo) = match self.direction {
             Direction::Up => (
-                "run the statement reached and the rest of the section by hand and call",
-                "undo the statements that took effect and call",
+                "ran the rest of the section by hand",
+                "undid the statements that took effect",
             ),
             Direction::Down => (
-                "undo the down statements that took effect (so the migration is fully in place) and call",
-                "run the statement reached and the rest of the down section by hand and call",
+                "ran the rest of the down section by hand",
+                "undid the down statements that took effect (the migration is fully in place again)",
             ),
         };
         write!(
             f,
-            ". Nothing runs until it is resolved: check in the database which of its statements \
-             took effect, then either {applied} `migrator.resolve(&mut conn, \"{v}\", \
-             Resolution::Applied)`, or {not_applied} `migrator.resolve(&mut conn, \"{v}\", \
-             Resolution::NotApplied)`"
+            ". Nothing runs until it is resolved. Check in the database whether the statement \
+             reached took effect (an interrupted `CREATE INDEX CONCURRENTLY` leaves an INVALID \
+             index behind; DDL on MySQL commits on its own){before}. \
+             Then: if it did not take effect, or you undid it, fix its cause and continue from it \
+             with `migrator.resolve(&mut conn, \"{v}\", Resolution::Resume)` (refused if a statement \
+             that ran was edited since); if you {finish}, call \
+             `migrator.resolve(&mut conn, \"{v}\", Resolution::Applied)`; if you {undo}, call \
+             `migrator.resolve(&mut conn, \"{v}\", Resolution::RolledBack)`"
         )?;
         if self.direction == Direction::Up {
             f.write_str(" so that the next run applies it from the start")?;
@@ -348,20 +445,10 @@ impl fmt::Display for DirtyMigration {
 }
 
 /// A statement's text for a one-line message: whitespace collapsed, long text cut.
-struct Quoted(&'static str);
+struct Quoted<'a>(&'a str);
 
-impl fmt::Display for Quoted {
+impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = String::new();
-        for word in self.0.split_whitespace() {
-            if !text.is_empty() {
-                text.push(' ');
-            }
-            text.push_str(word);
-        }
-        match text.char_indices().nth(MAX_QUOTED) {
-            Some((cut, _)) => write!(f, "{} …", &text[..cut]),
-            None => f.write_str(&text),
-        }
+        f.write_str(&crate::util::one_line(self.0))
     }
 }

@@ -144,7 +144,8 @@ impl fmt::Display for RowState {
 /// One row of the history table.
 ///
 /// Columns: `version` (text, primary key), `name`, `checksum`, `applied_at`
-/// (UTC RFC 3339), `duration_ms`, `state` and `statements_done`.
+/// (UTC; RFC 3339 text on SQLite, a timestamp on PostgreSQL and MySQL),
+/// `duration_ms`, `state`, `statements_done` and `statement_checksums`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryRow {
     /// The version text, as in the migration's file name.
@@ -161,6 +162,11 @@ pub struct HistoryRow {
     pub state: RowState,
     /// How many statements of the running section completed.
     pub statements_done: u32,
+    /// While dirty: the checksums of the statements that completed, so that
+    /// [`Resolution::Resume`](crate::Resolution::Resume) can tell whether
+    /// they were edited since (`fnv1a64:` followed by one 16-digit hex
+    /// checksum per statement, comma-separated; empty once applied).
+    pub statement_checksums: String,
 }
 
 impl HistoryRow {
@@ -168,6 +174,57 @@ impl HistoryRow {
     pub fn duration(&self) -> Duration {
         Duration::from_millis(self.duration_ms)
     }
+}
+
+/// The tag of the statement checksum algorithm in `statement_checksums`.
+const CHECKSUM_TAG: &str = "fnv1a64:";
+
+/// The checksum of one statement's text (64-bit FNV-1a): it only needs to
+/// notice an edit, not resist forgery, and keeps the runtime free of
+/// hashing dependencies.
+pub(crate) fn statement_checksum(sql: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in sql.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// `statement_checksums` for the first statements of a section.
+pub(crate) fn encode_checksums<'a>(sqls: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::from(CHECKSUM_TAG);
+    for (i, sql) in sqls.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("{:016x}", statement_checksum(sql)));
+    }
+    out
+}
+
+/// Appends the checksum of one more completed statement.
+pub(crate) fn push_checksum(list: &mut String, sql: &str) {
+    if !list.starts_with(CHECKSUM_TAG) {
+        list.clear();
+        list.push_str(CHECKSUM_TAG);
+    }
+    if list.len() > CHECKSUM_TAG.len() {
+        list.push(',');
+    }
+    list.push_str(&format!("{:016x}", statement_checksum(sql)));
+}
+
+/// The checksums recorded in `statement_checksums`; `None` when the text
+/// is not in the known format.
+pub(crate) fn decode_checksums(list: &str) -> Option<Vec<u64>> {
+    let body = list.strip_prefix(CHECKSUM_TAG)?;
+    if body.is_empty() {
+        return Some(Vec::new());
+    }
+    body.split(',')
+        .map(|h| u64::from_str_radix(h, 16).ok())
+        .collect()
 }
 
 /// The current UTC time as RFC 3339 (`2024-01-02T03:04:05Z`).
@@ -220,6 +277,29 @@ mod tests {
         assert_eq!(at(1_700_000_000), "2023-11-14T22:13:20Z");
         assert_eq!(at(4_107_542_399), "2100-02-28T23:59:59Z");
         assert_eq!(at(4_107_542_400), "2100-03-01T00:00:00Z");
+    }
+
+    #[test]
+    fn statement_checksums_round_trip() {
+        let mut list = String::new();
+        assert_eq!(decode_checksums(&encode_checksums([])), Some(vec![]));
+        push_checksum(&mut list, "CREATE TABLE a (x)");
+        push_checksum(&mut list, "CREATE TABLE b (x)");
+        assert_eq!(
+            list,
+            encode_checksums(["CREATE TABLE a (x)", "CREATE TABLE b (x)"])
+        );
+        assert_eq!(
+            decode_checksums(&list),
+            Some(vec![
+                statement_checksum("CREATE TABLE a (x)"),
+                statement_checksum("CREATE TABLE b (x)")
+            ])
+        );
+        assert_ne!(statement_checksum("a"), statement_checksum("b"));
+        assert_eq!(statement_checksum(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(decode_checksums("sha1:00"), None);
+        assert_eq!(decode_checksums("fnv1a64:zz"), None);
     }
 
     #[test]

@@ -54,11 +54,38 @@ mod error;
 mod history;
 mod migration;
 mod migrator;
+#[cfg(feature = "mysql")]
+mod mysql_backend;
+#[cfg(feature = "postgres")]
+mod postgres_backend;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod target;
+// Parts of these serve only some backends.
+#[cfg_attr(
+    not(all(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code, unused_variables)
+)]
+mod url;
+#[cfg_attr(
+    not(all(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+mod util;
 
-pub use backend::{Backend, DbError};
+#[cfg(feature = "mysql")]
+pub use mysql;
+#[cfg(feature = "mysql")]
+pub use mysql_backend::MySqlBackend;
+#[cfg(feature = "postgres")]
+pub use postgres;
+#[cfg(feature = "postgres")]
+pub use postgres_backend::PgBackend;
+#[cfg(feature = "sqlite")]
+pub use rusqlite;
+pub use url::{AnyBackend, DatabaseUrl, connect};
+
+pub use backend::{Backend, DbError, LockScope};
 pub use error::{DirtyMigration, Error, StatementError};
 pub use history::{HistoryRow, HistoryTable, RowState};
 pub use migration::{Dialect, Migration, Migrations, Section, Statement, Version};

@@ -3,13 +3,18 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use crate::backend::{Backend, DbError};
+use crate::backend::{Backend, DbError, LockScope};
 use crate::error::{DirtyMigration, Error, StatementError};
-use crate::history::{HistoryRow, HistoryTable, RowState, now_rfc3339};
+use crate::history::{
+    HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums, now_rfc3339,
+    push_checksum, statement_checksum,
+};
 use crate::migration::{Migration, Migrations, Section, Version, compare_parts};
 use crate::target::{Target, parse_parts};
+use crate::util::retry_delay;
 
 /// Which half of a migration runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -165,14 +170,22 @@ pub enum Action {
     Baseline(Target),
 }
 
-/// How a dirty migration was settled by hand, for [`Migrator::resolve`].
+/// How to settle a dirty migration, for [`Migrator::resolve`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Resolution {
-    /// All effects of its up section are in place: record it as applied.
+    /// All effects of its up section are in place (the rest was run by hand,
+    /// or a dirty down section was undone by hand): record it as applied.
     Applied,
-    /// None of its effects remain: delete its record, so the next run applies
-    /// it from the start.
-    NotApplied,
+    /// None of its up effects remain (they were undone by hand, or a dirty
+    /// down section was finished by hand): delete its record, so that the
+    /// next run applies it from the start.
+    RolledBack,
+    /// The statement reached did not take effect (or was undone by hand) and
+    /// its cause is fixed: run the section on from it, statement by
+    /// statement as before. Refused with [`Error::ResumeChanged`] when a
+    /// statement that already ran was edited since (each completed
+    /// statement's checksum is recorded with the progress).
+    Resume,
 }
 
 /// The state of one migration, as reported by [`Migrator::status`].
@@ -276,6 +289,10 @@ pub struct MigrationStatus {
 pub struct Migrator {
     migrations: &'static Migrations,
     allow_out_of_order: bool,
+    lock_wait: Duration,
+    lock_timeout: Option<Duration>,
+    lock_retries: u32,
+    retry_backoff: Duration,
 }
 
 /// The history rows with their parsed versions.
@@ -291,24 +308,22 @@ impl<'a> History<'a> {
     }
 
     fn find(&self, version: &Version) -> Option<&'a HistoryRow> {
-        self.rows
-            .iter()
-            .find(|(p, _)| {
-                p.as_deref()
-                    .is_some_and(|p| compare_parts(p, version.parts) == Ordering::Equal)
-            })
-            .map(|(_, r)| *r)
+        self.find_parts(version.parts)
     }
 
     fn find_target(&self, target: &Target) -> Option<&'a HistoryRow> {
-        let t = target.parts()?;
+        self.find_parts(target.parts()?)
+    }
+
+    /// Binary search: rows are sorted, unparseable versions last.
+    fn find_parts(&self, parts: &[u64]) -> Option<&'a HistoryRow> {
         self.rows
-            .iter()
-            .find(|(p, _)| {
-                p.as_deref()
-                    .is_some_and(|p| compare_parts(p, t) == Ordering::Equal)
+            .binary_search_by(|(p, _)| match p {
+                Some(p) => compare_parts(p, parts),
+                None => Ordering::Greater,
             })
-            .map(|(_, r)| *r)
+            .ok()
+            .map(|i| self.rows[i].1)
     }
 
     /// The parts of the newest recorded version.
@@ -348,7 +363,95 @@ impl Migrator {
         Migrator {
             migrations,
             allow_out_of_order: false,
+            lock_wait: Duration::from_secs(300),
+            lock_timeout: Some(Duration::from_secs(5)),
+            lock_retries: 3,
+            retry_backoff: Duration::from_millis(500),
         }
+    }
+
+    /// How long a runner waits for the migration lock while another runner
+    /// holds it (default 5 minutes): then it fails with
+    /// [`Error::LockTimeout`] naming the holder. The wait polls with backoff
+    /// and never holds a transaction open (on PostgreSQL a blocked
+    /// `pg_advisory_lock` would deadlock with the holder's
+    /// `CREATE INDEX CONCURRENTLY`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use migrate_runtime::{Dialect, Migrations, Migrator};
+    /// static MIGRATIONS: Migrations = Migrations::new(&[], Dialect::Postgres, "migrate_history");
+    /// let migrator = Migrator::new(&MIGRATIONS).lock_wait(Duration::from_secs(30));
+    /// assert_eq!(migrator.lock_wait_duration(), Duration::from_secs(30));
+    /// ```
+    pub const fn lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// How long the runner waits for the migration lock.
+    pub const fn lock_wait_duration(&self) -> Duration {
+        self.lock_wait
+    }
+
+    /// How long each statement of a migration may wait for a table lock
+    /// (PostgreSQL `lock_timeout`, MySQL `lock_wait_timeout` rounded up to
+    /// whole seconds), set before each migration; `None` keeps the session's
+    /// setting. Default 5 s: a migration queued behind a long transaction
+    /// fails fast instead of stalling every query queued behind it, and is
+    /// retried ([`lock_retries`](Migrator::lock_retries)). PostgreSQL
+    /// statements that run `CONCURRENTLY` are exempt: they block no reads or
+    /// writes while they wait, and a timed-out concurrent build would leave an
+    /// INVALID index behind.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use migrate_runtime::{Dialect, Migrations, Migrator};
+    /// static MIGRATIONS: Migrations = Migrations::new(&[], Dialect::Postgres, "migrate_history");
+    /// let migrator = Migrator::new(&MIGRATIONS).lock_timeout(Some(Duration::from_secs(2)));
+    /// assert_eq!(migrator.lock_timeout_duration(), Some(Duration::from_secs(2)));
+    /// ```
+    pub const fn lock_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// The per-statement lock timeout.
+    pub const fn lock_timeout_duration(&self) -> Option<Duration> {
+        self.lock_timeout
+    }
+
+    /// How many times a migration whose statement timed out waiting for a
+    /// lock is retried (default 3), after a backoff that starts at
+    /// [`retry_backoff`](Migrator::retry_backoff) and doubles. A transactional
+    /// migration is rolled back and retried whole; in a section run statement
+    /// by statement, the statement that timed out (and had no effect) is
+    /// retried.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use migrate_runtime::{Dialect, Migrations, Migrator};
+    /// static MIGRATIONS: Migrations = Migrations::new(&[], Dialect::Postgres, "migrate_history");
+    /// let migrator = Migrator::new(&MIGRATIONS)
+    ///     .lock_retries(5)
+    ///     .retry_backoff(Duration::from_secs(1));
+    /// assert_eq!(migrator.lock_retry_count(), 5);
+    /// ```
+    pub const fn lock_retries(mut self, retries: u32) -> Self {
+        self.lock_retries = retries;
+        self
+    }
+
+    /// How many lock-timeout retries are allowed.
+    pub const fn lock_retry_count(&self) -> u32 {
+        self.lock_retries
+    }
+
+    /// The first delay before a lock-timeout retry (default 500 ms; each
+    /// next one doubles, with jitter, up to 30 s).
+    pub const fn retry_backoff(mut self, first: Duration) -> Self {
+        self.retry_backoff = first;
+        self
     }
 
     /// Whether `run` and `run_to` may apply a pending migration older than
@@ -694,13 +797,18 @@ impl Migrator {
         Ok(Plan { steps })
     }
 
-    /// Settles a dirty migration after it was checked and fixed by hand:
-    /// [`Resolution::Applied`] records it as applied, [`Resolution::NotApplied`]
-    /// deletes its record so that the next run applies it from the start.
+    /// Settles a dirty migration: after it was checked (and fixed) by hand,
+    /// [`Resolution::Applied`] records it as applied,
+    /// [`Resolution::RolledBack`] deletes its record so that the next run
+    /// applies it from the start, and [`Resolution::Resume`] runs its section
+    /// on from the statement reached (returning that step in the report).
     ///
     /// # Errors
     ///
-    /// [`Error::NotDirty`] if the migration is applied or not recorded.
+    /// [`Error::NotDirty`] if the migration is applied or not recorded;
+    /// for `Resume`, [`Error::ResumeChanged`] if a statement that ran was
+    /// edited since, [`Error::MissingMigration`] if the binary does not
+    /// contain the migration, or the statement that fails again.
     ///
     /// ```
     /// # #[cfg(feature = "sqlite")]
@@ -711,7 +819,7 @@ impl Migrator {
     /// #         up: Section {
     /// #             statements: &[
     /// #                 Statement { sql: "CREATE TABLE a (x)", line: 2 },
-    /// #                 Statement { sql: "INSERT INTO nope VALUES (1)", line: 3 },
+    /// #                 Statement { sql: "INSERT INTO b VALUES (1)", line: 3 },
     /// #             ],
     /// #             transactional: false,
     /// #             file: "migrations/1_a.sql",
@@ -720,10 +828,13 @@ impl Migrator {
     /// # ], Dialect::Sqlite, "migrate_history");
     /// let mut conn = rusqlite::Connection::open_in_memory()?;
     /// let migrator = Migrator::new(&MIGRATIONS);
-    /// assert!(migrator.run(&mut conn).is_err()); // `a` was created, then the INSERT failed
-    /// conn.execute_batch("DROP TABLE a")?; // undone by hand
-    /// migrator.resolve(&mut conn, 1, Resolution::NotApplied)?;
-    /// assert_eq!(migrator.status(&mut conn)?[0].state, State::Pending);
+    /// // `a` is created, then the INSERT fails: table `b` does not exist.
+    /// assert!(migrator.run(&mut conn).is_err());
+    /// assert!(matches!(migrator.status(&mut conn)?[0].state, State::Dirty { statements_done: 1, .. }));
+    /// conn.execute_batch("CREATE TABLE b (x)")?; // the cause, fixed
+    /// let report = migrator.resolve(&mut conn, 1, Resolution::Resume)?;
+    /// assert_eq!(report.versions(), ["1"]);
+    /// assert_eq!(migrator.status(&mut conn)?[0].state, State::Applied);
     /// # Ok(()) }
     /// # #[cfg(not(feature = "sqlite"))] fn main() {}
     /// ```
@@ -732,7 +843,7 @@ impl Migrator {
         conn: &mut B,
         target: impl Into<Target>,
         resolution: Resolution,
-    ) -> Result<(), Error> {
+    ) -> Result<Report, Error> {
         let target = target.into();
         if target.parts().is_none() {
             return Err(Error::InvalidTarget {
@@ -741,15 +852,19 @@ impl Migrator {
         }
         self.check_dialect(conn)?;
         let table = self.table()?;
-        self.locked(conn, &table, |conn| {
+        self.locked(conn, &table, |conn, _scope| {
+            let not_dirty = |state| Error::NotDirty {
+                version: target.text().to_owned(),
+                state,
+            };
             if !conn
                 .history_exists(&table)
                 .map_err(|e| read_error(&table, e))?
             {
-                return Err(Error::NotDirty {
-                    version: target.text().to_owned(),
-                    state: "not applied",
-                });
+                return Err(not_dirty("not applied"));
+            }
+            if resolution == Resolution::Resume {
+                return self.resume(conn, &table, &target);
             }
             let version = target.text().to_owned();
             let v = Some(version.as_str());
@@ -761,34 +876,119 @@ impl Migrator {
                 let history = History::new(&rows);
                 let row = match history.find_target(&target) {
                     Some(row) if row.state.is_dirty() => row,
-                    Some(_) => {
-                        return Err(Error::NotDirty {
-                            version: version.clone(),
-                            state: "applied",
-                        });
-                    }
-                    None => {
-                        return Err(Error::NotDirty {
-                            version: version.clone(),
-                            state: "not applied",
-                        });
-                    }
+                    Some(_) => return Err(not_dirty("applied")),
+                    None => return Err(not_dirty("not applied")),
                 };
                 let written = match resolution {
                     Resolution::Applied => {
                         let migration = self.migration_of(parse_parts(&row.version).as_deref());
                         let mut row = row.clone();
                         row.state = RowState::Applied;
+                        row.statement_checksums.clear();
                         if let Some(m) = migration {
                             row.statements_done = count(m.up.statements.len());
+                            row.checksum = m.checksum.to_owned();
                         }
                         conn.update_row(&table, &row)
                     }
-                    Resolution::NotApplied => conn.delete_row(&table, &row.version),
+                    Resolution::RolledBack | Resolution::Resume => {
+                        conn.delete_row(&table, &row.version)
+                    }
                 };
                 written.map_err(|e| write_error(&table, v, e))
             })();
-            finish(conn, v, result)
+            finish(conn, v, result)?;
+            Ok(Report::default())
+        })
+    }
+
+    /// [`Resolution::Resume`]: runs the dirty section on from the statement reached.
+    fn resume<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        table: &HistoryTable,
+        target: &Target,
+    ) -> Result<Report, Error> {
+        let rows = conn.read_history(table).map_err(|e| read_error(table, e))?;
+        let history = History::new(&rows);
+        let row = match history.find_target(target) {
+            Some(row) if row.state.is_dirty() => row.clone(),
+            found => {
+                return Err(Error::NotDirty {
+                    version: target.text().to_owned(),
+                    state: if found.is_some() {
+                        "applied"
+                    } else {
+                        "not applied"
+                    },
+                });
+            }
+        };
+        let Some(m) = self.migration_of(parse_parts(&row.version).as_deref()) else {
+            return Err(Error::MissingMigration {
+                version: row.version.clone(),
+                name: row.name.clone(),
+                table: table.to_string(),
+            });
+        };
+        let direction = direction_of(row.state);
+        let (kind, section) = match direction {
+            Direction::Up => (StepKind::Apply, &m.up),
+            Direction::Down => (
+                StepKind::Revert,
+                m.down.as_ref().ok_or_else(|| irreversible(m))?,
+            ),
+        };
+        // The statements that ran must be those of the binary.
+        let done = row.statements_done as usize;
+        let recorded = decode_checksums(&row.statement_checksums).unwrap_or_default();
+        for index in 0..done {
+            let same = match (section.statements.get(index), recorded.get(index)) {
+                (Some(st), Some(&sum)) => statement_checksum(st.sql) == sum,
+                _ => false,
+            };
+            if !same {
+                let st = section
+                    .statements
+                    .get(index)
+                    .or(section.statements.last())
+                    .copied()
+                    .unwrap_or(crate::Statement { sql: "", line: 0 });
+                return Err(Error::ResumeChanged {
+                    version: m.version.text.to_owned(),
+                    name: m.name.to_owned(),
+                    index: index.min(section.statements.len().saturating_sub(1)),
+                    file: section.file,
+                    line: st.line,
+                    sql: st.sql,
+                });
+            }
+        }
+        let v = Some(m.version.text);
+        conn.set_lock_timeout(self.lock_timeout)
+            .map_err(|e| Error::database(v, "setting the lock timeout", e))?;
+        let mut row = row;
+        row.checksum = m.checksum.to_owned();
+        let started = Instant::now();
+        let duration = self.run_tracked(
+            conn,
+            table,
+            Tracked {
+                migration: m,
+                direction,
+                section,
+                from: done,
+                mark: None,
+                started,
+            },
+            &mut row,
+        )?;
+        Ok(Report {
+            steps: vec![Completed {
+                kind,
+                migration: m,
+                duration,
+            }],
         })
     }
 
@@ -812,10 +1012,14 @@ impl Migrator {
 
     fn migration_of(&self, parts: Option<&[u64]>) -> Option<&'static Migration> {
         let parts = parts?;
-        self.migrations
-            .migrations()
-            .iter()
-            .find(|m| compare_parts(m.version.parts, parts) == Ordering::Equal)
+        let all = self.migrations.migrations();
+        // The macro sorts the table; a hand-built one may not be.
+        match all.binary_search_by(|m| compare_parts(m.version.parts, parts)) {
+            Ok(i) => Some(&all[i]),
+            Err(_) => all
+                .iter()
+                .find(|m| compare_parts(m.version.parts, parts) == Ordering::Equal),
+        }
     }
 
     /// Checks the history against the binary: dirty rows, then edited and
@@ -883,6 +1087,7 @@ impl Migrator {
             total: section.map(|s| s.statements.len()),
             file: section.map(|s| s.file),
             statement: statement.map(|s| (s.sql, s.line)),
+            edited: migration.is_some_and(|m| m.checksum != row.checksum),
         }))
     }
 
@@ -976,19 +1181,31 @@ impl Migrator {
         Ok(steps)
     }
 
-    /// Runs `f` between `lock` and `unlock`.
+    /// Runs `f` between `lock` and `unlock`; unlocks after an error or a panic too.
     fn locked<B: Backend + ?Sized, T>(
         &self,
         conn: &mut B,
         table: &HistoryTable,
-        f: impl FnOnce(&mut B) -> Result<T, Error>,
+        f: impl FnOnce(&mut B, LockScope) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        conn.lock(table).map_err(|e| {
-            Error::database(None, format!("taking the migration lock for `{table}`"), e)
+        let waited = Instant::now();
+        let scope = conn.lock(table, self.lock_wait).map_err(|e| {
+            if e.is_lock_timeout() {
+                Error::LockTimeout {
+                    table: table.to_string(),
+                    waited: waited.elapsed(),
+                    holder: e.to_string(),
+                }
+            } else {
+                Error::database(None, format!("taking the migration lock for `{table}`"), e)
+            }
         })?;
-        let result = f(conn);
+        let result = panic::catch_unwind(AssertUnwindSafe(|| f(&mut *conn, scope)));
         let unlocked = conn.unlock(table);
-        let value = result?;
+        let value = match result {
+            Ok(result) => result?,
+            Err(payload) => panic::resume_unwind(payload),
+        };
         unlocked.map_err(|e| {
             Error::database(
                 None,
@@ -1003,7 +1220,7 @@ impl Migrator {
         self.check_dialect(conn)?;
         let table = self.table()?;
         self.target_of(action)?;
-        self.locked(conn, &table, |conn| {
+        self.locked(conn, &table, |conn, scope| {
             conn.create_history(&table).map_err(|e| {
                 Error::database(None, format!("creating the history table `{table}`"), e)
             })?;
@@ -1014,9 +1231,18 @@ impl Migrator {
             if let Action::Baseline(_) = action {
                 return self.record(conn, &table, steps);
             }
+            let history = History::new(&rows);
             let mut report = Report::default();
             for step in steps {
-                if let Some(done) = self.execute(conn, &table, step, check_order(action))? {
+                let prior = match scope {
+                    // Nobody else can have changed the history since it was read.
+                    LockScope::Session => Prior::Known(match step.kind {
+                        StepKind::Revert => history.find(&step.migration.version).cloned(),
+                        StepKind::Apply | StepKind::Record => None,
+                    }),
+                    LockScope::Transaction => Prior::Reread,
+                };
+                if let Some(done) = self.execute(conn, &table, step, check_order(action), prior)? {
                     report.steps.push(done);
                 }
             }
@@ -1064,105 +1290,401 @@ impl Migrator {
         finish(conn, None, result)
     }
 
-    /// Applies or reverts one migration under the exclusive lock; `None` when
-    /// another runner did it first.
+    /// Reads the history row of `m` inside the transaction just begun, after
+    /// validating the history again (another runner may have run meanwhile).
+    fn reread<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        table: &HistoryTable,
+        m: &Migration,
+        check_order: bool,
+    ) -> Result<Option<HistoryRow>, Error> {
+        let rows = conn.read_history(table).map_err(|e| read_error(table, e))?;
+        let history = History::new(&rows);
+        self.validate(table, &history, check_order)?;
+        Ok(history.find(&m.version).cloned())
+    }
+
+    /// Applies or reverts one migration under the lock; `None` when another
+    /// runner did it first.
     fn execute<B: Backend + ?Sized>(
         &self,
         conn: &mut B,
         table: &HistoryTable,
         step: PlannedStep,
         check_order: bool,
+        prior: Prior,
     ) -> Result<Option<Completed>, Error> {
         let m = step.migration;
         let v = Some(m.version.text);
         let Some(section) = step.section() else {
             return Err(irreversible(m));
         };
-        begin(conn, v)?;
-        // Re-read under the lock: another runner may have got here first.
-        let prior = (|| {
-            let rows = conn.read_history(table).map_err(|e| read_error(table, e))?;
-            let history = History::new(&rows);
-            self.validate(table, &history, check_order)?;
-            Ok(history.find(&m.version).cloned())
-        })();
-        let prior = match prior {
-            Ok(prior) => prior,
-            Err(e) => return finish(conn, v, Err(e)),
+        let direction = match step.kind {
+            StepKind::Revert => Direction::Down,
+            StepKind::Apply | StepKind::Record => Direction::Up,
         };
-        let (direction, prior) = match (step.kind, prior) {
-            (StepKind::Apply, None) => (Direction::Up, None),
-            (StepKind::Revert, Some(row)) => (Direction::Down, Some(row)),
-            // Done meanwhile by a concurrent runner.
-            _ => return finish(conn, v, Ok(None)),
+        conn.set_lock_timeout(self.lock_timeout).map_err(|e| {
+            Error::database(
+                v,
+                format!("setting the lock timeout for migration {}", m.version),
+                e,
+            )
+        })?;
+        // Whether the step is still to do; `Err` after `begin` is finished here.
+        let still_to_do = |prior: &Option<HistoryRow>| {
+            matches!(
+                (step.kind, prior),
+                (StepKind::Apply, None) | (StepKind::Revert, Some(_))
+            )
         };
-        let started = Instant::now();
-        let now = now_rfc3339();
-        let total = section.statements.len();
+
         if section.transactional && conn.transactional_ddl() {
-            let result = (|| {
-                for (index, statement) in section.statements.iter().enumerate() {
-                    conn.execute_sql(statement.sql).map_err(|cause| {
-                        statement_error(m, direction, section, index, true, cause)
-                    })?;
+            let mut retries = 0;
+            loop {
+                begin(conn, v)?;
+                let prior = match &prior {
+                    Prior::Known(row) => row.clone(),
+                    Prior::Reread => match self.reread(conn, table, m, check_order) {
+                        Ok(row) => row,
+                        Err(e) => return finish(conn, v, Err(e)),
+                    },
+                };
+                if !still_to_do(&prior) {
+                    return finish(conn, v, Ok(None));
                 }
-                let duration = started.elapsed();
-                match direction {
-                    Direction::Up => {
-                        let row = new_row(m, RowState::Applied, &now, duration, total);
-                        conn.insert_row(table, &row)
+                let started = Instant::now();
+                let now = now_rfc3339();
+                let total = section.statements.len();
+                let result = (|| {
+                    for (index, statement) in section.statements.iter().enumerate() {
+                        conn.execute_sql(statement.sql).map_err(|cause| {
+                            statement_error(m, direction, section, index, false, cause)
+                        })?;
                     }
-                    Direction::Down => conn.delete_row(table, m.version.text),
+                    let duration = started.elapsed();
+                    match direction {
+                        Direction::Up => {
+                            let row = new_row(m, RowState::Applied, &now, duration, total);
+                            conn.insert_row(table, &row)
+                        }
+                        Direction::Down => conn.delete_row(table, m.version.text),
+                    }
+                    .map_err(|e| write_error(table, v, e))?;
+                    Ok(Some(Completed {
+                        kind: step.kind,
+                        migration: m,
+                        duration,
+                    }))
+                })();
+                match result {
+                    Err(Error::Statement(failure))
+                        if failure.cause.is_lock_timeout() && retries < self.lock_retries =>
+                    {
+                        let _ = conn.rollback();
+                        std::thread::sleep(retry_delay(self.retry_backoff, retries));
+                        retries += 1;
+                    }
+                    Err(Error::Statement(mut failure)) => {
+                        failure.transactional = true;
+                        failure.retries = retries;
+                        return finish(conn, v, Err(Error::Statement(failure)));
+                    }
+                    other => return finish(conn, v, other),
                 }
-                .map_err(|e| write_error(table, v, e))?;
-                Ok(Some(Completed {
-                    kind: step.kind,
-                    migration: m,
-                    duration,
-                }))
-            })();
-            return finish(conn, v, result);
+            }
         }
 
-        // Outside a transaction: record it dirty first, then its progress.
-        let (mut row, marked) = match prior {
-            None => {
-                let row = new_row(m, RowState::Dirty, &now, Duration::ZERO, 0);
-                let marked = conn.insert_row(table, &row);
-                (row, marked)
-            }
-            Some(mut row) => {
-                row.state = RowState::DirtyDown;
-                row.statements_done = 0;
-                let marked = conn.update_row(table, &row);
-                (row, marked)
+        // Statement by statement: recorded dirty first, then its progress.
+        let merge_mark = conn.statement_transactions() && matches!(prior, Prior::Known(_));
+        let prior = match prior {
+            Prior::Known(row) => row,
+            Prior::Reread => {
+                begin(conn, v)?;
+                match self.reread(conn, table, m, check_order) {
+                    Ok(row) if still_to_do(&row) => {
+                        // Mark it in this same transaction, then commit.
+                        let (row, mark) = dirty_row(m, direction, row);
+                        let marked = write_mark(conn, table, &row, mark, v);
+                        finish(conn, v, marked)?;
+                        return self.tracked_step(conn, table, step, section, direction, row, None);
+                    }
+                    Ok(_) => return finish(conn, v, Ok(None)),
+                    Err(e) => return finish(conn, v, Err(e)),
+                }
             }
         };
-        let marked = marked.map_err(|e| write_error(table, v, e));
+        if !still_to_do(&prior) {
+            return Ok(None);
+        }
+        let (row, mark) = dirty_row(m, direction, prior);
+        if merge_mark {
+            // Written in the first statement's transaction.
+            return self.tracked_step(conn, table, step, section, direction, row, Some(mark));
+        }
+        begin(conn, v)?;
+        let marked = write_mark(conn, table, &row, mark, v);
         finish(conn, v, marked)?;
-        for (index, statement) in section.statements.iter().enumerate() {
-            conn.execute_sql(statement.sql)
-                .map_err(|cause| statement_error(m, direction, section, index, false, cause))?;
-            row.statements_done = count(index + 1);
-            conn.update_row(table, &row)
-                .map_err(|e| write_error(table, v, e))?;
-        }
-        let duration = started.elapsed();
-        match direction {
-            Direction::Up => {
-                row.state = RowState::Applied;
-                row.duration_ms = millis(duration);
-                conn.update_row(table, &row)
-            }
-            Direction::Down => conn.delete_row(table, m.version.text),
-        }
-        .map_err(|e| write_error(table, v, e))?;
+        self.tracked_step(conn, table, step, section, direction, row, None)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn tracked_step<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        table: &HistoryTable,
+        step: PlannedStep,
+        section: &'static Section,
+        direction: Direction,
+        mut row: HistoryRow,
+        mark: Option<Mark>,
+    ) -> Result<Option<Completed>, Error> {
+        let started = Instant::now();
+        let duration = self.run_tracked(
+            conn,
+            table,
+            Tracked {
+                migration: step.migration,
+                direction,
+                section,
+                from: 0,
+                mark,
+                started,
+            },
+            &mut row,
+        )?;
         Ok(Some(Completed {
             kind: step.kind,
-            migration: m,
+            migration: step.migration,
             duration,
         }))
     }
+
+    /// Runs `section` from statement `from` on, one statement at a time,
+    /// recording the progress in `row` after each and the final state with
+    /// the last. Where the backend has statement transactions, each statement
+    /// commits together with its progress (and, for the first, with the
+    /// `mark` that records the migration dirty).
+    fn run_tracked<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        table: &HistoryTable,
+        job: Tracked,
+        row: &mut HistoryRow,
+    ) -> Result<Duration, Error> {
+        let Tracked {
+            migration: m,
+            direction,
+            section,
+            from,
+            mut mark,
+            started,
+        } = job;
+        let v = Some(m.version.text);
+        let wrap = conn.statement_transactions();
+        let total = section.statements.len();
+        let final_write = |conn: &mut B, row: &mut HistoryRow, duration: Duration| {
+            match direction {
+                Direction::Up => {
+                    row.state = RowState::Applied;
+                    row.duration_ms = millis(duration);
+                    row.statements_done = count(total);
+                    row.statement_checksums.clear();
+                    conn.update_row(table, row)
+                }
+                Direction::Down => conn.delete_row(table, m.version.text),
+            }
+            .map_err(|e| write_error(table, v, e))
+        };
+        if from >= total {
+            // Nothing left to run (an empty section, or resumed after the last one).
+            if wrap {
+                begin(conn, v)?;
+            }
+            let result = (|| {
+                if let Some(kind) = mark.take() {
+                    write_mark(conn, table, row, kind, v)?;
+                }
+                final_write(conn, row, started.elapsed())
+            })();
+            if wrap {
+                finish(conn, v, result)?;
+            } else {
+                result?;
+            }
+            return Ok(started.elapsed());
+        }
+        for index in from..total {
+            let statement = &section.statements[index];
+            let last = index + 1 == total;
+            let mut retries = 0;
+            loop {
+                if wrap {
+                    begin(conn, v)?;
+                }
+                let mut next = row.clone();
+                let attempt = (|| {
+                    if let Some(kind) = mark {
+                        write_mark(conn, table, &next, kind, v).map_err(Failed::Other)?;
+                    }
+                    conn.execute_sql(statement.sql).map_err(Failed::Statement)?;
+                    next.statements_done = count(index + 1);
+                    push_checksum(&mut next.statement_checksums, statement.sql);
+                    if last {
+                        final_write(conn, &mut next, started.elapsed()).map_err(Failed::Other)
+                    } else {
+                        conn.update_row(table, &next)
+                            .map_err(|e| Failed::Other(write_error(table, v, e)))
+                    }
+                })();
+                let attempt = match attempt {
+                    Ok(()) if wrap => finish(conn, v, Ok(())).map_err(Failed::Other),
+                    other => {
+                        if other.is_err() && wrap {
+                            let _ = conn.rollback();
+                        }
+                        other
+                    }
+                };
+                match attempt {
+                    Ok(()) => {
+                        *row = next;
+                        mark = None;
+                        break;
+                    }
+                    Err(Failed::Statement(cause)) => {
+                        // A mark written in the same transaction survives only
+                        // if the statement committed it implicitly (MySQL DDL).
+                        if mark.is_some() && self.is_dirty(conn, table, m) {
+                            mark = None;
+                        }
+                        if cause.is_lock_timeout() && retries < self.lock_retries {
+                            std::thread::sleep(retry_delay(self.retry_backoff, retries));
+                            retries += 1;
+                            continue;
+                        }
+                        let mut left_dirty = mark.is_none();
+                        if left_dirty && cause.is_lock_timeout() && index == 0 {
+                            // It never got its lock, and nothing ran before it:
+                            // take the mark back, the next run starts afresh.
+                            left_dirty = unmark(conn, table, m, direction, row).is_err();
+                        }
+                        let mut e =
+                            statement_error(m, direction, section, index, left_dirty, cause);
+                        if let Error::Statement(failure) = &mut e {
+                            failure.retries = retries;
+                        }
+                        return Err(e);
+                    }
+                    Err(Failed::Other(e)) => return Err(e),
+                }
+            }
+        }
+        Ok(started.elapsed())
+    }
+
+    /// Whether the history records `m` as dirty (`true` when it cannot be read).
+    fn is_dirty<B: Backend + ?Sized>(
+        &self,
+        conn: &mut B,
+        table: &HistoryTable,
+        m: &Migration,
+    ) -> bool {
+        match conn.read_history(table) {
+            Ok(rows) => History::new(&rows)
+                .find(&m.version)
+                .is_some_and(|r| r.state.is_dirty()),
+            Err(_) => true,
+        }
+    }
+}
+
+/// What the runner knows of a migration's history row before running it.
+enum Prior {
+    /// Read under a session lock: still current.
+    Known(Option<HistoryRow>),
+    /// Must be read again at the start of its transaction.
+    Reread,
+}
+
+/// How the `dirty` row is written before a tracked section's first statement.
+#[derive(Clone, Copy)]
+enum Mark {
+    /// A new row (up).
+    Insert,
+    /// The applied row turned `dirty_down` (down).
+    Update,
+}
+
+/// A section to run statement by statement.
+struct Tracked {
+    migration: &'static Migration,
+    direction: Direction,
+    section: &'static Section,
+    from: usize,
+    mark: Option<Mark>,
+    started: Instant,
+}
+
+/// Why one tracked statement did not complete.
+enum Failed {
+    /// The statement itself failed.
+    Statement(DbError),
+    /// Writing the history or committing failed.
+    Other(Error),
+}
+
+/// The `dirty` row for a tracked section, and how to write it.
+fn dirty_row(m: &Migration, direction: Direction, prior: Option<HistoryRow>) -> (HistoryRow, Mark) {
+    match (direction, prior) {
+        (Direction::Down, Some(mut row)) => {
+            row.state = RowState::DirtyDown;
+            row.statements_done = 0;
+            row.statement_checksums.clear();
+            (row, Mark::Update)
+        }
+        _ => (
+            new_row(m, RowState::Dirty, &now_rfc3339(), Duration::ZERO, 0),
+            Mark::Insert,
+        ),
+    }
+}
+
+/// Undoes [`write_mark`]: the up row deleted, the down row applied again.
+fn unmark<B: Backend + ?Sized>(
+    conn: &mut B,
+    table: &HistoryTable,
+    m: &Migration,
+    direction: Direction,
+    row: &HistoryRow,
+) -> Result<(), DbError> {
+    match direction {
+        Direction::Up => conn.delete_row(table, m.version.text),
+        Direction::Down => {
+            let mut row = row.clone();
+            row.state = RowState::Applied;
+            row.statements_done = count(m.up.statements.len());
+            row.statement_checksums.clear();
+            conn.update_row(table, &row)
+        }
+    }
+}
+
+fn write_mark<B: Backend + ?Sized>(
+    conn: &mut B,
+    table: &HistoryTable,
+    row: &HistoryRow,
+    mark: Mark,
+    version: Option<&str>,
+) -> Result<(), Error> {
+    let mut row = row.clone();
+    row.statements_done = 0;
+    row.statement_checksums = encode_checksums([]);
+    match mark {
+        Mark::Insert => conn.insert_row(table, &row),
+        Mark::Update => conn.update_row(table, &row),
+    }
+    .map_err(|e| write_error(table, version, e))
 }
 
 fn unknown_row_state(row: &HistoryRow) -> State {
@@ -1228,6 +1750,7 @@ fn new_row(
         duration_ms: millis(duration),
         state,
         statements_done: count(statements_done),
+        statement_checksums: String::new(),
     }
 }
 
@@ -1236,7 +1759,7 @@ fn statement_error(
     direction: Direction,
     section: &Section,
     index: usize,
-    transactional: bool,
+    left_dirty: bool,
     cause: DbError,
 ) -> Error {
     let statement = &section.statements[index];
@@ -1249,7 +1772,9 @@ fn statement_error(
         sql: statement.sql,
         index,
         total: section.statements.len(),
-        transactional,
+        transactional: false,
+        left_dirty,
+        retries: 0,
         cause,
     }))
 }

@@ -1,21 +1,36 @@
 //! The SQLite backend, for [`rusqlite::Connection`] (feature `sqlite`).
 //!
-//! Each migration runs inside `BEGIN IMMEDIATE`, which takes SQLite's write
-//! lock: a second process waits (up to the connection's busy timeout, 5 s by
-//! default in rusqlite; raise it with [`rusqlite::Connection::busy_timeout`]
-//! for long migrations) and then sees the history row of the first.
+//! For a database file, runners exclude each other for a whole operation
+//! with an exclusive `flock` on a lock file beside it (`<file>-migrate-lock`,
+//! holding the pid of the last holder; the kernel releases it when the
+//! process dies, so it never goes stale). Each migration also runs inside
+//! `BEGIN IMMEDIATE`, which takes SQLite's write lock against other writers
+//! (waiting up to the connection's busy timeout, 5 s by default in rusqlite).
+//! An in-memory database (or a platform without `flock`) relies on
+//! `BEGIN IMMEDIATE` alone and reads the history again in each transaction.
+
+use std::time::Duration;
 
 use rusqlite::{Connection, params};
 
-use crate::backend::{Backend, DbError};
+use crate::backend::{Backend, DbError, LockScope};
 use crate::history::{HistoryRow, HistoryTable, RowState};
 use crate::migration::Dialect;
 
 fn db(e: rusqlite::Error) -> DbError {
-    DbError::new(e.to_string())
+    let code = match &e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(format!("SQLite {}", f.extended_code)),
+        _ => None,
+    };
+    let e = DbError::new(e.to_string());
+    match code {
+        Some(code) => e.with_code(code),
+        None => e,
+    }
 }
 
-const COLUMNS: &str = "version, name, checksum, applied_at, duration_ms, state, statements_done";
+const COLUMNS: &str =
+    "version, name, checksum, applied_at, duration_ms, state, statements_done, statement_checksums";
 
 /// ```
 /// use migrate_runtime::{Backend, HistoryTable};
@@ -30,6 +45,20 @@ const COLUMNS: &str = "version, name, checksum, applied_at, duration_ms, state, 
 impl Backend for Connection {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
+    }
+
+    fn lock(&mut self, table: &HistoryTable, wait: Duration) -> Result<LockScope, DbError> {
+        let _ = table;
+        match self.path() {
+            Some(path) if !path.is_empty() => file_lock::lock(self, path, wait),
+            _ => Ok(LockScope::Transaction),
+        }
+    }
+
+    fn unlock(&mut self, table: &HistoryTable) -> Result<(), DbError> {
+        let _ = table;
+        file_lock::unlock(self);
+        Ok(())
     }
 
     fn history_exists(&mut self, table: &HistoryTable) -> Result<bool, DbError> {
@@ -53,7 +82,8 @@ impl Backend for Connection {
                 applied_at TEXT NOT NULL,
                 duration_ms INTEGER NOT NULL,
                 state TEXT NOT NULL,
-                statements_done INTEGER NOT NULL
+                statements_done INTEGER NOT NULL,
+                statement_checksums TEXT NOT NULL DEFAULT ''
             )",
             table.quoted('"')
         ))
@@ -73,12 +103,13 @@ impl Backend for Connection {
                     row.get::<_, i64>(4)?,
                     row.get::<_, String>(5)?,
                     row.get::<_, i64>(6)?,
+                    row.get::<_, String>(7)?,
                 ))
             })
             .map_err(db)?;
         let mut out = Vec::new();
         for row in rows {
-            let (version, name, checksum, applied_at, duration_ms, state, done) =
+            let (version, name, checksum, applied_at, duration_ms, state, done, sums) =
                 row.map_err(db)?;
             let Some(state) = RowState::parse(&state) else {
                 return Err(DbError::new(format!(
@@ -94,6 +125,7 @@ impl Backend for Connection {
                 duration_ms: u64::try_from(duration_ms).unwrap_or(0),
                 state,
                 statements_done: u32::try_from(done).unwrap_or(0),
+                statement_checksums: sums,
             });
         }
         Ok(out)
@@ -121,7 +153,7 @@ impl Backend for Connection {
 
     fn insert_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError> {
         let sql = format!(
-            "INSERT INTO {} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO {} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             table.quoted('"')
         );
         self.execute(
@@ -134,6 +166,7 @@ impl Backend for Connection {
                 i64::try_from(row.duration_ms).unwrap_or(i64::MAX),
                 row.state.as_str(),
                 row.statements_done,
+                row.statement_checksums,
             ],
         )
         .map(drop)
@@ -143,7 +176,7 @@ impl Backend for Connection {
     fn update_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError> {
         let sql = format!(
             "UPDATE {} SET name = ?2, checksum = ?3, applied_at = ?4, duration_ms = ?5, \
-             state = ?6, statements_done = ?7 WHERE version = ?1",
+             state = ?6, statements_done = ?7, statement_checksums = ?8 WHERE version = ?1",
             table.quoted('"')
         );
         let changed = self
@@ -157,6 +190,7 @@ impl Backend for Connection {
                     i64::try_from(row.duration_ms).unwrap_or(i64::MAX),
                     row.state.as_str(),
                     row.statements_done,
+                    row.statement_checksums,
                 ],
             )
             .map_err(db)?;
@@ -174,4 +208,108 @@ impl Backend for Connection {
         let sql = format!("DELETE FROM {} WHERE version = ?1", table.quoted('"'));
         self.execute(&sql, [version]).map(drop).map_err(db)
     }
+}
+
+/// The lock file: an exclusive `flock` held for the whole operation.
+#[cfg(unix)]
+mod file_lock {
+    use std::fs::{File, OpenOptions};
+    use std::io::{Read, Seek, Write};
+    use std::os::unix::io::AsRawFd;
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+
+    use rusqlite::Connection;
+
+    use crate::backend::{DbError, LockScope};
+    use crate::util::Backoff;
+
+    /// The lock files held, by the address of the connection holding them.
+    static HELD: Mutex<Vec<(usize, File)>> = Mutex::new(Vec::new());
+
+    fn key(conn: &Connection) -> usize {
+        std::ptr::from_ref(conn) as usize
+    }
+
+    pub(super) fn lock(
+        conn: &Connection,
+        db_path: &str,
+        wait: Duration,
+    ) -> Result<LockScope, DbError> {
+        let path = format!("{db_path}-migrate-lock");
+        let io = |what: &str, e: std::io::Error| {
+            DbError::new(format!("{what} the migration lock file `{path}`: {e}"))
+        };
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| io("cannot open", e))?;
+        let started = Instant::now();
+        let mut backoff = Backoff::new(Duration::from_millis(10), Duration::from_millis(250));
+        loop {
+            // SAFETY: flock on a file descriptor this function owns.
+            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+            if rc == 0 {
+                break;
+            }
+            let err = std::io::Error::last_os_error();
+            if err.kind() != std::io::ErrorKind::WouldBlock {
+                return Err(io("cannot lock", err));
+            }
+            let remaining = wait.saturating_sub(started.elapsed());
+            if remaining.is_zero() {
+                let mut holder = String::new();
+                let _ = file
+                    .rewind()
+                    .and_then(|()| file.read_to_string(&mut holder));
+                let holder = holder.trim();
+                let who = if holder.is_empty() {
+                    "another process".to_owned()
+                } else {
+                    format!("process {holder}")
+                };
+                return Err(DbError::new(format!(
+                    "the lock file `{path}` is locked by {who}; it is released when that \
+                     process ends"
+                ))
+                .lock_timeout());
+            }
+            std::thread::sleep(backoff.delay(remaining));
+        }
+        // Leave a note of who holds it, for the message of a runner that times out.
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| write!(file, "pid {}", std::process::id()));
+        HELD.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((key(conn), file));
+        Ok(LockScope::Session)
+    }
+
+    /// Closing the file releases the lock.
+    pub(super) fn unlock(conn: &Connection) {
+        let k = key(conn);
+        HELD.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|(held, _)| *held != k);
+    }
+}
+
+#[cfg(not(unix))]
+mod file_lock {
+    use std::time::Duration;
+
+    use rusqlite::Connection;
+
+    use crate::backend::{DbError, LockScope};
+
+    pub(super) fn lock(_: &Connection, _: &str, _: Duration) -> Result<LockScope, DbError> {
+        Ok(LockScope::Transaction)
+    }
+
+    pub(super) fn unlock(_: &Connection) {}
 }

@@ -746,7 +746,7 @@ fn status_reports_every_state() {
     conn.execute_batch(
         "UPDATE migrate_history SET checksum = 'sha256:old' WHERE version = '0003';
          INSERT INTO migrate_history VALUES ('0004', 'from_the_future', 'sha256:4444',
-             '2030-01-01T00:00:00Z', 12, 'applied', 1);",
+             '2030-01-01T00:00:00Z', 12, 'applied', 1, '');",
     )
     .unwrap();
     let status = Migrator::new(&ALL).status(&mut conn).unwrap();
@@ -1015,7 +1015,7 @@ fn failing_statement_in_a_non_transactional_section_leaves_a_dirty_row() {
             "migrations/0002_broken.sql:5",
             "INSERT INTO nope VALUES (1)",
             "Resolution::Applied",
-            "Resolution::NotApplied",
+            "Resolution::RolledBack",
         ] {
             assert!(msg.contains(part), "{part} not in {msg}");
         }
@@ -1025,7 +1025,7 @@ fn failing_statement_in_a_non_transactional_section_leaves_a_dirty_row() {
     // Resolve: the effects were undone by hand, so it is pending again.
     assert!(matches!(
         migrator
-            .resolve(&mut conn, 1, Resolution::NotApplied)
+            .resolve(&mut conn, 1, Resolution::RolledBack)
             .unwrap_err(),
         Error::NotDirty {
             state: "applied",
@@ -1034,7 +1034,7 @@ fn failing_statement_in_a_non_transactional_section_leaves_a_dirty_row() {
     ));
     conn.execute_batch("DROP TABLE a; DROP TABLE b").unwrap();
     migrator
-        .resolve(&mut conn, "0002", Resolution::NotApplied)
+        .resolve(&mut conn, "0002", Resolution::RolledBack)
         .unwrap();
     assert_eq!(history(&conn), applied(&["0001"]));
     assert_eq!(migrator.status(&mut conn).unwrap()[1].state, State::Pending);

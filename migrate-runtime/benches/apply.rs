@@ -1,0 +1,309 @@
+//! Applying a generated migration corpus through the `Migrator` against the
+//! same statements executed raw through the same driver (one transaction per
+//! transactional migration, statement by statement otherwise), per backend;
+//! and the start-up cost when everything is already applied.
+//!
+//! ```text
+//! CARGO_TARGET_DIR=... cargo bench -p migrate-runtime --all-features --bench apply
+//! ```
+//!
+//! Settings (environment):
+//! - `MIGRATE_BENCH_GEN`: `gen_corpus.py` (default `../shared/bench/gen_corpus.py`
+//!   beside the workspace); the corpus is generated into the target directory.
+//! - `MIGRATE_BENCH_COUNT`: migrations per corpus (default 1000).
+//! - `MIGRATE_BENCH_BACKENDS`: `sqlite,postgres,mysql` (default all three).
+//! - `MIGRATE_BENCH_RUNS`: apply runs per backend, the median is reported (default 3).
+//! - `MIGRATE_TEST_POSTGRES`, `MIGRATE_TEST_MYSQL`: servers, as for the tests.
+//!
+//! The corpus is split into statements by `migrate-check` (a dev-dependency:
+//! the runtime itself never parses SQL), exactly as `embed_migrations!`
+//! would embed it.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use migrate_runtime::mysql::prelude::Queryable;
+use migrate_runtime::{
+    AnyBackend, Dialect, Migration, Migrations, Migrator, Section, Statement, Version,
+};
+
+fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Generates (once) and embeds a corpus, as the macro would.
+fn corpus(dialect: Dialect, count: usize) -> &'static Migrations {
+    let name = dialect.name();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("corpus-{name}-{count}"));
+    if !dir.join("done").exists() {
+        let default_gen = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/bench/gen_corpus.py")
+            .to_string_lossy()
+            .into_owned();
+        let generator = env("MIGRATE_BENCH_GEN", &default_gen);
+        let _ = std::fs::remove_dir_all(&dir);
+        let status = std::process::Command::new("python3")
+            .arg(&generator)
+            .args(["--dialect", name, "--count", &count.to_string(), "--out"])
+            .arg(&dir)
+            .status()
+            .unwrap_or_else(|e| panic!("running {generator}: {e}"));
+        assert!(status.success(), "{generator} failed");
+        std::fs::write(dir.join("done"), "").unwrap();
+    }
+    let config = migrate_check::Config {
+        dialect: match dialect {
+            Dialect::Postgres => migrate_check::Dialect::Postgres,
+            Dialect::MySql => migrate_check::Dialect::MySql,
+            Dialect::Sqlite => migrate_check::Dialect::Sqlite,
+        },
+        ..migrate_check::Config::default()
+    };
+    let report = migrate_check::check_dir(&dir, "corpus", config).unwrap();
+    let section = |s: &migrate_check::Section| Section {
+        statements: Box::leak(
+            s.statements
+                .iter()
+                .map(|st| Statement {
+                    sql: leak(report.statement_text(s, st).to_owned()),
+                    line: st.line,
+                })
+                .collect::<Vec<_>>()
+                .into_boxed_slice(),
+        ),
+        transactional: s.transactional,
+        file: leak(report.files[s.file].path.clone()),
+    };
+    let migrations: Vec<Migration> = report
+        .migrations
+        .iter()
+        .map(|m| Migration {
+            version: Version::new(
+                leak(m.version.clone()),
+                Box::leak(m.version_parts.clone().into_boxed_slice()),
+            ),
+            name: leak(m.name.clone()),
+            up: section(&m.up),
+            down: m.down.as_ref().map(section),
+            irreversible: None,
+            checksum: leak(m.checksum.clone()),
+        })
+        .collect();
+    assert_eq!(migrations.len(), count, "{name}: {}", report.render(false));
+    Box::leak(Box::new(Migrations::new(
+        Box::leak(migrations.into_boxed_slice()),
+        dialect,
+        "migrate_history",
+    )))
+}
+
+/// A fresh database, returned as a URL; dropped by [`drop_db`].
+fn fresh_db(dialect: Dialect, name: &str) -> String {
+    match dialect {
+        Dialect::Postgres => {
+            let base = env(
+                "MIGRATE_TEST_POSTGRES",
+                "postgres://postgres@127.0.0.1:5432",
+            );
+            let mut admin = migrate_runtime::postgres::Client::connect(
+                &format!("{base}/postgres"),
+                migrate_runtime::postgres::NoTls,
+            )
+            .unwrap();
+            admin
+                .batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"
+                ))
+                .unwrap_or_else(|_| {
+                    admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .unwrap();
+                    admin
+                        .batch_execute(&format!("CREATE DATABASE {name}"))
+                        .unwrap();
+                });
+            format!("{base}/{name}")
+        }
+        Dialect::MySql => {
+            let base = env("MIGRATE_TEST_MYSQL", "mysql://root@127.0.0.1:3306");
+            let mut admin = migrate_runtime::connect(&format!("{base}/")).unwrap();
+            let AnyBackend::MySql(my) = &mut admin else {
+                unreachable!()
+            };
+            my.conn()
+                .query_drop(format!("DROP DATABASE IF EXISTS {name}"))
+                .unwrap();
+            my.conn()
+                .query_drop(format!("CREATE DATABASE {name}"))
+                .unwrap();
+            format!("{base}/{name}")
+        }
+        Dialect::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            drop_sqlite(&path);
+            format!("sqlite://{}", path.display())
+        }
+    }
+}
+
+fn drop_sqlite(path: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm", "-migrate-lock"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn drop_db(dialect: Dialect, name: &str) {
+    match dialect {
+        Dialect::Sqlite => drop_sqlite(&std::env::temp_dir().join(format!("{name}.db"))),
+        Dialect::Postgres => {
+            let base = env(
+                "MIGRATE_TEST_POSTGRES",
+                "postgres://postgres@127.0.0.1:5432",
+            );
+            let _ = migrate_runtime::postgres::Client::connect(
+                &format!("{base}/postgres"),
+                migrate_runtime::postgres::NoTls,
+            )
+            .and_then(|mut c| {
+                c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            });
+        }
+        Dialect::MySql => {
+            let base = env("MIGRATE_TEST_MYSQL", "mysql://root@127.0.0.1:3306");
+            if let Ok(AnyBackend::MySql(mut my)) = migrate_runtime::connect(&format!("{base}/")) {
+                let _ = my
+                    .conn()
+                    .query_drop(format!("DROP DATABASE IF EXISTS {name}"));
+            }
+        }
+    }
+}
+
+/// The same statements, raw, through the same driver.
+fn apply_raw(conn: &mut AnyBackend, migrations: &Migrations) {
+    for m in migrations.migrations() {
+        let tx = m.up.transactional;
+        let mut exec = |sql: &str| match conn {
+            AnyBackend::Postgres(pg) => pg.client().batch_execute(sql).unwrap(),
+            AnyBackend::MySql(my) => my.conn().query_drop(sql).unwrap(),
+            AnyBackend::Sqlite(lite) => lite.execute_batch(sql).unwrap(),
+            _ => unreachable!(),
+        };
+        if tx {
+            exec("BEGIN");
+        }
+        for st in m.up.statements {
+            exec(st.sql);
+        }
+        if tx {
+            exec("COMMIT");
+        }
+    }
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn bench(dialect: Dialect, count: usize, runs: usize) {
+    let name = dialect.name();
+    let migrations = corpus(dialect, count);
+    let statements: usize = migrations
+        .migrations()
+        .iter()
+        .map(|m| m.up.statements.len())
+        .sum();
+    let no_tx = migrations
+        .migrations()
+        .iter()
+        .filter(|m| !m.up.transactional)
+        .count();
+    eprintln!("{name}: {count} migrations, {statements} statements, {no_tx} without a transaction");
+    let db = format!("migrate_bench_{name}_{}", std::process::id());
+    let (mut via_migrator, mut raw) = (Vec::new(), Vec::new());
+    for run in 0..runs {
+        // Alternate the order, so that neither always runs on a warmer server.
+        for which in if run % 2 == 0 { [0, 1] } else { [1, 0] } {
+            let url = fresh_db(dialect, &db);
+            let mut conn = migrate_runtime::connect(&url).unwrap();
+            let t = Instant::now();
+            if which == 0 {
+                let report = Migrator::new(migrations).run(&mut conn).unwrap();
+                assert_eq!(report.steps.len(), count);
+                via_migrator.push(t.elapsed());
+            } else {
+                apply_raw(&mut conn, migrations);
+                raw.push(t.elapsed());
+            }
+            eprintln!(
+                "  run {run}: {} {:.0} ms",
+                if which == 0 { "migrator" } else { "raw" },
+                ms(t.elapsed())
+            );
+            drop(conn);
+            drop_db(dialect, &db);
+        }
+    }
+
+    // Start-up with everything applied: connect, validate, find nothing to do.
+    let url = fresh_db(dialect, &db);
+    Migrator::new(migrations)
+        .run(&mut migrate_runtime::connect(&url).unwrap())
+        .unwrap();
+    let (mut connects, mut checks) = (Vec::new(), Vec::new());
+    for _ in 0..30 {
+        let t = Instant::now();
+        let mut conn = migrate_runtime::connect(&url).unwrap();
+        connects.push(t.elapsed());
+        let t = Instant::now();
+        let report = Migrator::new(migrations).run(&mut conn).unwrap();
+        checks.push(t.elapsed());
+        assert!(report.steps.is_empty());
+    }
+    drop_db(dialect, &db);
+
+    let (m, r) = (median(via_migrator), median(raw));
+    let (c, k) = (median(connects), median(checks));
+    println!(
+        "{name:<9} {count} migrations ({statements} statements): migrator {:>8.0} ms, raw {:>8.0} ms, \
+         ratio {:.3}; start-up with all applied: check {:.2} ms + connect {:.2} ms = {:.2} ms \
+         (medians of {runs} applies, 30 start-ups)",
+        ms(m),
+        ms(r),
+        m.as_secs_f64() / r.as_secs_f64(),
+        ms(k),
+        ms(c),
+        ms(k + c),
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not: then only smoke-test.
+    let benching = std::env::args().any(|a| a == "--bench");
+    let count: usize = env("MIGRATE_BENCH_COUNT", if benching { "1000" } else { "20" })
+        .parse()
+        .unwrap();
+    let runs: usize = env("MIGRATE_BENCH_RUNS", if benching { "3" } else { "1" })
+        .parse()
+        .unwrap();
+    for backend in env("MIGRATE_BENCH_BACKENDS", "sqlite,postgres,mysql").split(',') {
+        let dialect = match backend.trim() {
+            "sqlite" => Dialect::Sqlite,
+            "postgres" => Dialect::Postgres,
+            "mysql" => Dialect::MySql,
+            other => panic!("unknown backend {other}"),
+        };
+        bench(dialect, count, runs);
+    }
+}

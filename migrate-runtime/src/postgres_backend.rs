@@ -1,0 +1,512 @@
+//! The PostgreSQL backend, over the synchronous `postgres` crate (feature `postgres`).
+//!
+//! - **Lock**: a session advisory lock on the backend's own connection,
+//!   taken by polling `pg_try_advisory_lock` with backoff and jitter, outside
+//!   any transaction. A waiter therefore never sits in a statement or a
+//!   transaction: a blocking `pg_advisory_lock` (or a transaction-scoped
+//!   lock) would deadlock against the holder's `CREATE INDEX CONCURRENTLY`,
+//!   which waits for every open transaction. On timeout the error names the
+//!   holder from `pg_stat_activity`: pid, application name, user, client,
+//!   state and current query.
+//! - **Statements** run one at a time with the simple query protocol, so a
+//!   non-transactional section's statements are never sent as one string
+//!   (which PostgreSQL would wrap in an implicit transaction).
+//! - **`lock_timeout`** is set per migration; statements that run
+//!   `CONCURRENTLY` run with it disabled (they block no reads or writes, and
+//!   a concurrent build cancelled by it would leave an INVALID index).
+//!   A statement that fails with `lock_not_available` (55P03) is reported as
+//!   a lock timeout, so the migrator retries it.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use postgres::error::SqlState;
+use postgres::{Client, NoTls, SimpleQueryMessage, Statement};
+
+use crate::backend::{Backend, DbError, LockScope};
+use crate::error::Error;
+use crate::history::{HistoryRow, HistoryTable, RowState, statement_checksum};
+use crate::migration::Dialect;
+use crate::url::DatabaseUrl;
+use crate::util::{Backoff, human, one_line};
+
+/// A PostgreSQL connection used by the [`Migrator`](crate::Migrator).
+///
+/// Give it a connection of its own, not one borrowed from a pool (a pooler
+/// in transaction mode would strand the session lock on another client).
+/// Its `Debug` form shows no connection parameters.
+///
+/// ```no_run
+/// use migrate_runtime::{Dialect, Migrations, Migrator, PgBackend};
+/// static MIGRATIONS: Migrations = Migrations::new(&[], Dialect::Postgres, "migrate_history");
+///
+/// // From a URL (application_name defaults to `migrate`) …
+/// let mut pg = PgBackend::connect("postgres://app:secret@localhost/shop")?;
+/// Migrator::new(&MIGRATIONS).run(&mut pg)?;
+/// // … or around a client of your own.
+/// let client = postgres::Client::connect("host=localhost user=app dbname=shop", postgres::NoTls)?;
+/// let mut pg = PgBackend::new(client);
+/// Migrator::new(&MIGRATIONS).run(&mut pg)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct PgBackend {
+    client: Client,
+    /// The advisory lock key held, if any.
+    held: Option<i64>,
+    in_transaction: bool,
+    /// The `lock_timeout` the migrator asked for.
+    wanted_timeout: Option<Duration>,
+    /// What the session has: `None` = its own default.
+    session_timeout: Option<Duration>,
+    /// Prepared history statements, by text.
+    prepared: HashMap<String, Statement>,
+}
+
+impl fmt::Debug for PgBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgBackend")
+            .field("closed", &self.client.is_closed())
+            .field("lock_held", &self.held.is_some())
+            .field("in_transaction", &self.in_transaction)
+            .finish()
+    }
+}
+
+impl PgBackend {
+    /// Wraps a connection. It must not be inside a transaction.
+    pub fn new(client: Client) -> Self {
+        PgBackend {
+            client,
+            held: None,
+            in_transaction: false,
+            wanted_timeout: None,
+            session_timeout: None,
+            prepared: HashMap::new(),
+        }
+    }
+
+    /// `sql` prepared once per connection (one round trip per use after that).
+    fn prepare(&mut self, sql: &str) -> Result<Statement, DbError> {
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql).map_err(|e| pg_error(&e))?;
+        self.prepared.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    /// Connects without TLS to a `postgres://` URL (any libpq URL the
+    /// `postgres` crate accepts). Unless the URL says otherwise the session's
+    /// `application_name` is `migrate` (so that a runner waiting for the lock
+    /// can name it) and connecting times out after 10 s.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidUrl`] or [`Error::Connect`]; neither contains the password.
+    pub fn connect(url: &str) -> Result<Self, Error> {
+        let url = DatabaseUrl::parse(url)?;
+        if url.dialect() != Dialect::Postgres {
+            return Err(url.invalid("expected a `postgres://` URL"));
+        }
+        Self::connect_url(&url)
+    }
+
+    pub(crate) fn connect_url(url: &DatabaseUrl) -> Result<Self, Error> {
+        let mut config: postgres::Config = url
+            .expose()
+            .parse()
+            .map_err(|e: postgres::Error| url.invalid(e.to_string()))?;
+        if config.get_application_name().is_none() {
+            config.application_name("migrate");
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        let client = config
+            .connect(NoTls)
+            .map_err(|e| url.connect_error(pg_error(&e)))?;
+        Ok(PgBackend::new(client))
+    }
+
+    /// The underlying client.
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    /// Unwraps the client.
+    pub fn into_client(self) -> Client {
+        self.client
+    }
+
+    /// Puts the session's `lock_timeout` at `want` (`None`: its default),
+    /// outside transactions only (a `SET` inside one is undone by a rollback).
+    fn ensure_timeout(&mut self, want: Option<Duration>) -> Result<(), DbError> {
+        if self.in_transaction || self.session_timeout == want {
+            return Ok(());
+        }
+        let sql = match want {
+            Some(d) => format!(
+                "SET lock_timeout = {}",
+                d.as_millis().max(u128::from(!d.is_zero()))
+            ),
+            None => "RESET lock_timeout".to_owned(),
+        };
+        self.client.batch_execute(&sql).map_err(|e| pg_error(&e))?;
+        self.session_timeout = want;
+        Ok(())
+    }
+
+    /// The first value of the first row of `sql`, by the simple protocol
+    /// (one round trip, no statement to prepare).
+    fn value(&mut self, sql: &str) -> Result<String, DbError> {
+        let messages = self.client.simple_query(sql).map_err(|e| pg_error(&e))?;
+        messages
+            .iter()
+            .find_map(|m| match m {
+                SimpleQueryMessage::Row(r) => Some(r.get(0).unwrap_or("").to_owned()),
+                _ => None,
+            })
+            .ok_or_else(|| DbError::new(format!("`{sql}` returned no row")))
+    }
+
+    /// Who holds the advisory lock `key`, for the timeout message.
+    fn holder(&mut self, key: i64) -> String {
+        const HOLDER: &str = "SELECT a.pid, coalesce(a.application_name, ''), \
+             coalesce(a.usename::text, ''), coalesce(host(a.client_addr), 'local socket'), \
+             coalesce(a.state, ''), coalesce(a.query, ''), \
+             coalesce(extract(epoch FROM now() - a.query_start)::float8, 0), \
+             coalesce(extract(epoch FROM now() - a.backend_start)::float8, 0) \
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+             AND ((l.classid::bigint << 32) | l.objid::bigint) = $1";
+        match self.client.query(HOLDER, &[&key]) {
+            Ok(rows) if !rows.is_empty() => {
+                let r = &rows[0];
+                let pid: i32 = r.get(0);
+                let app: String = r.get(1);
+                let user: String = r.get(2);
+                let client: String = r.get(3);
+                let state: String = r.get(4);
+                let query: String = r.get(5);
+                let since = Duration::from_secs_f64(r.get::<_, f64>(6).max(0.0));
+                let connected = Duration::from_secs_f64(r.get::<_, f64>(7).max(0.0));
+                format!(
+                    "the advisory lock (key {key}) is held by PostgreSQL backend pid {pid} \
+                     (application `{app}`, user `{user}`, client {client}, connected {} ago, \
+                     state `{state}`, its current or last query started {} ago: `{}`); if that \
+                     session is stuck, `SELECT pg_terminate_backend({pid})` ends it and releases \
+                     the lock",
+                    human(connected),
+                    human(since),
+                    one_line(&query)
+                )
+            }
+            Ok(_) => format!(
+                "the advisory lock (key {key}) was held by another session, which released it \
+                 as this runner gave up"
+            ),
+            Err(e) => format!(
+                "the advisory lock (key {key}) is held by another session (reading \
+                 pg_stat_activity failed: {})",
+                pg_error(&e)
+            ),
+        }
+    }
+
+    fn write_row(&mut self, sql: &str, row: &HistoryRow) -> Result<u64, DbError> {
+        let duration = i64::try_from(row.duration_ms).unwrap_or(i64::MAX);
+        let done = i32::try_from(row.statements_done).unwrap_or(i32::MAX);
+        let statement = self.prepare(sql)?;
+        self.client
+            .execute(
+                &statement,
+                &[
+                    &row.version,
+                    &row.name,
+                    &row.checksum,
+                    &row.applied_at,
+                    &duration,
+                    &row.state.as_str(),
+                    &done,
+                    &row.statement_checksums,
+                ],
+            )
+            .map_err(|e| pg_error(&e))
+    }
+}
+
+/// The advisory lock key of a history table: stable across processes and releases.
+pub(crate) fn lock_key(table: &HistoryTable) -> i64 {
+    statement_checksum(&format!("migrate:{table}")) as i64
+}
+
+/// Whether a statement runs `CONCURRENTLY` (a word of its text; a false
+/// positive only lifts the lock timeout for that statement).
+fn runs_concurrently(sql: &str) -> bool {
+    sql.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| w.eq_ignore_ascii_case("concurrently"))
+}
+
+/// The server's message, detail and hint, with its SQLSTATE.
+pub(crate) fn pg_error(e: &postgres::Error) -> DbError {
+    let Some(db) = e.as_db_error() else {
+        // "error connecting to server" says more with its causes.
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !message.contains(&text) {
+                message.push_str(": ");
+                message.push_str(&text);
+            }
+            source = cause.source();
+        }
+        return DbError::new(message);
+    };
+    let mut message = format!("{}: {}", db.severity(), db.message());
+    if let Some(detail) = db.detail() {
+        message.push_str("; DETAIL: ");
+        message.push_str(detail);
+    }
+    if let Some(hint) = db.hint() {
+        message.push_str("; HINT: ");
+        message.push_str(hint);
+    }
+    let err = DbError::new(message).with_code(format!("SQLSTATE {}", db.code().code()));
+    if *db.code() == SqlState::LOCK_NOT_AVAILABLE {
+        err.lock_timeout()
+    } else {
+        err
+    }
+}
+
+impl Backend for PgBackend {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn lock(&mut self, table: &HistoryTable, wait: Duration) -> Result<LockScope, DbError> {
+        if self.in_transaction {
+            return Err(DbError::new(
+                "the migration lock must be taken outside a transaction",
+            ));
+        }
+        let key = lock_key(table);
+        if self.held == Some(key) {
+            return Ok(LockScope::Session);
+        }
+        let started = Instant::now();
+        let mut backoff = Backoff::new(Duration::from_millis(20), Duration::from_secs(1));
+        // The key is a number: safe to inline, saving a prepare.
+        let poll = format!("SELECT pg_try_advisory_lock({key})");
+        loop {
+            if self.value(&poll)? == "t" {
+                self.held = Some(key);
+                return Ok(LockScope::Session);
+            }
+            let remaining = wait.saturating_sub(started.elapsed());
+            if remaining.is_zero() {
+                return Err(DbError::new(self.holder(key)).lock_timeout());
+            }
+            std::thread::sleep(backoff.delay(remaining));
+        }
+    }
+
+    fn unlock(&mut self, _table: &HistoryTable) -> Result<(), DbError> {
+        let Some(key) = self.held.take() else {
+            return Ok(());
+        };
+        if self.in_transaction {
+            // Whatever failed left a transaction open: end it first.
+            let _ = Backend::rollback(self);
+        }
+        if self.value(&format!("SELECT pg_advisory_unlock({key})"))? == "t" {
+            Ok(())
+        } else {
+            Err(DbError::new(format!(
+                "the advisory lock (key {key}) was no longer held by this session"
+            )))
+        }
+    }
+
+    fn set_lock_timeout(&mut self, timeout: Option<Duration>) -> Result<(), DbError> {
+        self.wanted_timeout = timeout;
+        self.ensure_timeout(timeout)
+    }
+
+    fn history_exists(&mut self, table: &HistoryTable) -> Result<bool, DbError> {
+        // A plain identifier (validated): safe to inline in a literal.
+        let sql = format!("SELECT to_regclass('{}') IS NOT NULL", table.quoted('"'));
+        Ok(self.value(&sql)? == "t")
+    }
+
+    fn create_history(&mut self, table: &HistoryTable) -> Result<(), DbError> {
+        // Checked first: `CREATE … IF NOT EXISTS` needs the CREATE privilege
+        // even when the table exists.
+        if self.history_exists(table)? {
+            return Ok(());
+        }
+        if let Some(schema) = table.schema() {
+            self.client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                .map_err(|e| pg_error(&e))?;
+        }
+        self.client
+            .batch_execute(&format!(
+                "CREATE TABLE IF NOT EXISTS {} (
+                    version text PRIMARY KEY,
+                    name text NOT NULL,
+                    checksum text NOT NULL,
+                    applied_at timestamptz NOT NULL,
+                    duration_ms bigint NOT NULL,
+                    state text NOT NULL,
+                    statements_done integer NOT NULL,
+                    statement_checksums text NOT NULL DEFAULT ''
+                )",
+                table.quoted('"')
+            ))
+            .map_err(|e| pg_error(&e))
+    }
+
+    fn read_history(&mut self, table: &HistoryTable) -> Result<Vec<HistoryRow>, DbError> {
+        let sql = format!(
+            "SELECT version, name, checksum, \
+             to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+             duration_ms, state, statements_done, statement_checksums FROM {}",
+            table.quoted('"')
+        );
+        // The simple protocol: one round trip, text values.
+        let messages = self.client.simple_query(&sql).map_err(|e| pg_error(&e))?;
+        let mut out = Vec::with_capacity(messages.len());
+        for message in messages {
+            let SimpleQueryMessage::Row(r) = message else {
+                continue;
+            };
+            let text = |i: usize| r.get(i).unwrap_or("").to_owned();
+            let number = |i: usize| r.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            let version = text(0);
+            let state = text(5);
+            let Some(state) = RowState::parse(&state) else {
+                return Err(DbError::new(format!(
+                    "history row {version} has an unknown state `{state}` \
+                     (expected applied, dirty or dirty_down)"
+                )));
+            };
+            out.push(HistoryRow {
+                version,
+                name: text(1),
+                checksum: text(2),
+                applied_at: text(3),
+                duration_ms: number(4),
+                state,
+                statements_done: u32::try_from(number(6)).unwrap_or(u32::MAX),
+                statement_checksums: text(7),
+            });
+        }
+        Ok(out)
+    }
+
+    fn begin_exclusive(&mut self) -> Result<(), DbError> {
+        self.client
+            .batch_execute("BEGIN")
+            .map_err(|e| pg_error(&e))?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        let result = self
+            .client
+            .batch_execute("COMMIT")
+            .map_err(|e| pg_error(&e));
+        self.in_transaction = false;
+        result
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        let result = self
+            .client
+            .batch_execute("ROLLBACK")
+            .map_err(|e| pg_error(&e));
+        self.in_transaction = false;
+        result
+    }
+
+    fn execute_sql(&mut self, sql: &str) -> Result<(), DbError> {
+        let want = if !self.in_transaction && runs_concurrently(sql) {
+            Some(Duration::ZERO)
+        } else {
+            self.wanted_timeout
+        };
+        self.ensure_timeout(want)?;
+        self.client.batch_execute(sql).map_err(|e| pg_error(&e))
+    }
+
+    fn insert_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError> {
+        let sql = format!(
+            "INSERT INTO {} (version, name, checksum, applied_at, duration_ms, state, \
+             statements_done, statement_checksums) \
+             VALUES ($1, $2, $3, CAST($4::text AS timestamptz), $5, $6, $7, $8)",
+            table.quoted('"')
+        );
+        self.write_row(&sql, row).map(drop)
+    }
+
+    fn update_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError> {
+        let sql = format!(
+            "UPDATE {} SET name = $2, checksum = $3, applied_at = CAST($4::text AS timestamptz), \
+             duration_ms = $5, state = $6, statements_done = $7, statement_checksums = $8 \
+             WHERE version = $1",
+            table.quoted('"')
+        );
+        match self.write_row(&sql, row)? {
+            1 => Ok(()),
+            _ => Err(DbError::new(format!(
+                "history row {} was not found to update",
+                row.version
+            ))),
+        }
+    }
+
+    fn delete_row(&mut self, table: &HistoryTable, version: &str) -> Result<(), DbError> {
+        let sql = format!("DELETE FROM {} WHERE version = $1", table.quoted('"'));
+        let delete = self.prepare(&sql)?;
+        self.client
+            .execute(&delete, &[&version])
+            .map(drop)
+            .map_err(|e| pg_error(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognizes_concurrent_statements() {
+        assert!(runs_concurrently("CREATE INDEX CONCURRENTLY i ON t (a)"));
+        assert!(runs_concurrently(
+            "create unique index\nconcurrently i on t(a)"
+        ));
+        assert!(runs_concurrently(
+            "ALTER TABLE p DETACH PARTITION c CONCURRENTLY"
+        ));
+        assert!(!runs_concurrently(
+            "CREATE INDEX i ON t (concurrently_flag)"
+        ));
+        assert!(!runs_concurrently("ALTER TABLE t ADD COLUMN a int"));
+    }
+
+    #[test]
+    fn lock_keys_differ_per_table() {
+        let a = lock_key(&HistoryTable::parse("migrate_history").unwrap());
+        let b = lock_key(&HistoryTable::parse("app.migrate_history").unwrap());
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            lock_key(&HistoryTable::parse("migrate_history").unwrap())
+        );
+    }
+}
