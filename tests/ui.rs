@@ -62,15 +62,24 @@ fn rule_cases() -> BTreeMap<PathBuf, String> {
                     if rule.default_level != migrate_check::Level::Error {
                         continue;
                     }
-                    ("fail", format!(
-                        "// Generated from the declaration of `{id}`: its bad example fails the build.\nconst MIGRATIONS: migrate::Migrations =\n    migrate::embed_migrations!(\"{dir}\", dialect = \"{d}\");\n\nfn main() {{\n    let _ = MIGRATIONS;\n}}\n"
-                    ))
+                    (
+                        "fail",
+                        format!(
+                            "// Generated from the declaration of `{id}`: its bad example fails the build.\nconst MIGRATIONS: migrate::Migrations =\n    migrate::embed_migrations!(\"{dir}\", dialect = \"{d}\");\n\nfn main() {{\n    let _ = MIGRATIONS;\n}}\n"
+                        ),
+                    )
                 } else {
-                    ("pass", format!(
-                        "// Generated from the declaration of `{id}`: its good example builds.\nconst MIGRATIONS: migrate::Migrations =\n    migrate::embed_migrations!(\"{dir}\", dialect = \"{d}\");\n\nfn main() {{\n    assert!(!MIGRATIONS.migrations().is_empty());\n}}\n"
-                    ))
+                    (
+                        "pass",
+                        format!(
+                            "// Generated from the declaration of `{id}`: its good example builds.\nconst MIGRATIONS: migrate::Migrations =\n    migrate::embed_migrations!(\"{dir}\", dialect = \"{d}\");\n\nfn main() {{\n    assert!(!MIGRATIONS.migrations().is_empty());\n}}\n"
+                        ),
+                    )
                 };
-                cases.insert(root.join(format!("tests/ui/{folder}/rule_{snake}_{d}.rs")), body);
+                cases.insert(
+                    root.join(format!("tests/ui/{folder}/rule_{snake}_{d}.rs")),
+                    body,
+                );
             }
         }
     }
@@ -85,7 +94,10 @@ fn sync_rule_cases() {
     for folder in ["fail", "pass"] {
         for entry in std::fs::read_dir(root.join("tests/ui").join(folder)).expect("tests/ui") {
             let path = entry.expect("entry").path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             if name.starts_with("rule_") && name.ends_with(".rs") && !wanted.contains_key(&path) {
                 if bless {
                     let _ = std::fs::remove_file(&path);

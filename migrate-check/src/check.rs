@@ -255,8 +255,9 @@ fn rule_key_span(text: &str, rule: &str) -> Range<usize> {
     for line in text.split_inclusive('\n') {
         let key = line.trim_start().trim_start_matches(['"', '\'']);
         if offset >= rules_at && key.starts_with(rule) {
-            let start = offset + (line.len() - line.trim_start().len());
-            return start..start + line.trim_end().len() - (line.len() - line.trim_start().len());
+            // The key itself (its quotes excluded).
+            let start = offset + (line.len() - key.len());
+            return start..start + rule.len();
         }
         offset += line.len();
     }

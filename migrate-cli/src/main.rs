@@ -13,10 +13,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod config;
+mod database;
 mod lint;
 mod output;
 
-/// SQL migrations checked at compile time: lint them from the command line.
+/// SQL migrations checked at compile time: lint, inspect and apply them from the command line.
 #[derive(Debug, Parser)]
 #[command(name = "cargo-migrate", bin_name = "cargo migrate", version, about)]
 struct Cli {
@@ -29,6 +30,10 @@ struct Cli {
 enum Command {
     /// Check a migrations directory: parse every statement and run the safety rules.
     Lint(lint::LintArgs),
+    /// Show every migration's state in the database: applied, pending, dirty, changed, missing.
+    Status(database::StatusArgs),
+    /// Apply pending migrations (all, or up to --to), or print the plan with --dry-run.
+    Up(database::UpArgs),
 }
 
 /// A failure that is not a finding: bad usage, unreadable input, bad config.
@@ -49,6 +54,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Lint(args) => lint::run(&args),
+        Command::Status(args) => database::status(&args),
+        Command::Up(args) => database::up(&args),
     };
     match result {
         Ok(code) => code,

@@ -121,7 +121,7 @@ pub struct JsonDiagnostic<'a> {
     /// The lock taken and what it blocks.
     pub lock: Option<&'a str>,
     /// Further notes.
-    pub notes: &'a [String],
+    pub notes: &'a [std::borrow::Cow<'static, str>],
     /// The migration version, when the finding belongs to one.
     pub version: Option<&'a str>,
 }
