@@ -261,7 +261,7 @@ fn bench(dialect: Dialect, count: usize, runs: usize) {
     Migrator::new(migrations)
         .run(&mut migrate_runtime::connect(&url).unwrap())
         .unwrap();
-    let (mut connects, mut checks) = (Vec::new(), Vec::new());
+    let (mut connects, mut checks, mut floors) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..30 {
         let t = Instant::now();
         let mut conn = migrate_runtime::connect(&url).unwrap();
@@ -270,21 +270,78 @@ fn bench(dialect: Dialect, count: usize, runs: usize) {
         let report = Migrator::new(migrations).run(&mut conn).unwrap();
         checks.push(t.elapsed());
         assert!(report.steps.is_empty());
+        // The floor: reading the history table raw on a new connection (for
+        // SQLite this includes loading the schema, which any first query does).
+        let mut conn = migrate_runtime::connect(&url).unwrap();
+        let t = Instant::now();
+        let sql = "SELECT version, checksum, state FROM migrate_history";
+        match &mut conn {
+            AnyBackend::Postgres(pg) => drop(pg.client().simple_query(sql).unwrap()),
+            AnyBackend::MySql(my) => {
+                drop(my.conn().query::<(String, String, String), _>(sql).unwrap())
+            }
+            AnyBackend::Sqlite(lite) => {
+                let mut stmt = lite.prepare(sql).unwrap();
+                let n = stmt
+                    .query_map([], |r| r.get::<_, String>(0))
+                    .unwrap()
+                    .count();
+                assert_eq!(n, count);
+            }
+            _ => unreachable!(),
+        }
+        floors.push(t.elapsed());
+        if std::env::var("MIGRATE_BENCH_PHASES").is_ok() {
+            use migrate_runtime::{Backend, HistoryTable};
+            let table = HistoryTable::parse("migrate_history").unwrap();
+            let mut conn = migrate_runtime::connect(&url).unwrap();
+            let t = Instant::now();
+            conn.lock(&table, Duration::from_secs(1)).unwrap();
+            let t1 = t.elapsed();
+            conn.create_history(&table).unwrap();
+            let t2 = t.elapsed();
+            let rows = conn.read_history(&table).unwrap();
+            let t3 = t.elapsed();
+            conn.unlock(&table).unwrap();
+            let t4 = t.elapsed();
+            let plan = Migrator::new(migrations)
+                .plan(&mut conn, migrate_runtime::Action::Run)
+                .unwrap();
+            let t5 = t.elapsed();
+            eprintln!(
+                "  phases: lock {:.2} create {:.2} read {:.2} ({} rows) unlock {:.2} plan {:.2} ms ({} steps)",
+                ms(t1),
+                ms(t2 - t1),
+                ms(t3 - t2),
+                rows.len(),
+                ms(t4 - t3),
+                ms(t5 - t4),
+                plan.steps.len()
+            );
+        }
     }
     drop_db(dialect, &db);
 
-    let (m, r) = (median(via_migrator), median(raw));
-    let (c, k) = (median(connects), median(checks));
+    let (c, k, f) = (median(connects), median(checks), median(floors));
+    let apply = if runs == 0 {
+        String::new()
+    } else {
+        let (m, r) = (median(via_migrator), median(raw));
+        format!(
+            "migrator {:>8.0} ms, raw {:>8.0} ms, ratio {:.3}; ",
+            ms(m),
+            ms(r),
+            m.as_secs_f64() / r.as_secs_f64()
+        )
+    };
     println!(
-        "{name:<9} {count} migrations ({statements} statements): migrator {:>8.0} ms, raw {:>8.0} ms, \
-         ratio {:.3}; start-up with all applied: check {:.2} ms + connect {:.2} ms = {:.2} ms \
+        "{name:<9} {count} migrations ({statements} statements): {apply}start-up with all \
+         applied: check {:.2} ms + connect {:.2} ms = {:.2} ms; reading the history raw: {:.2} ms \
          (medians of {runs} applies, 30 start-ups)",
-        ms(m),
-        ms(r),
-        m.as_secs_f64() / r.as_secs_f64(),
         ms(k),
         ms(c),
         ms(k + c),
+        ms(f),
     );
 }
 

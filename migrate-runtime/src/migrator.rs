@@ -171,6 +171,14 @@ pub enum Action {
 }
 
 /// How to settle a dirty migration, for [`Migrator::resolve`].
+///
+/// ```
+/// use migrate_runtime::Resolution;
+/// // After checking the database: the statement reached did not take
+/// // effect, and its cause is fixed.
+/// let how = Resolution::Resume;
+/// assert_ne!(how, Resolution::Applied);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Resolution {
     /// All effects of its up section are in place (the rest was run by hand,

@@ -19,14 +19,14 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, SimpleQueryMessage, Statement};
 
 use crate::backend::{Backend, DbError, LockScope};
 use crate::error::Error;
-use crate::history::{HistoryRow, HistoryTable, RowState, statement_checksum};
+use crate::history::{HistoryRow, HistoryTable, RowState, rfc3339, statement_checksum};
 use crate::migration::Dialect;
 use crate::url::DatabaseUrl;
 use crate::util::{Backoff, human, one_line};
@@ -373,7 +373,7 @@ impl Backend for PgBackend {
     fn read_history(&mut self, table: &HistoryTable) -> Result<Vec<HistoryRow>, DbError> {
         let sql = format!(
             "SELECT version, name, checksum, \
-             to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+             extract(epoch FROM applied_at)::bigint, \
              duration_ms, state, statements_done, statement_checksums FROM {}",
             table.quoted('"')
         );
@@ -398,7 +398,7 @@ impl Backend for PgBackend {
                 version,
                 name: text(1),
                 checksum: text(2),
-                applied_at: text(3),
+                applied_at: rfc3339(UNIX_EPOCH + Duration::from_secs(number(3))),
                 duration_ms: number(4),
                 state,
                 statements_done: u32::try_from(number(6)).unwrap_or(u32::MAX),
