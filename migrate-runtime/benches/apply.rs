@@ -14,6 +14,10 @@
 //! - `MIGRATE_BENCH_BACKENDS`: `sqlite,postgres,mysql` (default all three).
 //! - `MIGRATE_BENCH_RUNS`: apply runs per backend, the median is reported (default 3).
 //! - `MIGRATE_TEST_POSTGRES`, `MIGRATE_TEST_MYSQL`: servers, as for the tests.
+//! - `MIGRATE_BENCH_STRIP_CONCURRENTLY`: build PostgreSQL indexes without
+//!   `CONCURRENTLY` (as the sqlx figure in `../shared/bench` was taken); the
+//!   sections stay non-transactional.
+//! - `MIGRATE_BENCH_PHASES`: also print the start-up check's phases.
 //!
 //! The corpus is split into statements by `migrate-check` (a dev-dependency:
 //! the runtime itself never parses SQL), exactly as `embed_migrations!`
@@ -64,13 +68,21 @@ fn corpus(dialect: Dialect, count: usize) -> &'static Migrations {
         ..migrate_check::Config::default()
     };
     let report = migrate_check::check_dir(&dir, "corpus", config).unwrap();
+    let strip = std::env::var("MIGRATE_BENCH_STRIP_CONCURRENTLY").is_ok();
     let section = |s: &migrate_check::Section| Section {
         statements: Box::leak(
             s.statements
                 .iter()
-                .map(|st| Statement {
-                    sql: leak(report.statement_text(s, st).to_owned()),
-                    line: st.line,
+                .map(|st| {
+                    let mut sql = report.statement_text(s, st).to_owned();
+                    if strip {
+                        // As the sqlx figure was taken: plain index builds.
+                        sql = sql.replace(" CONCURRENTLY", "");
+                    }
+                    Statement {
+                        sql: leak(sql),
+                        line: st.line,
+                    }
                 })
                 .collect::<Vec<_>>()
                 .into_boxed_slice(),
@@ -207,6 +219,66 @@ fn apply_raw(conn: &mut AnyBackend, migrations: &Migrations) {
     }
 }
 
+/// A backend answering from memory: the migrator's CPU cost alone.
+struct Memory(Vec<migrate_runtime::HistoryRow>);
+
+impl migrate_runtime::Backend for Memory {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+    fn history_exists(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+    ) -> Result<bool, migrate_runtime::DbError> {
+        Ok(true)
+    }
+    fn create_history(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+    ) -> Result<(), migrate_runtime::DbError> {
+        Ok(())
+    }
+    fn read_history(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+    ) -> Result<Vec<migrate_runtime::HistoryRow>, migrate_runtime::DbError> {
+        Ok(self.0.clone())
+    }
+    fn begin_exclusive(&mut self) -> Result<(), migrate_runtime::DbError> {
+        Ok(())
+    }
+    fn commit(&mut self) -> Result<(), migrate_runtime::DbError> {
+        Ok(())
+    }
+    fn rollback(&mut self) -> Result<(), migrate_runtime::DbError> {
+        Ok(())
+    }
+    fn execute_sql(&mut self, _: &str) -> Result<(), migrate_runtime::DbError> {
+        unreachable!()
+    }
+    fn insert_row(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+        _: &migrate_runtime::HistoryRow,
+    ) -> Result<(), migrate_runtime::DbError> {
+        unreachable!()
+    }
+    fn update_row(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+        _: &migrate_runtime::HistoryRow,
+    ) -> Result<(), migrate_runtime::DbError> {
+        unreachable!()
+    }
+    fn delete_row(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+        _: &str,
+    ) -> Result<(), migrate_runtime::DbError> {
+        unreachable!()
+    }
+}
+
 fn median(mut xs: Vec<Duration>) -> Duration {
     xs.sort();
     xs[xs.len() / 2]
@@ -308,6 +380,20 @@ fn bench(dialect: Dialect, count: usize, runs: usize) {
                 .plan(&mut conn, migrate_runtime::Action::Run)
                 .unwrap();
             let t5 = t.elapsed();
+            // The migrator's own work, over a backend that answers from memory.
+            let mut memory = Memory(rows.clone());
+            let mut cpu = Vec::new();
+            for _ in 0..50 {
+                let t = Instant::now();
+                Migrator::new(migrations).run(&mut memory).unwrap();
+                cpu.push(t.elapsed());
+            }
+            let fastest = cpu.iter().min().copied().unwrap();
+            eprintln!(
+                "  in-memory check: median {:.3} ms, fastest {:.3} ms",
+                ms(median(cpu)),
+                ms(fastest)
+            );
             eprintln!(
                 "  phases: lock {:.2} create {:.2} read {:.2} ({} rows) unlock {:.2} plan {:.2} ms ({} steps)",
                 ms(t1),
