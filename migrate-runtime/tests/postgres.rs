@@ -701,7 +701,15 @@ fn passwords_never_appear_in_errors_or_debug_output() {
     let Some(db) = db("secret") else { return };
     const SECRET: &str = "Sup3r-Secret_pw";
     let base = common::postgres_base();
-    let with_password = base.replacen("postgres@", &format!("postgres:{SECRET}@"), 1);
+    // The base URL with the secret as the password (trust authentication ignores it).
+    let (scheme, rest) = base.split_once("://").unwrap();
+    let with_password = match rest.split_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap();
+            format!("{scheme}://{user}:{SECRET}@{host}")
+        }
+        None => format!("{scheme}://postgres:{SECRET}@{rest}"),
+    };
     assert!(with_password.contains(SECRET), "{with_password}");
 
     // Trust authentication accepts it: the connection's Debug form has no secret.
