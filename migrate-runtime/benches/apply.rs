@@ -14,6 +14,10 @@
 //! - `MIGRATE_BENCH_BACKENDS`: `sqlite,postgres,mysql` (default all three).
 //! - `MIGRATE_BENCH_RUNS`: apply runs per backend, the median is reported (default 3).
 //! - `MIGRATE_TEST_POSTGRES`, `MIGRATE_TEST_MYSQL`: servers, as for the tests.
+//! - `MIGRATE_BENCH_STRIP_CONCURRENTLY`: build PostgreSQL indexes without
+//!   `CONCURRENTLY` (as the sqlx figure in `../shared/bench` was taken); the
+//!   sections stay non-transactional.
+//! - `MIGRATE_BENCH_PHASES`: also print the start-up check's phases.
 //!
 //! The corpus is split into statements by `migrate-check` (a dev-dependency:
 //! the runtime itself never parses SQL), exactly as `embed_migrations!`
@@ -64,13 +68,21 @@ fn corpus(dialect: Dialect, count: usize) -> &'static Migrations {
         ..migrate_check::Config::default()
     };
     let report = migrate_check::check_dir(&dir, "corpus", config).unwrap();
+    let strip = std::env::var("MIGRATE_BENCH_STRIP_CONCURRENTLY").is_ok();
     let section = |s: &migrate_check::Section| Section {
         statements: Box::leak(
             s.statements
                 .iter()
-                .map(|st| Statement {
-                    sql: leak(report.statement_text(s, st).to_owned()),
-                    line: st.line,
+                .map(|st| {
+                    let mut sql = report.statement_text(s, st).to_owned();
+                    if strip {
+                        // As the sqlx figure was taken: plain index builds.
+                        sql = sql.replace(" CONCURRENTLY", "");
+                    }
+                    Statement {
+                        sql: leak(sql),
+                        line: st.line,
+                    }
                 })
                 .collect::<Vec<_>>()
                 .into_boxed_slice(),
@@ -207,6 +219,66 @@ fn apply_raw(conn: &mut AnyBackend, migrations: &Migrations) {
     }
 }
 
+/// A backend answering from memory: the migrator's CPU cost alone.
+struct Memory(Vec<migrate_runtime::HistoryRow>);
+
+impl migrate_runtime::Backend for Memory {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+    fn history_exists(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+    ) -> Result<bool, migrate_runtime::DbError> {
+        Ok(true)
+    }
+    fn create_history(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+    ) -> Result<(), migrate_runtime::DbError> {
+        Ok(())
+    }
+    fn read_history(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+    ) -> Result<Vec<migrate_runtime::HistoryRow>, migrate_runtime::DbError> {
+        Ok(self.0.clone())
+    }
+    fn begin_exclusive(&mut self) -> Result<(), migrate_runtime::DbError> {
+        Ok(())
+    }
+    fn commit(&mut self) -> Result<(), migrate_runtime::DbError> {
+        Ok(())
+    }
+    fn rollback(&mut self) -> Result<(), migrate_runtime::DbError> {
+        Ok(())
+    }
+    fn execute_sql(&mut self, _: &str) -> Result<(), migrate_runtime::DbError> {
+        unreachable!()
+    }
+    fn insert_row(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+        _: &migrate_runtime::HistoryRow,
+    ) -> Result<(), migrate_runtime::DbError> {
+        unreachable!()
+    }
+    fn update_row(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+        _: &migrate_runtime::HistoryRow,
+    ) -> Result<(), migrate_runtime::DbError> {
+        unreachable!()
+    }
+    fn delete_row(
+        &mut self,
+        _: &migrate_runtime::HistoryTable,
+        _: &str,
+    ) -> Result<(), migrate_runtime::DbError> {
+        unreachable!()
+    }
+}
+
 fn median(mut xs: Vec<Duration>) -> Duration {
     xs.sort();
     xs[xs.len() / 2]
@@ -261,7 +333,7 @@ fn bench(dialect: Dialect, count: usize, runs: usize) {
     Migrator::new(migrations)
         .run(&mut migrate_runtime::connect(&url).unwrap())
         .unwrap();
-    let (mut connects, mut checks) = (Vec::new(), Vec::new());
+    let (mut connects, mut checks, mut floors) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..30 {
         let t = Instant::now();
         let mut conn = migrate_runtime::connect(&url).unwrap();
@@ -270,21 +342,92 @@ fn bench(dialect: Dialect, count: usize, runs: usize) {
         let report = Migrator::new(migrations).run(&mut conn).unwrap();
         checks.push(t.elapsed());
         assert!(report.steps.is_empty());
+        // The floor: reading the history table raw on a new connection (for
+        // SQLite this includes loading the schema, which any first query does).
+        let mut conn = migrate_runtime::connect(&url).unwrap();
+        let t = Instant::now();
+        let sql = "SELECT version, checksum, state FROM migrate_history";
+        match &mut conn {
+            AnyBackend::Postgres(pg) => drop(pg.client().simple_query(sql).unwrap()),
+            AnyBackend::MySql(my) => {
+                drop(my.conn().query::<(String, String, String), _>(sql).unwrap())
+            }
+            AnyBackend::Sqlite(lite) => {
+                let mut stmt = lite.prepare(sql).unwrap();
+                let n = stmt
+                    .query_map([], |r| r.get::<_, String>(0))
+                    .unwrap()
+                    .count();
+                assert_eq!(n, count);
+            }
+            _ => unreachable!(),
+        }
+        floors.push(t.elapsed());
+        if std::env::var("MIGRATE_BENCH_PHASES").is_ok() {
+            use migrate_runtime::{Backend, HistoryTable};
+            let table = HistoryTable::parse("migrate_history").unwrap();
+            let mut conn = migrate_runtime::connect(&url).unwrap();
+            let t = Instant::now();
+            conn.lock(&table, Duration::from_secs(1)).unwrap();
+            let t1 = t.elapsed();
+            conn.create_history(&table).unwrap();
+            let t2 = t.elapsed();
+            let rows = conn.read_history(&table).unwrap();
+            let t3 = t.elapsed();
+            conn.unlock(&table).unwrap();
+            let t4 = t.elapsed();
+            let plan = Migrator::new(migrations)
+                .plan(&mut conn, migrate_runtime::Action::Run)
+                .unwrap();
+            let t5 = t.elapsed();
+            // The migrator's own work, over a backend that answers from memory.
+            let mut memory = Memory(rows.clone());
+            let mut cpu = Vec::new();
+            for _ in 0..50 {
+                let t = Instant::now();
+                Migrator::new(migrations).run(&mut memory).unwrap();
+                cpu.push(t.elapsed());
+            }
+            let fastest = cpu.iter().min().copied().unwrap();
+            eprintln!(
+                "  in-memory check: median {:.3} ms, fastest {:.3} ms",
+                ms(median(cpu)),
+                ms(fastest)
+            );
+            eprintln!(
+                "  phases: lock {:.2} create {:.2} read {:.2} ({} rows) unlock {:.2} plan {:.2} ms ({} steps)",
+                ms(t1),
+                ms(t2 - t1),
+                ms(t3 - t2),
+                rows.len(),
+                ms(t4 - t3),
+                ms(t5 - t4),
+                plan.steps.len()
+            );
+        }
     }
     drop_db(dialect, &db);
 
-    let (m, r) = (median(via_migrator), median(raw));
-    let (c, k) = (median(connects), median(checks));
+    let (c, k, f) = (median(connects), median(checks), median(floors));
+    let apply = if runs == 0 {
+        String::new()
+    } else {
+        let (m, r) = (median(via_migrator), median(raw));
+        format!(
+            "migrator {:>8.0} ms, raw {:>8.0} ms, ratio {:.3}; ",
+            ms(m),
+            ms(r),
+            m.as_secs_f64() / r.as_secs_f64()
+        )
+    };
     println!(
-        "{name:<9} {count} migrations ({statements} statements): migrator {:>8.0} ms, raw {:>8.0} ms, \
-         ratio {:.3}; start-up with all applied: check {:.2} ms + connect {:.2} ms = {:.2} ms \
+        "{name:<9} {count} migrations ({statements} statements): {apply}start-up with all \
+         applied: check {:.2} ms + connect {:.2} ms = {:.2} ms; reading the history raw: {:.2} ms \
          (medians of {runs} applies, 30 start-ups)",
-        ms(m),
-        ms(r),
-        m.as_secs_f64() / r.as_secs_f64(),
         ms(k),
         ms(c),
         ms(k + c),
+        ms(f),
     );
 }
 

@@ -87,6 +87,20 @@ impl fmt::Display for DbError {
 impl std::error::Error for DbError {}
 
 /// How long the lock taken by [`Backend::lock`] keeps other runners out.
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// use std::time::Duration;
+/// use migrate_runtime::{Backend, HistoryTable, LockScope};
+/// let table = HistoryTable::parse("migrate_history")?;
+/// // An in-memory SQLite database has no file to lock: each migration's
+/// // `BEGIN IMMEDIATE` excludes other writers instead.
+/// let mut conn = rusqlite::Connection::open_in_memory()?;
+/// assert_eq!(conn.lock(&table, Duration::ZERO)?, LockScope::Transaction);
+/// conn.unlock(&table)?;
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LockScope {
     /// Until [`Backend::unlock`]: no other runner can change the history

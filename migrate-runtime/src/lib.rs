@@ -6,9 +6,18 @@
 //! - [`Migrator`] validates the history table against the binary before it
 //!   changes anything, then runs, rolls back, redoes, baselines or plans.
 //! - [`Backend`] is the small trait a database connection implements; the
-//!   `sqlite` feature implements it for `rusqlite::Connection`.
+//!   `sqlite` feature implements it for `rusqlite::Connection`, the
+//!   `postgres` and `mysql` features for `PgBackend` and `MySqlBackend`.
+//!   [`connect`] opens any of them from a URL (`postgres://…`, `mysql://…`,
+//!   `sqlite://path`) as an [`AnyBackend`].
+//! - Runners exclude each other for a whole run (PostgreSQL session advisory
+//!   lock polled with backoff, MySQL `GET_LOCK`, a lock file beside a SQLite
+//!   database), so concurrent starts apply each migration once; a section
+//!   outside a transaction is tracked statement by statement, and a run that
+//!   stopped in it is resolved with [`Migrator::resolve`].
 //! - [`Error`] is typed; every message names the migration, and for a
-//!   failing statement its text, `file:line` and the database's message.
+//!   failing statement its text, `file:line` and the database's message and
+//!   code. No message or `Debug` output contains a URL's password.
 //!
 //! ```
 //! # #[cfg(feature = "sqlite")]

@@ -171,6 +171,14 @@ pub enum Action {
 }
 
 /// How to settle a dirty migration, for [`Migrator::resolve`].
+///
+/// ```
+/// use migrate_runtime::Resolution;
+/// // After checking the database: the statement reached did not take
+/// // effect, and its cause is fixed.
+/// let how = Resolution::Resume;
+/// assert_ne!(how, Resolution::Applied);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Resolution {
     /// All effects of its up section are in place (the rest was run by hand,
@@ -793,7 +801,7 @@ impl Migrator {
         self.check_dialect(conn)?;
         let table = self.table()?;
         let rows = read_if_exists(conn, &table)?;
-        let steps = self.prepare(&table, &rows, &action)?;
+        let steps = self.prepare(&table, &History::new(&rows), &action)?;
         Ok(Plan { steps })
     }
 
@@ -1124,13 +1132,12 @@ impl Migrator {
     fn prepare(
         &self,
         table: &HistoryTable,
-        rows: &[HistoryRow],
+        history: &History<'_>,
         action: &Action,
     ) -> Result<Vec<PlannedStep>, Error> {
         // Check the target before the history, so a typo is reported as such.
         let target = self.target_of(action)?;
-        let history = History::new(rows);
-        self.validate(table, &history, check_order(action))?;
+        self.validate(table, history, check_order(action))?;
         let all = self.migrations.migrations();
         let up_to = |m: &Migration| target.is_none_or(|t| m.version <= t.version);
         let step = |kind, migration| PlannedStep { kind, migration };
@@ -1166,10 +1173,10 @@ impl Migrator {
                 ]
             }
             Action::Baseline(_) => {
-                if !rows.is_empty() {
+                if !history.rows.is_empty() {
                     return Err(Error::BaselineNotEmpty {
                         table: table.to_string(),
-                        rows: rows.len(),
+                        rows: history.rows.len(),
                     });
                 }
                 all.iter()
@@ -1227,11 +1234,11 @@ impl Migrator {
             let rows = conn
                 .read_history(&table)
                 .map_err(|e| read_error(&table, e))?;
-            let steps = self.prepare(&table, &rows, action)?;
+            let history = History::new(&rows);
+            let steps = self.prepare(&table, &history, action)?;
             if let Action::Baseline(_) = action {
                 return self.record(conn, &table, steps);
             }
-            let history = History::new(&rows);
             let mut report = Report::default();
             for step in steps {
                 let prior = match scope {

@@ -19,14 +19,14 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, SimpleQueryMessage, Statement};
 
 use crate::backend::{Backend, DbError, LockScope};
 use crate::error::Error;
-use crate::history::{HistoryRow, HistoryTable, RowState, statement_checksum};
+use crate::history::{HistoryRow, HistoryTable, RowState, rfc3339, statement_checksum};
 use crate::migration::Dialect;
 use crate::url::DatabaseUrl;
 use crate::util::{Backoff, human, one_line};
@@ -61,6 +61,9 @@ pub struct PgBackend {
     session_timeout: Option<Duration>,
     /// Prepared history statements, by text.
     prepared: HashMap<String, Statement>,
+    /// The history table seen to exist when the lock was taken (saves a
+    /// round trip at start-up; nobody drops it while the lock is held).
+    history_seen: Option<HistoryTable>,
 }
 
 impl fmt::Debug for PgBackend {
@@ -83,6 +86,7 @@ impl PgBackend {
             wanted_timeout: None,
             session_timeout: None,
             prepared: HashMap::new(),
+            history_seen: None,
         }
     }
 
@@ -299,11 +303,26 @@ impl Backend for PgBackend {
         }
         let started = Instant::now();
         let mut backoff = Backoff::new(Duration::from_millis(20), Duration::from_secs(1));
-        // The key is a number: safe to inline, saving a prepare.
-        let poll = format!("SELECT pg_try_advisory_lock({key})");
+        // The key is a number and the table a plain identifier: safe to
+        // inline, saving a prepare; whether the table exists comes along.
+        let poll = format!(
+            "SELECT pg_try_advisory_lock({key}), to_regclass('{}') IS NOT NULL",
+            table.quoted('"')
+        );
         loop {
-            if self.value(&poll)? == "t" {
+            let messages = self.client.simple_query(&poll).map_err(|e| pg_error(&e))?;
+            let (got, exists) = messages
+                .iter()
+                .find_map(|m| match m {
+                    SimpleQueryMessage::Row(r) => {
+                        Some((r.get(0) == Some("t"), r.get(1) == Some("t")))
+                    }
+                    _ => None,
+                })
+                .unwrap_or((false, false));
+            if got {
                 self.held = Some(key);
+                self.history_seen = exists.then_some(*table);
                 return Ok(LockScope::Session);
             }
             let remaining = wait.saturating_sub(started.elapsed());
@@ -315,6 +334,7 @@ impl Backend for PgBackend {
     }
 
     fn unlock(&mut self, _table: &HistoryTable) -> Result<(), DbError> {
+        self.history_seen = None;
         let Some(key) = self.held.take() else {
             return Ok(());
         };
@@ -345,7 +365,7 @@ impl Backend for PgBackend {
     fn create_history(&mut self, table: &HistoryTable) -> Result<(), DbError> {
         // Checked first: `CREATE … IF NOT EXISTS` needs the CREATE privilege
         // even when the table exists.
-        if self.history_exists(table)? {
+        if self.history_seen == Some(*table) || self.history_exists(table)? {
             return Ok(());
         }
         if let Some(schema) = table.schema() {
@@ -373,7 +393,7 @@ impl Backend for PgBackend {
     fn read_history(&mut self, table: &HistoryTable) -> Result<Vec<HistoryRow>, DbError> {
         let sql = format!(
             "SELECT version, name, checksum, \
-             to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+             extract(epoch FROM applied_at)::bigint, \
              duration_ms, state, statements_done, statement_checksums FROM {}",
             table.quoted('"')
         );
@@ -398,7 +418,7 @@ impl Backend for PgBackend {
                 version,
                 name: text(1),
                 checksum: text(2),
-                applied_at: text(3),
+                applied_at: rfc3339(UNIX_EPOCH + Duration::from_secs(number(3))),
                 duration_ms: number(4),
                 state,
                 statements_done: u32::try_from(number(6)).unwrap_or(u32::MAX),

@@ -241,7 +241,7 @@ fn applied(versions: &[(&str, u32)]) -> Vec<(String, String, u32)> {
         .collect()
 }
 
-fn snapshot(db: &TestDb) -> (Vec<String>, Vec<(String, String, u32)>, Vec<String>) {
+fn snapshot(db: &TestDb) -> common::Snapshot {
     (
         db.markers(),
         db.history(),

@@ -5,12 +5,13 @@
 
 mod common;
 
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use common::{Server, TestDb, mig, section, st};
 use migrate_runtime::{
-    AnyBackend, Backend, DatabaseUrl, Dialect, Direction, Error, HistoryTable, Migration,
-    Migrations, Migrator, PgBackend, Resolution, State,
+    AnyBackend, Backend, DatabaseUrl, DbError, Dialect, Direction, Error, HistoryRow, HistoryTable,
+    LockScope, Migration, Migrations, Migrator, PgBackend, Resolution, State,
 };
 
 const F1: &str = "migrations/1_items.sql";
@@ -255,7 +256,7 @@ fn applied(versions: &[&str]) -> Vec<(String, String, u32)> {
 }
 
 /// Everything a failed or refused operation must leave unchanged.
-fn snapshot(db: &TestDb) -> (Vec<String>, Vec<(String, String, u32)>, Vec<String>) {
+fn snapshot(db: &TestDb) -> common::Snapshot {
     (
         db.markers(),
         db.history(),
@@ -700,7 +701,15 @@ fn passwords_never_appear_in_errors_or_debug_output() {
     let Some(db) = db("secret") else { return };
     const SECRET: &str = "Sup3r-Secret_pw";
     let base = common::postgres_base();
-    let with_password = base.replacen("postgres@", &format!("postgres:{SECRET}@"), 1);
+    // The base URL with the secret as the password (trust authentication ignores it).
+    let (scheme, rest) = base.split_once("://").unwrap();
+    let with_password = match rest.split_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap();
+            format!("{scheme}://{user}:{SECRET}@{host}")
+        }
+        None => format!("{scheme}://postgres:{SECRET}@{rest}"),
+    };
     assert!(with_password.contains(SECRET), "{with_password}");
 
     // Trust authentication accepts it: the connection's Debug form has no secret.
@@ -749,4 +758,79 @@ fn status_and_plan_do_not_create_the_history_table() {
     assert_eq!(plan.steps.len(), 3);
     assert!(!db.table_exists("migrate_history"));
     assert!(plan.to_string().contains("without a transaction"));
+}
+
+/// A backend that panics when asked to run one given statement.
+struct Panicky {
+    inner: AnyBackend,
+    on: &'static str,
+}
+
+impl Backend for Panicky {
+    fn dialect(&self) -> Dialect {
+        self.inner.dialect()
+    }
+    fn lock(&mut self, table: &HistoryTable, wait: Duration) -> Result<LockScope, DbError> {
+        self.inner.lock(table, wait)
+    }
+    fn unlock(&mut self, table: &HistoryTable) -> Result<(), DbError> {
+        self.inner.unlock(table)
+    }
+    fn set_lock_timeout(&mut self, timeout: Option<Duration>) -> Result<(), DbError> {
+        self.inner.set_lock_timeout(timeout)
+    }
+    fn history_exists(&mut self, table: &HistoryTable) -> Result<bool, DbError> {
+        self.inner.history_exists(table)
+    }
+    fn create_history(&mut self, table: &HistoryTable) -> Result<(), DbError> {
+        self.inner.create_history(table)
+    }
+    fn read_history(&mut self, table: &HistoryTable) -> Result<Vec<HistoryRow>, DbError> {
+        self.inner.read_history(table)
+    }
+    fn begin_exclusive(&mut self) -> Result<(), DbError> {
+        self.inner.begin_exclusive()
+    }
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.inner.commit()
+    }
+    fn rollback(&mut self) -> Result<(), DbError> {
+        self.inner.rollback()
+    }
+    fn execute_sql(&mut self, sql: &str) -> Result<(), DbError> {
+        assert_ne!(sql, self.on, "injected panic");
+        self.inner.execute_sql(sql)
+    }
+    fn insert_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError> {
+        self.inner.insert_row(table, row)
+    }
+    fn update_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError> {
+        self.inner.update_row(table, row)
+    }
+    fn delete_row(&mut self, table: &HistoryTable, version: &str) -> Result<(), DbError> {
+        self.inner.delete_row(table, version)
+    }
+}
+
+#[test]
+fn the_lock_is_released_and_the_transaction_rolled_back_when_the_runner_panics() {
+    let Some(db) = db("panic") else { return };
+    let table = HistoryTable::parse("migrate_history").unwrap();
+    let mut conn = Panicky {
+        inner: db.connect(),
+        on: "INSERT INTO runs VALUES ('3')",
+    };
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| Migrator::new(&ALL).run(&mut conn)));
+    assert!(result.is_err(), "the panic propagates");
+    // Migration 3 was in its transaction: rolled back; the lock is free.
+    assert_eq!(db.history(), applied(&["1", "2"]));
+    assert!(!db.column_exists("items", "note"));
+    let mut other = db.connect();
+    other.lock(&table, Duration::ZERO).unwrap();
+    other.unlock(&table).unwrap();
+    // The same connection is usable again.
+    assert_eq!(
+        Migrator::new(&ALL).run(&mut conn.inner).unwrap().versions(),
+        ["3"]
+    );
 }

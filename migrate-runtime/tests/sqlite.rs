@@ -350,7 +350,7 @@ impl TempDb {
 
 impl Drop for TempDb {
     fn drop(&mut self) {
-        for suffix in ["", "-journal", "-wal", "-shm"] {
+        for suffix in ["", "-journal", "-wal", "-shm", "-migrate-lock"] {
             let mut p = self.0.clone().into_os_string();
             p.push(suffix);
             let _ = std::fs::remove_file(p);
@@ -1250,4 +1250,32 @@ fn runner_rereads_history_under_the_lock_and_skips_what_another_runner_applied()
     assert_eq!(runs(&check), ["0001", "0002", "0003"]);
     assert_eq!(history(&check), applied(&["0001", "0002", "0003"]));
     assert!(conn.conn.is_autocommit(), "no transaction left open");
+}
+
+#[test]
+fn a_runner_waiting_for_the_lock_file_times_out_naming_the_holder() {
+    use migrate_runtime::{Backend, HistoryTable};
+    use std::time::Duration;
+    let db = TempDb::new("lockfile");
+    let table = HistoryTable::parse("migrate_history").unwrap();
+    let mut holder = db.open();
+    assert_eq!(
+        holder.lock(&table, Duration::ZERO).unwrap(),
+        migrate_runtime::LockScope::Session
+    );
+    let mut conn = db.open();
+    let err = Migrator::new(&ALL)
+        .lock_wait(Duration::from_millis(200))
+        .run(&mut conn)
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, Error::LockTimeout { .. }), "{msg}");
+    assert!(
+        msg.contains(&format!("locked by process pid {}", std::process::id())),
+        "{msg}"
+    );
+    assert!(msg.contains("-migrate-lock"), "{msg}");
+    assert!(history(&conn).is_empty());
+    holder.unlock(&table).unwrap();
+    assert_eq!(Migrator::new(&ALL).run(&mut conn).unwrap().steps.len(), 3);
 }

@@ -561,3 +561,9 @@ pub const fn mig(
         checksum,
     }
 }
+
+/// `(version, state, statements_done)` rows of the history table.
+pub type Rows = Vec<(String, String, u32)>;
+
+/// What a refused operation must leave unchanged: markers, history, columns.
+pub type Snapshot = (Vec<String>, Rows, Vec<String>);
