@@ -1,4 +1,8 @@
 -- migrate:up
+-- The foreign key takes SHARE ROW EXCLUSIVE on `accounts`: give up rather
+-- than queue every query on `accounts` behind a long transaction.
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '30s';
 CREATE TABLE orders (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     account_id bigint NOT NULL REFERENCES accounts (id),
