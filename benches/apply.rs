@@ -45,7 +45,7 @@ fn corpus(dialect: Dialect, count: usize) -> &'static Migrations {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("corpus-{name}-{count}"));
     if !dir.join("done").exists() {
         let default_gen = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/bench/gen_corpus.py")
+            .join("../shared/bench/gen_corpus.py")
             .to_string_lossy()
             .into_owned();
         let generator = env("MIGRATE_BENCH_GEN", &default_gen);
