@@ -131,8 +131,7 @@ pub enum LockScope {
 /// 3. [`unlock`](Backend::unlock), also after an error or a panic.
 ///
 /// The `sqlite` feature implements it for `rusqlite::Connection`, the
-/// `postgres` and `mysql` features for [`PgBackend`](crate::PgBackend) and
-/// [`MySqlBackend`](crate::MySqlBackend).
+/// `postgres` and `mysql` features for `PgBackend` and `MySqlBackend`.
 ///
 /// ```
 /// use migrate_runtime::{Backend, DbError, Dialect, HistoryRow, HistoryTable};
