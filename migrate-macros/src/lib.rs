@@ -113,6 +113,14 @@ fn expand(args: Args) -> TokenStream {
             Err(e) => return error(d.span(), &e),
         }
     }
+    if !dir.is_dir() {
+        return error(
+            span,
+            &format!(
+                "the migrations directory `{dir_arg}` does not exist: the path resolves against the crate root (CARGO_MANIFEST_DIR)"
+            ),
+        );
+    }
     let entries = match migrate_check::discover::read_dir(&dir) {
         Ok(e) => e,
         Err(e) => {
