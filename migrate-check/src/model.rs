@@ -173,9 +173,8 @@ impl Schema {
 
     /// The only ways into and out of `indexes`: they keep `by_table` in step.
     fn index_insert(&mut self, index: Index) {
-        if let Some(old) = self.index_remove(&index.name.clone()) {
-            drop(old);
-        }
+        // An index of the same name is replaced, not listed twice.
+        self.index_remove(&index.name.clone());
         self.by_table
             .entry(index.table.clone())
             .or_default()
