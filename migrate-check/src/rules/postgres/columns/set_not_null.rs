@@ -1,12 +1,13 @@
 //! `set-not-null`: `ALTER COLUMN … SET NOT NULL` scans an existing table under ACCESS EXCLUSIVE.
 
-use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, BinaryOperator, Expr};
+use sqlparser::ast::{AlterColumnOperation, AlterTableOperation};
 
 use crate::config::Level;
 use crate::model::{ConstraintKind, ident};
 use crate::rules::{Ctx, Example, Findings, PG, Rule};
 use crate::statement::Stmt;
 
+use super::super::support::proves_not_null;
 use super::support::{PG12, PG18, alter_table, constraint_name, ident_span, parse_expr};
 
 /// The declaration.
@@ -143,30 +144,6 @@ fn help(ctx: &Ctx<'_>, table: &str, column: &str) -> String {
         h.push_str(&format!("; or, on PostgreSQL ≥ 18, `ALTER TABLE {table} ADD CONSTRAINT {check} NOT NULL {column} NOT VALID` and `VALIDATE CONSTRAINT {check}` in a later migration"));
     }
     h
-}
-
-/// Whether a CHECK expression implies `column IS NOT NULL` the way
-/// PostgreSQL recognizes it: the test itself, or one side of an AND.
-fn proves_not_null(e: &Expr, column: &str) -> bool {
-    match e {
-        Expr::Nested(x) => proves_not_null(x, column),
-        Expr::IsNotNull(x) => is_column(x, column),
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => proves_not_null(left, column) || proves_not_null(right, column),
-        _ => false,
-    }
-}
-
-fn is_column(e: &Expr, column: &str) -> bool {
-    match e {
-        Expr::Nested(x) => is_column(x, column),
-        Expr::Identifier(i) => ident(i) == column,
-        Expr::CompoundIdentifier(parts) => parts.last().is_some_and(|i| ident(i) == column),
-        _ => false,
-    }
 }
 
 #[cfg(test)]

@@ -2,57 +2,14 @@
 //! of identifiers, and reading back the expressions and types the schema
 //! model stores as text.
 
-use std::ops::Range;
-
-use sqlparser::ast::{
-    AlterTable, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, InTarget,
-    Statement,
-};
+use sqlparser::ast::{DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, InTarget};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-use crate::config::ServerVersion;
-use crate::model::{Constraint, ConstraintKind, ident, object};
-use crate::rules::Ctx;
-use crate::statement::Stmt;
+use crate::model::{Constraint, ConstraintKind, ident};
 
-/// PostgreSQL 11: constant defaults are metadata-only.
-pub(super) const PG11: ServerVersion = ServerVersion::new(11, 0, 0);
-/// PostgreSQL 12: `SET NOT NULL` trusts a validated `CHECK (c IS NOT NULL)`.
-pub(super) const PG12: ServerVersion = ServerVersion::new(12, 0, 0);
-/// PostgreSQL 18: `NOT NULL … NOT VALID`, virtual generated columns.
-pub(super) const PG18: ServerVersion = ServerVersion::new(18, 0, 0);
-
-/// The `ALTER TABLE` a statement is, with its normalized table name.
-pub(super) fn alter_table(stmt: &Stmt) -> Option<(&AlterTable, String)> {
-    match stmt.ast()? {
-        Statement::AlterTable(at) => Some((at, object(&at.name))),
-        _ => None,
-    }
-}
-
-/// The byte range of an identifier of the statement, to point at one column
-/// of a multi-column `ALTER TABLE`; `None` (the whole statement) when the
-/// parser kept no usable location for it.
-pub(super) fn ident_span(ctx: &Ctx<'_>, stmt: &Stmt, name: &Ident) -> Option<Range<usize>> {
-    let (start, end) = (name.span.start, name.span.end);
-    if start.line == 0 || end.line == 0 {
-        return None;
-    }
-    let s = ctx.file.offset(start.line, start.column);
-    let e = ctx.file.offset(end.line, end.column);
-    (stmt.span.start <= s && s < e && e <= stmt.span.end).then_some(s..e)
-}
-
-/// An expression as the model stores it (`Display` of the AST), parsed back.
-pub(super) fn parse_expr(text: &str) -> Option<Expr> {
-    Parser::new(&PostgreSqlDialect {})
-        .try_with_sql(text)
-        .ok()?
-        .parse_expr()
-        .ok()
-}
+pub(super) use super::super::support::{PG11, PG12, PG18, alter_table, ident_span, parse_expr};
 
 /// A column type as the model stores it (upper-cased `Display`), parsed back.
 pub(super) fn parse_type(text: &str) -> Option<DataType> {

@@ -2,7 +2,7 @@
 
 use sqlparser::ast::{AlterTypeOperation, Statement, UserDefinedTypeRepresentation};
 
-use crate::config::{Level, ServerVersion};
+use crate::config::Level;
 use crate::model::object;
 use crate::rules::{Ctx, Example, Findings, PG, Rule};
 use crate::statement::Stmt;
@@ -10,7 +10,7 @@ use crate::statement::Stmt;
 use super::helpers::{current_transaction, earlier, uses_literal};
 
 /// PostgreSQL 12 allows `ADD VALUE` in a transaction block.
-const PG12: ServerVersion = ServerVersion::new(12, 0, 0);
+use super::super::support::PG12;
 
 /// The declaration.
 pub static RULE: Rule = Rule {

@@ -2,33 +2,14 @@
 //! the columns a constraint or index covers, what the model knows about
 //! them, and test helpers.
 
-use std::ops::Range;
+use sqlparser::ast::{Expr, IndexColumn, Statement};
 
-use sqlparser::ast::{AlterTable, BinaryOperator, Expr, Ident, IndexColumn, Statement};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
-
-use crate::config::ServerVersion;
-use crate::model::{ConstraintKind, Table, ident, object};
+use crate::model::{ConstraintKind, ident, object};
 use crate::rules::Ctx;
-use crate::statement::Stmt;
 
-/// PostgreSQL 12: `REINDEX CONCURRENTLY`; SET NOT NULL trusts a validated CHECK.
-pub(super) const PG12: ServerVersion = ServerVersion::new(12, 0, 0);
-/// PostgreSQL 14: `DETACH PARTITION … CONCURRENTLY`.
-pub(super) const PG14: ServerVersion = ServerVersion::new(14, 0, 0);
-/// PostgreSQL 14.4: the concurrent index build corruption bug is fixed.
-pub(super) const PG14_4: ServerVersion = ServerVersion::new(14, 4, 0);
-/// PostgreSQL 19: `REPACK [CONCURRENTLY]` replaces VACUUM FULL and CLUSTER.
-pub(super) const PG19: ServerVersion = ServerVersion::new(19, 0, 0);
-
-/// The `ALTER TABLE` a statement is, with its normalized table name.
-pub(super) fn alter_table(stmt: &Stmt) -> Option<(&AlterTable, String)> {
-    match stmt.ast()? {
-        Statement::AlterTable(at) => Some((at, object(&at.name))),
-        _ => None,
-    }
-}
+pub(super) use super::super::support::{
+    PG12, PG14, PG14_4, PG19, alter_table, ident_span, proven_not_null,
+};
 
 /// The key columns of an index or constraint, normalized as the model
 /// stores index columns (expression text, lower case).
@@ -39,19 +20,6 @@ pub(super) fn key_columns(cols: &[IndexColumn]) -> Vec<String> {
             e => e.to_string().to_lowercase(),
         })
         .collect()
-}
-
-/// The byte range of an identifier of the statement, to point at one part
-/// of a multi-action statement; `None` (the whole statement) when the parser
-/// kept no usable location for it.
-pub(super) fn ident_span(ctx: &Ctx<'_>, stmt: &Stmt, name: &Ident) -> Option<Range<usize>> {
-    let (start, end) = (name.span.start, name.span.end);
-    if start.line == 0 || end.line == 0 {
-        return None;
-    }
-    let s = ctx.file.offset(start.line, start.column);
-    let e = ctx.file.offset(end.line, end.column);
-    (stmt.span.start <= s && s < e && e <= stmt.span.end).then_some(s..e)
 }
 
 /// A relation the statements before this one (in this section) created as a
@@ -86,46 +54,6 @@ pub(super) fn unique_keys(ctx: &Ctx<'_>, table: &str) -> Vec<Vec<String>> {
     );
     keys.retain(|k| !k.is_empty());
     keys
-}
-
-/// Whether a validated CHECK of the table proves `column IS NOT NULL` the
-/// way PostgreSQL ≥ 12 recognizes it (the test itself, or one side of an AND).
-pub(super) fn proven_not_null(table: &Table, column: &str) -> bool {
-    table.constraints.iter().any(|c| {
-        c.validated
-            && matches!(&c.kind, ConstraintKind::Check(e) if parse_expr(e).is_some_and(|e| proves_not_null(&e, column)))
-    })
-}
-
-/// An expression as the model stores it (`Display` of the AST), parsed back.
-fn parse_expr(text: &str) -> Option<Expr> {
-    Parser::new(&PostgreSqlDialect {})
-        .try_with_sql(text)
-        .ok()?
-        .parse_expr()
-        .ok()
-}
-
-fn proves_not_null(e: &Expr, column: &str) -> bool {
-    match e {
-        Expr::Nested(x) => proves_not_null(x, column),
-        Expr::IsNotNull(x) => is_column(x, column),
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => proves_not_null(left, column) || proves_not_null(right, column),
-        _ => false,
-    }
-}
-
-fn is_column(e: &Expr, column: &str) -> bool {
-    match e {
-        Expr::Nested(x) => is_column(x, column),
-        Expr::Identifier(i) => ident(i) == column,
-        Expr::CompoundIdentifier(parts) => parts.last().is_some_and(|i| ident(i) == column),
-        _ => false,
-    }
 }
 
 /// Test helpers: run the whole pipeline on migrations written inline.
