@@ -29,6 +29,13 @@ fn main() {
         })
     };
     let report = run();
+    // `PROF_CHECK_ONLY=1`: only the pipeline, for a profiler.
+    if std::env::var_os("PROF_CHECK_ONLY").is_some() {
+        for _ in 0..runs {
+            drop(run());
+        }
+        return;
+    }
     let texts: Vec<String> = report
         .migrations
         .iter()
@@ -54,7 +61,12 @@ fn main() {
             .min()
             .unwrap_or(Duration::ZERO)
     };
+    let cpu_before = cpu_seconds();
     let checked = min(&|| drop(run()));
+    // CPU time over both threads of the pipeline, per run (Linux only).
+    let checked_cpu = cpu_seconds()
+        .zip(cpu_before)
+        .map(|(a, b)| (a - b) / runs as f64);
     let files: Vec<migrate_check::SourceFile> = entries
         .iter()
         .map(|e| {
@@ -87,4 +99,21 @@ fn main() {
         n / raw.as_secs_f64(),
         raw.as_secs_f64() / checked.as_secs_f64()
     );
+    if let Some(cpu) = checked_cpu {
+        println!(
+            "  check CPU time (all threads, mean per run): {:.1} ms, ratio to raw {:.2}",
+            cpu * 1e3,
+            raw.as_secs_f64() / cpu
+        );
+    }
+}
+
+/// User + system CPU seconds of this process so far, from /proc (Linux).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }

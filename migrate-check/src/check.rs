@@ -17,7 +17,7 @@ use crate::model::Schema;
 use crate::parse::{self, Lexed};
 use crate::rules::{self, Ctx, Findings, SectionKind, SectionState};
 use crate::source::{DecodeError, FileId, SourceFile};
-use crate::statement::Stmt;
+use crate::statement::{Stmt, StmtKind};
 
 /// A section of a checked migration.
 #[derive(Clone, Debug)]
@@ -53,6 +53,12 @@ pub struct Migration {
     pub checksum: String,
     /// Every file that makes up the migration (for rebuild tracking).
     pub files: Vec<FileId>,
+}
+
+impl Migration {
+    fn sections_mut(&mut self) -> impl Iterator<Item = &mut Section> {
+        std::iter::once(&mut self.up).chain(self.down.as_mut())
+    }
 }
 
 /// The result of a check.
@@ -148,6 +154,17 @@ pub fn check_dir(dir: &Path, display_dir: &str, config: Config) -> std::io::Resu
 /// assert_eq!(d.location(&report.files), "migrations/2_index.sql:2:1");
 /// ```
 pub fn check(input: Input) -> Report {
+    check_inner(input, false)
+}
+
+/// [`check`], keeping every statement's syntax tree in the report: for
+/// tests that replay a report's statements themselves.
+#[cfg(test)]
+pub(crate) fn check_with_syntax(input: Input) -> Report {
+    check_inner(input, true)
+}
+
+fn check_inner(input: Input, keep_syntax: bool) -> Report {
     let Input {
         entries,
         display_dir,
@@ -196,21 +213,6 @@ pub fn check(input: Input) -> Report {
     }
 
     let candidates = discover::classify(&files, &mut diags);
-    let mut lexed: Vec<Option<Lexed>> = (0..files.len()).map(|_| None).collect();
-    let mut migrations = Vec::with_capacity(candidates.len());
-    let mut allows = Vec::new();
-    for c in &candidates {
-        if [Some(c.up), c.down]
-            .into_iter()
-            .flatten()
-            .any(|f| !readable[f])
-        {
-            continue; // already reported as unreadable
-        }
-        if let Some(m) = build_migration(c, &files, &mut lexed, &config, &mut diags, &mut allows) {
-            migrations.push(m);
-        }
-    }
 
     // Unknown rules named in migrate.toml.
     let config_file = config_source.map(|(path, text)| {
@@ -238,7 +240,14 @@ pub fn check(input: Input) -> Report {
         }
     }
 
-    analyze(&mut migrations, &files, &config, &mut diags, &mut allows);
+    let migrations = read_and_analyze(
+        &candidates,
+        &readable,
+        &files,
+        &config,
+        keep_syntax,
+        &mut diags,
+    );
     apply_levels(&mut diags, &config);
     diags.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
     Report {
@@ -851,106 +860,252 @@ fn checksum(up: &Section, files: &[SourceFile]) -> String {
     hex
 }
 
-/// Replays the migrations over the schema model and runs every rule.
-fn analyze(
-    migrations: &mut [Migration],
+/// Below this many migrations, reading and analyzing share one thread:
+/// starting a second one would cost more than it saves.
+const PIPELINE_MIN_MIGRATIONS: usize = 16;
+
+/// A migration as read: lexed, split into sections, directives attached,
+/// parsed. `allows` holds the allow directives of its files (the indices in
+/// its statements' `allows` point into it); `diags`, what reading found.
+struct ReadMigration {
+    migration: Option<Migration>,
+    allows: Vec<Allow>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Reads every candidate and analyzes each migration as soon as it is read,
+/// in version order, then releases its syntax trees: memory stays
+/// proportional to the largest migration, not to the directory. Reading
+/// (tokenizing and parsing, about half the work) depends on nothing but the
+/// file, so with many migrations it runs on a second thread, ahead of the
+/// analysis, which must replay the migrations one after the other.
+fn read_and_analyze(
+    candidates: &[Candidate],
+    readable: &[bool],
     files: &[SourceFile],
     config: &Config,
+    keep_syntax: bool,
     diags: &mut Vec<Diagnostic>,
-    allows: &mut [Allow],
-) {
-    let version = config.server_version();
-    // Each active rule with its level (its default, or migrate.toml's):
-    // decided once, not per finding.
-    let active: Vec<(&rules::Rule, Level)> = rules::statement_rules()
-        .filter(|r| r.applies(config.dialect, version))
-        .map(|r| {
-            (
-                r,
+) -> Vec<Migration> {
+    let read = |c: &Candidate, lexed: &mut Vec<Option<Lexed>>| -> Option<ReadMigration> {
+        let used = [Some(c.up), c.down];
+        if used.into_iter().flatten().any(|f| !readable[f]) {
+            return None; // already reported as unreadable
+        }
+        let mut read = ReadMigration {
+            migration: None,
+            allows: Vec::new(),
+            diags: Vec::new(),
+        };
+        read.migration =
+            build_migration(c, files, lexed, config, &mut read.diags, &mut read.allows);
+        for f in used.into_iter().flatten() {
+            lexed[f] = None; // its tokens are no longer needed
+        }
+        Some(read)
+    };
+    let mut analysis = Analysis::new(config);
+    analysis.keep_syntax = keep_syntax;
+    let mut migrations = Vec::with_capacity(candidates.len());
+    // Returns the released syntax trees, for the thread that allocated them
+    // to free (freeing across threads contends on the allocator's locks).
+    let mut analyze = |r: ReadMigration, diags: &mut Vec<Diagnostic>| {
+        let mut released = Vec::new();
+        if let Some(m) = analysis.migration(migrations.len(), r, files, diags, &mut released) {
+            migrations.push(m);
+        }
+        released
+    };
+    let mut on_this_thread = candidates.len() < PIPELINE_MIN_MIGRATIONS;
+    if !on_this_thread {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<ReadMigration>(32);
+            let (released_tx, released_rx) = std::sync::mpsc::channel::<Vec<StmtKind>>();
+            let reader = std::thread::Builder::new()
+                .name("migrate-check reader".into())
+                .spawn_scoped(scope, move || {
+                    let mut lexed: Vec<Option<Lexed>> = (0..files.len()).map(|_| None).collect();
+                    for c in candidates {
+                        drop(released_rx.try_iter().collect::<Vec<_>>());
+                        if let Some(r) = read(c, &mut lexed)
+                            && tx.send(r).is_err()
+                        {
+                            break;
+                        }
+                    }
+                    drop(tx);
+                    drop(released_rx.into_iter().collect::<Vec<_>>());
+                });
+            match reader {
+                Ok(_) => {
+                    for r in rx {
+                        // The reader may have ended early; then free them here.
+                        let _ = released_tx.send(analyze(r, diags));
+                    }
+                    drop(released_tx);
+                }
+                // No thread to be had (a restricted sandbox): read here.
+                Err(_) => on_this_thread = true,
+            }
+        });
+    }
+    if on_this_thread {
+        let mut lexed: Vec<Option<Lexed>> = (0..files.len()).map(|_| None).collect();
+        for c in candidates {
+            if let Some(r) = read(c, &mut lexed) {
+                drop(analyze(r, diags));
+            }
+        }
+    }
+    analysis.finish(files, diags);
+    migrations
+}
+
+/// The replay of the migrations over the schema model, with every active
+/// rule run on every statement.
+struct Analysis<'c> {
+    config: &'c Config,
+    /// Each active rule with its level (its default, or migrate.toml's):
+    /// decided once, not per finding.
+    active: Vec<(&'static rules::Rule, Level)>,
+    schema: Schema,
+    /// Every allow directive read so far.
+    allows: Vec<Allow>,
+    /// Keep the syntax trees in the report (tests).
+    keep_syntax: bool,
+}
+
+impl<'c> Analysis<'c> {
+    fn new(config: &'c Config) -> Self {
+        let version = config.server_version();
+        let active = rules::statement_rules()
+            .filter(|r| r.applies(config.dialect, version))
+            .map(|r| {
+                (
+                    r,
+                    config
+                        .rule_levels
+                        .get(r.id)
+                        .copied()
+                        .unwrap_or(r.default_level),
+                )
+            })
+            // A rule that is off costs nothing; an `allow` naming it is not "unused".
+            .filter(|(_, level)| *level != Level::Allow)
+            .collect();
+        Analysis {
+            config,
+            active,
+            schema: Schema::default(),
+            allows: Vec::new(),
+            keep_syntax: false,
+        }
+    }
+
+    /// Analyzes the next migration in order (`index` among those analyzed)
+    /// and returns it without its syntax trees.
+    fn migration(
+        &mut self,
+        index: usize,
+        read: ReadMigration,
+        files: &[SourceFile],
+        diags: &mut Vec<Diagnostic>,
+        released: &mut Vec<StmtKind>,
+    ) -> Option<Migration> {
+        diags.extend(read.diags);
+        let base = self.allows.len();
+        self.allows.extend(read.allows);
+        let mut m = read.migration?;
+        for s in m.sections_mut() {
+            for stmt in &mut s.statements {
+                for (_, a) in &mut stmt.allows {
+                    *a += base;
+                }
+            }
+        }
+        self.section(&m.up, SectionKind::Up, index, &m.version, files, diags);
+        if let Some(down) = &m.down {
+            // The down runs right after its own up: check it against the
+            // schema after the up, then forget its effects.
+            self.schema.begin();
+            self.section(down, SectionKind::Down, index, &m.version, files, diags);
+            self.schema.rollback();
+        }
+        if !self.keep_syntax {
+            for s in m.sections_mut() {
+                released.extend(s.statements.iter_mut().filter_map(Stmt::release_syntax));
+            }
+        }
+        Some(m)
+    }
+
+    fn section(
+        &mut self,
+        section: &Section,
+        kind: SectionKind,
+        index: usize,
+        version: &str,
+        files: &[SourceFile],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        run_section(
+            section,
+            kind,
+            index,
+            version,
+            &mut self.schema,
+            &self.active,
+            files,
+            self.config,
+            diags,
+            &mut self.allows,
+        );
+    }
+
+    /// Suppressions must not rot: every rule an allow names must exist and
+    /// must have suppressed something.
+    fn finish(self, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
+        let config = self.config;
+        let level_of = |id: &str| {
+            rules::by_id(id).map(|r| {
                 config
                     .rule_levels
                     .get(r.id)
                     .copied()
-                    .unwrap_or(r.default_level),
-            )
-        })
-        // A rule that is off costs nothing; an `allow` naming it is not "unused".
-        .filter(|(_, level)| *level != Level::Allow)
-        .collect();
-    let level_of = |id: &str| {
-        rules::by_id(id).map(|r| {
-            config
-                .rule_levels
-                .get(r.id)
-                .copied()
-                .unwrap_or(r.default_level)
-        })
-    };
-    let mut schema = Schema::default();
-    for (index, m) in migrations.iter().enumerate() {
-        run_section(
-            &m.up,
-            SectionKind::Up,
-            index,
-            &m.version,
-            &mut schema,
-            &active,
-            files,
-            config,
-            diags,
-            allows,
-        );
-        if let Some(down) = &m.down {
-            // The down runs right after its own up: check it against the
-            // schema after the up, then forget its effects.
-            schema.begin();
-            run_section(
-                down,
-                SectionKind::Down,
-                index,
-                &m.version,
-                &mut schema,
-                &active,
-                files,
-                config,
-                diags,
-                allows,
-            );
-            schema.rollback();
-        }
-    }
-    // Suppressions must not rot: every rule an allow names must exist and
-    // must have suppressed something.
-    for a in allows.iter() {
-        for (rule, used) in a.rules.iter().zip(&a.used) {
-            if rules::by_id(rule).is_none() {
-                diags.push(
-                    Diagnostic::new(
-                        "unknown-rule",
-                        Severity::Error,
-                        files,
-                        a.file,
-                        a.span.clone(),
-                        format!("unknown rule `{rule}` in `-- migrate:allow`"),
-                    )
-                    .label("no rule has this id")
-                    .help(suggest(rule)),
-                );
-            } else if !used && level_of(rule) != Some(Level::Allow) {
-                diags.push(
-                    Diagnostic::new(
-                        "unused-allow",
-                        Severity::Error,
-                        files,
-                        a.file,
-                        a.span.clone(),
-                        format!(
-                            "`-- migrate:allow({rule})` suppresses nothing on the next statement"
-                        ),
-                    )
-                    .label("unused suppression")
-                    .help("remove it, or move it right above the statement it is for"),
-                );
+                    .unwrap_or(r.default_level)
+            })
+        };
+        for a in &self.allows {
+            for (rule, used) in a.rules.iter().zip(&a.used) {
+                if rules::by_id(rule).is_none() {
+                    diags.push(
+                        Diagnostic::new(
+                            "unknown-rule",
+                            Severity::Error,
+                            files,
+                            a.file,
+                            a.span.clone(),
+                            format!("unknown rule `{rule}` in `-- migrate:allow`"),
+                        )
+                        .label("no rule has this id")
+                        .help(suggest(rule)),
+                    );
+                } else if !used && level_of(rule) != Some(Level::Allow) {
+                    diags.push(
+                        Diagnostic::new(
+                            "unused-allow",
+                            Severity::Error,
+                            files,
+                            a.file,
+                            a.span.clone(),
+                            format!(
+                                "`-- migrate:allow({rule})` suppresses nothing on the next statement"
+                            ),
+                        )
+                        .label("unused suppression")
+                        .help("remove it, or move it right above the statement it is for"),
+                    );
+                }
             }
         }
     }

@@ -849,7 +849,7 @@ fn apply_primary_key_nullability(t: &mut Table) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Config, Dialect, FileEntry, Input, check};
+    use crate::{Config, Dialect, FileEntry, Input, check::check_with_syntax as check};
 
     fn schema_after(sql: &str) -> Schema {
         let text = format!("-- migrate:up\n{sql}\n-- migrate:irreversible: test\n");

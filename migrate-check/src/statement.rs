@@ -32,6 +32,11 @@ pub enum StmtKind {
     Recognized(Recognized),
     /// Neither: a `parse-error` diagnostic was reported for it.
     Unparsed,
+    /// Parsed or recognized, and analyzed; its syntax tree was released
+    /// afterwards (a [`Report`](crate::Report) keeps where each statement
+    /// is, not its tree, so that checking a large directory needs memory
+    /// for one migration at a time).
+    Analyzed,
 }
 
 /// Statements recognized at token level.
@@ -141,6 +146,14 @@ pub enum DomainAction {
 }
 
 impl Stmt {
+    /// Takes the syntax tree out once the statement has been analyzed.
+    pub(crate) fn release_syntax(&mut self) -> Option<StmtKind> {
+        match self.kind {
+            StmtKind::Unparsed | StmtKind::Analyzed => None,
+            _ => Some(std::mem::replace(&mut self.kind, StmtKind::Analyzed)),
+        }
+    }
+
     /// The sqlparser AST, directly parsed or recovered after removing a clause.
     pub fn ast(&self) -> Option<&ast::Statement> {
         match &self.kind {

@@ -244,7 +244,7 @@ pub fn copy_of(stmt: &Stmt) -> Option<(String, Vec<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Config, Dialect, FileEntry, Input, check};
+    use crate::{Config, Dialect, FileEntry, Input, check::check_with_syntax as check};
 
     /// The state before the last statement of a one-migration section.
     fn state_before_last(sql: &str, runner_tx: bool) -> SectionState {

@@ -259,7 +259,7 @@ pub(super) fn is_null(e: &Expr) -> bool {
 pub(super) mod testing {
     //! Running the checker on example-like text at a chosen PostgreSQL version.
 
-    use crate::{Config, Dialect, Input, Report, Severity, check};
+    use crate::{Config, Dialect, Input, Report, Severity, check::check_with_syntax as check};
 
     /// Checks files written like the rule examples (`-- file: NAME` lines).
     pub fn run(version: &str, text: &str) -> Report {

@@ -39,7 +39,7 @@ pub static RULES: &[&Rule] = &[
 /// What the unit tests of this group share.
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::{Config, Dialect, FileEntry, Input, Report, check};
+    use crate::{Config, Dialect, FileEntry, Input, Report, check::check_with_syntax as check};
 
     /// Checks migrations, given as (file name, text), for PostgreSQL `version`.
     pub fn lint(version: &str, files: &[(&str, &str)]) -> Report {

@@ -103,7 +103,7 @@ mod tests {
     use super::super::support::testing::{run_rule, two};
     use super::RULE;
     use crate::rules::tests::example_files;
-    use crate::{Config, Dialect, Input, check};
+    use crate::{Config, Dialect, Input, check::check_with_syntax as check};
 
     const ORDERS: &str = "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);\nCREATE INDEX orders_user_id_idx ON orders (user_id);";
 

@@ -62,7 +62,7 @@ pub(super) mod testing {
     use crate::config::{Config, Dialect};
     use crate::model::Schema;
     use crate::rules::{Ctx, Findings, Rule, SectionKind, SectionState};
-    use crate::{FileEntry, Input, Report, Severity, check};
+    use crate::{FileEntry, Input, Report, Severity, check::check_with_syntax as check};
 
     /// Checks migration files `(name, text)` with `postgres_version = version`.
     pub fn run(version: &str, files: &[(&str, &str)]) -> Report {

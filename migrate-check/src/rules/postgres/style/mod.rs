@@ -39,7 +39,7 @@ pub(super) mod test_support {
 
     use crate::config::{Dialect, Level};
     use crate::rules::tests::example_files;
-    use crate::{Config, FileEntry, Input, Report, check};
+    use crate::{Config, FileEntry, Input, Report, check::check_with_syntax as check};
 
     /// Checks files (name, text) on PostgreSQL `version`, with `enable`d
     /// rules raised to warnings (for opt-in ones).
