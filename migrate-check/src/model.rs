@@ -127,7 +127,16 @@ pub fn ident(i: &ast::Ident) -> String {
     if i.quote_style.is_some() {
         i.value.clone()
     } else {
-        i.value.to_lowercase()
+        lowercase(&i.value)
+    }
+}
+
+/// `to_lowercase`, with a fast path for the usual ASCII names.
+fn lowercase(name: &str) -> String {
+    if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.to_lowercase()
     }
 }
 
@@ -137,7 +146,7 @@ pub fn object(name: &ObjectName) -> String {
         .last()
         .and_then(|p| p.as_ident())
         .map(ident)
-        .unwrap_or_else(|| name.to_string().to_lowercase())
+        .unwrap_or_else(|| lowercase(&name.to_string()))
 }
 
 /// Normalizes a name written as text (token-level statements).
@@ -243,8 +252,13 @@ impl Schema {
     }
 
     fn remove_table(&mut self, name: &str) {
-        self.touch_table(name);
-        self.tables.remove(name);
+        let removed = self.tables.remove(name);
+        // Journal the table by moving it there, not by a copy.
+        if let Some(j) = &mut self.journal
+            && !j.tables.contains_key(name)
+        {
+            j.tables.insert(name.to_string(), removed);
+        }
         let idx: Vec<String> = self.indexes_on(name).map(|i| i.name.clone()).collect();
         for i in idx {
             self.touch_index(&i);
