@@ -27,4 +27,4 @@ pub use config::{Config, Dialect, Level, ServerVersion};
 pub use diagnostics::{Diagnostic, Severity};
 pub use discover::{FileEntry, Layout};
 pub use source::SourceFile;
-pub use statement::{DomainAction, Recognized, Stmt, StmtKind};
+pub use statement::{DomainAction, Recognized, Stmt, StmtKind, TableAction};

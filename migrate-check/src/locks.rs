@@ -9,7 +9,7 @@ use std::fmt;
 use sqlparser::ast::{AlterTableOperation, ObjectType, Statement, TableConstraint};
 
 use crate::model::{Schema, object, object_text};
-use crate::statement::{Recognized, Stmt};
+use crate::statement::{Recognized, Stmt, TableAction};
 
 /// PostgreSQL's table-level lock modes, weakest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -157,6 +157,19 @@ pub fn locks(stmt: &Stmt, schema: &Schema) -> Vec<TableLock> {
                 vec![lock(object_text(table), LockMode::AccessExclusive)]
             }
             Recognized::WithClause { statement, .. } => locks_of_ast(statement, schema),
+            Recognized::AlterTable { table, action } => {
+                let mode = match action {
+                    TableAction::Metadata { lock, .. } => *lock,
+                    TableAction::SetSchema { .. } | TableAction::AddNotNull { .. } => {
+                        LockMode::AccessExclusive
+                    }
+                };
+                vec![lock(object_text(table), mode)]
+            }
+            Recognized::Other {
+                lock: Some((table, mode)),
+                ..
+            } => vec![lock(object_text(table), *mode)],
             _ => Vec::new(),
         };
     }

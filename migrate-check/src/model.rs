@@ -13,7 +13,7 @@ use sqlparser::ast::{
     Statement, TableConstraint,
 };
 
-use crate::statement::{Recognized, Stmt};
+use crate::statement::{Recognized, Stmt, TableAction};
 
 /// Which migration created an object: its position in the ordered list.
 pub type MigrationIndex = usize;
@@ -283,6 +283,36 @@ impl Schema {
             if let Recognized::DropIndexConcurrently { names, .. } = r {
                 for n in names {
                     self.remove_index(&object_text(n));
+                }
+            }
+            if let Recognized::AlterTable {
+                table,
+                action:
+                    TableAction::AddNotNull {
+                        constraint,
+                        column,
+                        not_valid,
+                    },
+            } = r
+            {
+                let table = object_text(table);
+                let column = object_text(column);
+                if let Some(t) = self.table_mut(&table) {
+                    if *not_valid {
+                        // PostgreSQL 18: a NOT NULL constraint not yet
+                        // validated proves what a CHECK (c IS NOT NULL) does.
+                        let name = constraint
+                            .as_deref()
+                            .map_or_else(|| format!("{table}_{column}_not_null"), object_text);
+                        t.constraints.push(Constraint {
+                            name: Some(name),
+                            kind: ConstraintKind::Check(format!("{column} IS NOT NULL")),
+                            validated: false,
+                            created_in: migration,
+                        });
+                    } else if let Some(c) = t.columns.iter_mut().find(|c| c.name == column) {
+                        c.nullable = false;
+                    }
                 }
             }
             if !matches!(r, Recognized::WithClause { .. }) {

@@ -5,8 +5,9 @@
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use crate::config::Dialect;
+use crate::locks::LockMode;
 use crate::parse::parse_tokens;
-use crate::statement::{DomainAction, Recognized};
+use crate::statement::{DomainAction, Recognized, TableAction};
 
 /// Recognizes a statement sqlparser rejected; `None` leaves it a parse error.
 pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized> {
@@ -145,6 +146,63 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
                 table: name_at(&toks, i)?,
             })
         }
+        (Dialect::Postgres, "ALTER") if w(1) == "TABLE" => pg_alter_table(slice, &toks, &words),
+        (Dialect::Postgres, "ALTER")
+            if w(1) == "SEQUENCE" && contains_seq(&words, &["OWNED", "BY"]) =>
+        {
+            Some(Recognized::Other {
+                what: "ALTER SEQUENCE OWNED BY".into(),
+                lock: None,
+            })
+        }
+        (Dialect::Postgres, "CREATE") if w(1) == "STATISTICS" => {
+            // `CREATE STATISTICS name (kinds) ON cols FROM table`: SHARE UPDATE EXCLUSIVE.
+            let from = words.iter().rposition(|w| w == "FROM")?;
+            Some(Recognized::Other {
+                what: "CREATE STATISTICS".into(),
+                lock: Some((name_at(&toks, from + 1)?, LockMode::ShareUpdateExclusive)),
+            })
+        }
+        (Dialect::Postgres, "CREATE")
+            if w(1) == "PUBLICATION" || (w(1) == "EVENT" && w(2) == "TRIGGER") =>
+        {
+            Some(Recognized::Other {
+                what: format!(
+                    "CREATE {}",
+                    if w(1) == "EVENT" {
+                        "EVENT TRIGGER"
+                    } else {
+                        "PUBLICATION"
+                    }
+                ),
+                lock: None,
+            })
+        }
+        (Dialect::Postgres, "SECURITY") if w(1) == "LABEL" => Some(Recognized::Other {
+            what: "SECURITY LABEL".into(),
+            lock: None,
+        }),
+        // `CREATE TABLE t (LIKE s INCLUDING …)`: parse without the options.
+        (Dialect::Postgres, "CREATE")
+            if words.iter().take(4).any(|w| w == "TABLE")
+                && words.iter().any(|w| w == "INCLUDING" || w == "EXCLUDING") =>
+        {
+            let first = words
+                .iter()
+                .position(|w| w == "INCLUDING" || w == "EXCLUDING")?;
+            let mut end = first;
+            while matches!(toks.get(end), Some(Token::Word(_))) {
+                end += 1;
+            }
+            without(
+                slice,
+                &toks,
+                first,
+                end - first,
+                &words[first..end].join(" "),
+                dialect,
+            )
+        }
         (Dialect::Postgres, "CREATE") if words.iter().any(|w| w == "INDEX") => {
             // `CREATE INDEX … ON ONLY t (…)`: parse without ONLY, keep the clause.
             let on = words.iter().position(|w| w == "ON")?;
@@ -207,6 +265,142 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
         }
         _ => None,
     }
+}
+
+/// PostgreSQL `ALTER TABLE` with one action sqlparser rejects (see
+/// [`TableAction`]); several comma-separated actions stay a parse error.
+fn pg_alter_table(
+    slice: &[TokenWithSpan],
+    toks: &[&Token],
+    words: &[String],
+) -> Option<Recognized> {
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let mut i = 2;
+    if w(i) == "IF" && w(i + 1) == "EXISTS" {
+        i += 2;
+    }
+    if w(i) == "ONLY" {
+        i += 1;
+    }
+    let table = name_at(toks, i)?;
+    i += 1;
+    while matches!(toks.get(i), Some(Token::Period)) {
+        i += 2;
+    }
+    if matches!(toks.get(i), Some(Token::Mul)) {
+        i += 1; // `t *`: the table and its descendants
+    }
+    let mut depth = 0i32;
+    for t in &toks[i.min(toks.len())..] {
+        match t {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    let n = words.len();
+    let not_valid = n >= 2 && w(n - 2) == "NOT" && w(n - 1) == "VALID";
+    let metadata = |what: String, lock: LockMode| {
+        Some(Recognized::AlterTable {
+            table: table.clone(),
+            action: TableAction::Metadata { what, lock },
+        })
+    };
+    match (w(i), w(i + 1)) {
+        ("SET", "SCHEMA") => Some(Recognized::AlterTable {
+            table: table.clone(),
+            action: TableAction::SetSchema {
+                schema: name_at(toks, i + 2)?,
+            },
+        }),
+        ("ADD", _) => {
+            let (constraint, at) = if w(i + 1) == "CONSTRAINT" {
+                (Some(name_at(toks, i + 2)?), i + 3)
+            } else {
+                (None, i + 1)
+            };
+            if !(w(at) == "NOT" && w(at + 1) == "NULL") {
+                // `ADD COLUMN … GENERATED ALWAYS AS (…) VIRTUAL` (PostgreSQL 18).
+                return (w(n - 1) == "VIRTUAL").then(|| virtual_generated(slice))?;
+            }
+            Some(Recognized::AlterTable {
+                table: table.clone(),
+                action: TableAction::AddNotNull {
+                    constraint,
+                    column: name_at(toks, at + 2)?,
+                    not_valid,
+                },
+            })
+        }
+        ("ALTER", _) => {
+            let col = if w(i + 1) == "COLUMN" { i + 2 } else { i + 1 };
+            let (a, b) = (w(col + 1), w(col + 2));
+            let lock = match (a, b) {
+                ("SET", "STATISTICS") => LockMode::ShareUpdateExclusive,
+                // Per-attribute options (n_distinct, …).
+                ("SET", "") | ("RESET", "") if matches!(toks.get(col + 2), Some(Token::LParen)) => {
+                    LockMode::ShareUpdateExclusive
+                }
+                ("SET", "STORAGE" | "COMPRESSION") | ("DROP", "IDENTITY") => {
+                    LockMode::AccessExclusive
+                }
+                _ => return None,
+            };
+            metadata(format!("ALTER COLUMN {a} {b}").trim_end().to_string(), lock)
+        }
+        ("CLUSTER", "ON") | ("SET", "WITHOUT") => metadata(
+            format!("{} {}", w(i), w(i + 1)),
+            LockMode::ShareUpdateExclusive,
+        ),
+        ("INHERIT", _) | ("NO", "INHERIT") => {
+            let what = if w(i) == "NO" {
+                "NO INHERIT"
+            } else {
+                "INHERIT"
+            };
+            metadata(what.to_string(), LockMode::AccessExclusive)
+        }
+        _ => None,
+    }
+}
+
+/// PostgreSQL 18 `ADD COLUMN … GENERATED ALWAYS AS (…) VIRTUAL`: parsed as
+/// `STORED` (the only form sqlparser knows), then marked virtual in the AST,
+/// so that rules see what the statement does — no rewrite.
+fn virtual_generated(slice: &[TokenWithSpan]) -> Option<Recognized> {
+    use sqlparser::ast::{
+        AlterTableOperation, ColumnOption, GeneratedAs, GeneratedExpressionMode, Statement,
+    };
+    let mut kept = slice.to_vec();
+    let last = kept
+        .iter_mut()
+        .rev()
+        .find(|t| !matches!(t.token, Token::Whitespace(_)))?;
+    last.token = Token::make_keyword("STORED");
+    let mut statement = parse_tokens(&kept, Dialect::Postgres).ok()?;
+    let Statement::AlterTable(at) = &mut statement else {
+        return None;
+    };
+    for op in &mut at.operations {
+        if let AlterTableOperation::AddColumn { column_def, .. } = op {
+            for o in &mut column_def.options {
+                if let ColumnOption::Generated {
+                    generated_as,
+                    generation_expr_mode,
+                    ..
+                } = &mut o.option
+                {
+                    *generated_as = GeneratedAs::Always;
+                    *generation_expr_mode = Some(GeneratedExpressionMode::Virtual);
+                }
+            }
+        }
+    }
+    Some(Recognized::WithClause {
+        statement: Box::new(statement),
+        clause: "VIRTUAL".into(),
+    })
 }
 
 /// MySQL `ALTER TABLE t …, ENGINE=…` and other table options sqlparser rejects:
@@ -440,6 +634,128 @@ mod tests {
         assert!(matches!(
             rec("CREATE MATERIALIZED VIEW v AS SELECT 1 WITH NO DATA", Dialect::Postgres),
             Some(Recognized::WithClause { clause, .. }) if clause == "WITH NO DATA"
+        ));
+    }
+
+    #[test]
+    fn postgres_alter_table_actions() {
+        let pg = Dialect::Postgres;
+        let action = |sql: &str| match rec(sql, pg) {
+            Some(Recognized::AlterTable { table, action }) => Some((table, action)),
+            other => panic!("{sql}: {other:?}"),
+        };
+        assert_eq!(
+            action("ALTER TABLE IF EXISTS ONLY public.users SET SCHEMA archive"),
+            Some((
+                "public.users".into(),
+                TableAction::SetSchema {
+                    schema: "archive".into()
+                }
+            ))
+        );
+        assert_eq!(
+            action("ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email NOT VALID")
+                .map(|(_, a)| a),
+            Some(TableAction::AddNotNull {
+                constraint: Some("users_email_nn".into()),
+                column: "email".into(),
+                not_valid: true
+            })
+        );
+        assert_eq!(
+            action("ALTER TABLE users ADD NOT NULL email").map(|(_, a)| a),
+            Some(TableAction::AddNotNull {
+                constraint: None,
+                column: "email".into(),
+                not_valid: false
+            })
+        );
+        for (sql, lock) in [
+            (
+                "ALTER TABLE t ALTER COLUMN c SET STATISTICS 500",
+                LockMode::ShareUpdateExclusive,
+            ),
+            (
+                "ALTER TABLE t ALTER c SET (n_distinct = 100)",
+                LockMode::ShareUpdateExclusive,
+            ),
+            (
+                "ALTER TABLE t ALTER COLUMN c SET STORAGE EXTERNAL",
+                LockMode::AccessExclusive,
+            ),
+            (
+                "ALTER TABLE t ALTER COLUMN c SET COMPRESSION lz4",
+                LockMode::AccessExclusive,
+            ),
+            (
+                "ALTER TABLE t ALTER COLUMN id DROP IDENTITY IF EXISTS",
+                LockMode::AccessExclusive,
+            ),
+            (
+                "ALTER TABLE t CLUSTER ON t_pkey",
+                LockMode::ShareUpdateExclusive,
+            ),
+        ] {
+            assert!(
+                matches!(action(sql), Some((_, TableAction::Metadata { lock: l, .. })) if l == lock),
+                "{sql}"
+            );
+        }
+        // Several actions at once: left a parse error rather than half understood.
+        assert_eq!(
+            rec("ALTER TABLE t SET SCHEMA a, ADD COLUMN b int", pg),
+            None
+        );
+    }
+
+    #[test]
+    fn postgres_18_virtual_generated_column_is_not_stored() {
+        use sqlparser::ast::{
+            AlterTableOperation, ColumnOption, GeneratedExpressionMode, Statement,
+        };
+        let Some(Recognized::WithClause { statement, clause }) = rec(
+            "ALTER TABLE people ADD COLUMN full_name text GENERATED ALWAYS AS (first || ' ' || last) VIRTUAL",
+            Dialect::Postgres,
+        ) else {
+            panic!("not recognized");
+        };
+        assert_eq!(clause, "VIRTUAL");
+        let Statement::AlterTable(at) = *statement else {
+            panic!()
+        };
+        let AlterTableOperation::AddColumn { column_def, .. } = &at.operations[0] else {
+            panic!()
+        };
+        assert!(column_def.options.iter().any(|o| matches!(
+            o.option,
+            ColumnOption::Generated {
+                generation_expr_mode: Some(GeneratedExpressionMode::Virtual),
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn postgres_objects_no_rule_is_about() {
+        let pg = Dialect::Postgres;
+        assert!(matches!(
+            rec("CREATE STATISTICS s1 (dependencies) ON a, b FROM orders", pg),
+            Some(Recognized::Other { lock: Some((t, LockMode::ShareUpdateExclusive)), .. }) if t == "orders"
+        ));
+        for sql in [
+            "CREATE PUBLICATION pub FOR TABLE users",
+            "CREATE EVENT TRIGGER et ON ddl_command_start EXECUTE FUNCTION f()",
+            "SECURITY LABEL ON TABLE users IS 'x'",
+            "ALTER SEQUENCE order_no_seq OWNED BY orders.order_no",
+        ] {
+            assert!(
+                matches!(rec(sql, pg), Some(Recognized::Other { lock: None, .. })),
+                "{sql}"
+            );
+        }
+        assert!(matches!(
+            rec("CREATE TABLE t2 (LIKE users INCLUDING DEFAULTS INCLUDING INDEXES)", pg),
+            Some(Recognized::WithClause { clause, .. }) if clause == "INCLUDING DEFAULTS INCLUDING INDEXES"
         ));
     }
 

@@ -126,6 +126,51 @@ pub enum Recognized {
         /// The tables.
         tables: Vec<String>,
     },
+    /// PostgreSQL `ALTER TABLE` actions sqlparser rejects.
+    AlterTable {
+        /// The table.
+        table: String,
+        /// What it does.
+        action: TableAction,
+    },
+    /// A PostgreSQL statement sqlparser rejects that creates or changes an
+    /// object no rule is about (`CREATE STATISTICS`, `CREATE PUBLICATION`,
+    /// `SECURITY LABEL`, `CREATE EVENT TRIGGER`, `ALTER SEQUENCE … OWNED BY`).
+    Other {
+        /// Its first words, upper case (`CREATE STATISTICS`).
+        what: String,
+        /// The table it takes a lock on, with that lock, when it takes one.
+        lock: Option<(String, crate::locks::LockMode)>,
+    },
+}
+
+/// A PostgreSQL `ALTER TABLE` action sqlparser rejects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TableAction {
+    /// `SET SCHEMA s`: moves the table; queries naming the old schema fail.
+    SetSchema {
+        /// The new schema.
+        schema: String,
+    },
+    /// PostgreSQL 18 `ADD [CONSTRAINT c] NOT NULL col [NOT VALID]`.
+    AddNotNull {
+        /// The constraint name, when given.
+        constraint: Option<String>,
+        /// The column.
+        column: String,
+        /// `NOT VALID` was given: existing rows are not checked now.
+        not_valid: bool,
+    },
+    /// A change of catalog metadata only, no scan and no rewrite: `ALTER
+    /// COLUMN … SET STATISTICS | SET STORAGE | SET COMPRESSION | SET (…) |
+    /// RESET (…) | DROP IDENTITY`, `CLUSTER ON`, `SET WITHOUT CLUSTER`,
+    /// `[NO] INHERIT`.
+    Metadata {
+        /// The action's words, upper case (`ALTER COLUMN SET STATISTICS`).
+        what: String,
+        /// The lock it takes on the table.
+        lock: crate::locks::LockMode,
+    },
 }
 
 /// What an `ALTER DOMAIN` does: what decides whether it checks every column

@@ -3,9 +3,9 @@
 use sqlparser::ast::{AlterColumnOperation, AlterTableOperation};
 
 use crate::config::Level;
-use crate::model::{ConstraintKind, ident};
+use crate::model::{ConstraintKind, ident, object_text};
 use crate::rules::{Ctx, Example, Findings, PG, Rule};
-use crate::statement::Stmt;
+use crate::statement::{Recognized, Stmt, TableAction};
 
 use super::super::support::proves_not_null;
 use super::support::{PG12, PG18, alter_table, constraint_name, ident_span, parse_expr};
@@ -21,9 +21,10 @@ pub static RULE: Rule = Rule {
     lock: "ACCESS EXCLUSIVE on the table for the whole scan: blocks every read and every write",
     safe_alternative: "PostgreSQL ≥ 12: `ALTER TABLE t ADD CONSTRAINT t_c_not_null CHECK (c IS NOT NULL) NOT VALID`; in a later migration `ALTER TABLE t VALIDATE CONSTRAINT t_c_not_null`; then `ALTER TABLE t ALTER COLUMN c SET NOT NULL` (no scan) and, as a separate statement, `ALTER TABLE t DROP CONSTRAINT t_c_not_null`",
     equivalents: "squawk: adding-not-nullable-field · eugene: E2 · strong_migrations: change_column_null_postgresql · Atlas: PG303, MF104 · django-pg-zero-downtime, safe-pg-migrations: rewritten automatically",
-    bad: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_users.sql
+    bad: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_users.sql
 -- migrate:up
 CREATE TABLE users (id bigint PRIMARY KEY, email text);
 -- migrate:down
@@ -34,10 +35,29 @@ ALTER TABLE users ALTER COLUMN email SET NOT NULL; -- expect: set-not-null
 -- migrate:down
 ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
 ",
-    }],
-    good: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_users.sql
+        },
+        Example {
+            dialect: PG,
+            text: "-- file: migrate.toml
+postgres_version = \"18\"
+-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id bigint PRIMARY KEY, email text);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_users_email_not_null.sql
+-- migrate:up
+-- the PostgreSQL 18 constraint form scans just the same without NOT VALID
+ALTER TABLE users ADD CONSTRAINT users_email_not_null NOT NULL email; -- expect: set-not-null
+-- migrate:down
+ALTER TABLE users DROP CONSTRAINT users_email_not_null;
+",
+        },
+    ],
+    good: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_users.sql
 -- migrate:up
 CREATE TABLE users (id bigint PRIMARY KEY, email text);
 -- migrate:down
@@ -60,18 +80,41 @@ ALTER TABLE users DROP CONSTRAINT users_email_not_null;
 ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
 ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
 ",
-    }],
+        },
+        Example {
+            dialect: PG,
+            text: "-- file: migrate.toml
+postgres_version = \"18\"
+-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id bigint PRIMARY KEY, email text);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_users_email_not_null.sql
+-- migrate:up
+-- PostgreSQL 18: the NOT NULL constraint itself, NOT VALID: no scan now
+ALTER TABLE users ADD CONSTRAINT users_email_not_null NOT NULL email NOT VALID;
+-- migrate:down
+ALTER TABLE users DROP CONSTRAINT users_email_not_null;
+-- file: 0003_users_email_validate.sql
+-- migrate:up
+-- reads the rows under SHARE UPDATE EXCLUSIVE; the column is NOT NULL afterwards
+ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
+-- migrate:irreversible: validating only reads the rows; 0002's down drops the constraint
+",
+        },
+    ],
     check: Some(check),
 };
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    check_not_null_constraint(ctx, stmt, out);
     let Some((at, table)) = alter_table(stmt) else {
         return;
     };
     if ctx.is_new_table(&table) {
         return;
     }
-    let model = ctx.schema.table(&table);
     // PostgreSQL drops constraints before it sets NOT NULL: a CHECK dropped
     // by this same statement proves nothing.
     let dropped: Vec<String> = at
@@ -90,42 +133,77 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         else {
             continue;
         };
-        let column = ident(column_name);
-        if model
-            .and_then(|t| t.column(&column))
-            .is_some_and(|c| !c.nullable)
-        {
-            continue; // already NOT NULL: nothing to check
-        }
-        let proofs: Vec<(String, bool)> = model
-            .into_iter()
-            .flat_map(|t| &t.constraints)
-            .filter(|c| matches!(&c.kind, ConstraintKind::Check(e) if parse_expr(e).is_some_and(|e| proves_not_null(&e, &column))))
-            .map(|c| (constraint_name(c, &table).unwrap_or_default(), c.validated))
-            .collect();
-        let usable = proofs
-            .iter()
-            .find(|(name, validated)| *validated && !dropped.contains(name));
-        if usable.is_some() && ctx.version >= PG12 {
-            continue;
-        }
-        let finding = out.report(
-            format!("SET NOT NULL on `{table}.{column}` scans the whole table while it is locked"),
-            format!("ACCESS EXCLUSIVE on `{table}` while every row is read"),
-        );
-        finding.span = ident_span(ctx, stmt, column_name);
-        for (name, validated) in &proofs {
-            if !validated {
-                finding.notes.push(format!("CHECK `{name}` proves `{column} IS NOT NULL` but is NOT VALID: run `ALTER TABLE {table} VALIDATE CONSTRAINT {name}` in an earlier migration"));
-            } else if dropped.contains(name) {
-                finding.notes.push(format!("this statement also drops CHECK `{name}`, and PostgreSQL drops constraints before it sets NOT NULL: drop it in a separate statement afterwards"));
-            }
-        }
-        if usable.is_some() {
-            finding.notes.push(format!("a validated `CHECK ({column} IS NOT NULL)` exists, but PostgreSQL < 12 does not use it (`postgres_version` is {})", ctx.version));
-        }
-        finding.help = Some(help(ctx, &table, &column));
+        let span = ident_span(ctx, stmt, column_name);
+        judge(ctx, &table, &ident(column_name), &dropped, span, out);
     }
+}
+
+/// PostgreSQL 18 `ALTER TABLE t ADD [CONSTRAINT c] NOT NULL col` (without
+/// `NOT VALID`): the same scan under the same lock as SET NOT NULL.
+fn check_not_null_constraint(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    let Some(Recognized::AlterTable {
+        table,
+        action:
+            TableAction::AddNotNull {
+                column,
+                not_valid: false,
+                ..
+            },
+    }) = stmt.recognized()
+    else {
+        return;
+    };
+    let table = object_text(table);
+    if !ctx.is_new_table(&table) {
+        judge(ctx, &table, &object_text(column), &[], None, out);
+    }
+}
+
+/// Reports making `table.column` NOT NULL unless the column already is, or
+/// a validated CHECK (not among `dropped`) proves it on PostgreSQL ≥ 12.
+fn judge(
+    ctx: &Ctx<'_>,
+    table: &str,
+    column: &str,
+    dropped: &[String],
+    span: Option<std::ops::Range<usize>>,
+    out: &mut Findings,
+) {
+    let model = ctx.schema.table(table);
+    if model
+        .and_then(|t| t.column(column))
+        .is_some_and(|c| !c.nullable)
+    {
+        return; // already NOT NULL: nothing to check
+    }
+    let proofs: Vec<(String, bool)> = model
+        .into_iter()
+        .flat_map(|t| &t.constraints)
+        .filter(|c| matches!(&c.kind, ConstraintKind::Check(e) if parse_expr(e).is_some_and(|e| proves_not_null(&e, column))))
+        .map(|c| (constraint_name(c, table).unwrap_or_default(), c.validated))
+        .collect();
+    let usable = proofs
+        .iter()
+        .find(|(name, validated)| *validated && !dropped.contains(name));
+    if usable.is_some() && ctx.version >= PG12 {
+        return;
+    }
+    let finding = out.report(
+        format!("SET NOT NULL on `{table}.{column}` scans the whole table while it is locked"),
+        format!("ACCESS EXCLUSIVE on `{table}` while every row is read"),
+    );
+    finding.span = span;
+    for (name, validated) in &proofs {
+        if !validated {
+            finding.notes.push(format!("CHECK `{name}` proves `{column} IS NOT NULL` but is NOT VALID: run `ALTER TABLE {table} VALIDATE CONSTRAINT {name}` in an earlier migration"));
+        } else if dropped.contains(name) {
+            finding.notes.push(format!("this statement also drops CHECK `{name}`, and PostgreSQL drops constraints before it sets NOT NULL: drop it in a separate statement afterwards"));
+        }
+    }
+    if usable.is_some() {
+        finding.notes.push(format!("a validated `CHECK ({column} IS NOT NULL)` exists, but PostgreSQL < 12 does not use it (`postgres_version` is {})", ctx.version));
+    }
+    finding.help = Some(help(ctx, table, column));
 }
 
 /// The safe sequence, with the names of this statement.
