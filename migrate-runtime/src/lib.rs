@@ -67,6 +67,7 @@ mod migrator;
 mod mysql_backend;
 #[cfg(feature = "postgres")]
 mod postgres_backend;
+mod snapshot;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod target;
@@ -102,4 +103,5 @@ pub use migrator::{
     Action, Completed, Direction, MigrationStatus, Migrator, Plan, PlannedStep, Report, Resolution,
     State, StepKind,
 };
+pub use snapshot::{Change, ObjectId, ObjectKind, Schema};
 pub use target::Target;
