@@ -373,6 +373,10 @@ fn verify_all(
                 before = after_up;
                 break 'verdict Verdict::Irreversible(m.irreversible.unwrap_or("no reason given"));
             }
+            if interrupt::interrupted() {
+                stop = Some(Stop::Interrupted);
+                break 'verdict Verdict::NotVerified;
+            }
             if let Err(error) = migrator.rollback_to(conn, previous) {
                 // Go on only when the failed down left the database as the up did.
                 let now = snapshot(conn, table)?;
@@ -401,6 +405,10 @@ fn verify_all(
             }
             let after_down = snapshot(conn, table)?;
             let not_reversed = before.diff(&after_down);
+            if interrupt::interrupted() {
+                stop = Some(Stop::Interrupted);
+                break 'verdict Verdict::NotVerified;
+            }
             if let Err(error) = migrator.run_to(conn, m) {
                 stop = Some(Stop::Failed);
                 break 'verdict Verdict::ReapplyFailed {

@@ -455,6 +455,63 @@ fn postgres_scratch_as_is_refuses_a_database_with_tables() {
     assert!(err.contains("is not empty (table `precious`)"), "{err}");
 }
 
+#[test]
+fn postgres_ctrl_c_stops_and_drops_the_scratch_database() {
+    if !pg_reachable() {
+        return;
+    }
+    let set = Set::new(&[(
+        "1_slow.sql",
+        &migration(
+            "CREATE TABLE slow (id bigint PRIMARY KEY);\nSELECT pg_sleep(1.5);",
+            Some("DROP TABLE slow;"),
+        ),
+    )]);
+    let child = Process::new(assert_cmd::cargo::cargo_bin("cargo-migrate"))
+        .arg("verify")
+        .arg("--dir")
+        .arg(set.dir.join("migrations"))
+        .arg("--config")
+        .arg(set.dir.join("migrate.toml"))
+        .args(["--database-url", "postgres://postgres@127.0.0.1/postgres"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    // The scratch database is named after the process.
+    let pattern = format!("migrate\\_verify\\_{}\\_%", child.id());
+    let started = std::time::Instant::now();
+    let name = loop {
+        let found = psql(&format!(
+            "SELECT datname FROM pg_database WHERE datname LIKE '{pattern}'"
+        ));
+        if !found.is_empty() {
+            break found;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no scratch database appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let killed = Process::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{text}");
+    assert!(text.contains("error: interrupted"), "{text}");
+    assert_eq!(
+        psql(&format!(
+            "SELECT count(*) FROM pg_database WHERE datname = '{name}'"
+        )),
+        "0",
+        "the scratch database is dropped after Ctrl-C"
+    );
+}
+
 // ---- MariaDB ----
 
 #[test]

@@ -241,6 +241,7 @@ impl Schema {
 }
 
 /// Whitespace runs collapsed to one space, ends trimmed.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
