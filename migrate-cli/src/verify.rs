@@ -21,14 +21,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use migrate_runtime::{
     AnyBackend, Backend, Change, DatabaseUrl, Dialect, Direction, Error, HistoryTable, Migration,
     Migrations, Migrator, Resolution, Schema, State, Target,
 };
 use serde::Serialize;
 
-use crate::lint::Format;
 use crate::{EXIT_FOUND_ERRORS, Failure, database, output};
 
 /// The arguments of `cargo migrate verify`.
@@ -62,6 +61,15 @@ pub struct VerifyArgs {
     /// How to print the results.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// Output formats of `verify`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A line per migration, rustc-like diagnostics for each failure, then a summary line.
+    Human,
+    /// One JSON object on stdout with every migration's result and differences, for tools.
+    Json,
 }
 
 /// Exit code when verification was interrupted (Ctrl-C, SIGTERM).
