@@ -63,7 +63,7 @@ pub struct UpArgs {
 }
 
 /// The checked migrations of a directory, as the runtime's static table.
-fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl), Failure> {
+pub(crate) fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl), Failure> {
     let url = DatabaseUrl::parse(&target.database_url).map_err(|e| Failure(e.to_string()))?;
     let loaded = config::load(target.config.as_deref())?;
     let mut config = loaded.config;

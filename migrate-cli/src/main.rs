@@ -16,6 +16,7 @@ mod config;
 mod database;
 mod lint;
 mod output;
+mod verify;
 
 /// SQL migrations checked at compile time: lint, inspect and apply them from the command line.
 #[derive(Debug, Parser)]
@@ -34,6 +35,8 @@ enum Command {
     Status(database::StatusArgs),
     /// Apply pending migrations (all, or up to --to), or print the plan with --dry-run.
     Up(database::UpArgs),
+    /// Apply, revert and re-apply every migration on a scratch database: report each down that does not reverse its up.
+    Verify(verify::VerifyArgs),
 }
 
 /// A failure that is not a finding: bad usage, unreadable input, bad config.
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Status(args) => database::status(&args),
         Command::Up(args) => database::up(&args),
+        Command::Verify(args) => verify::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -15,6 +15,9 @@
 //!   database), so concurrent starts apply each migration once; a section
 //!   outside a transaction is tracked statement by statement, and a run that
 //!   stopped in it is resolved with [`Migrator::resolve`].
+//! - [`Schema`] is a normalized snapshot of a database's schema read from
+//!   its catalogs (`AnyBackend::snapshot`), and [`Schema::diff`] lists what
+//!   differs between two (`cargo migrate verify` checks downs with it).
 //! - [`Error`] is typed; every message names the migration, and for a
 //!   failing statement its text, `file:line` and the database's message and
 //!   code. No message or `Debug` output contains a URL's password.
@@ -67,6 +70,7 @@ mod migrator;
 mod mysql_backend;
 #[cfg(feature = "postgres")]
 mod postgres_backend;
+mod snapshot;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod target;
@@ -102,4 +106,5 @@ pub use migrator::{
     Action, Completed, Direction, MigrationStatus, Migrator, Plan, PlannedStep, Report, Resolution,
     State, StepKind,
 };
+pub use snapshot::{Change, ObjectId, ObjectKind, Schema};
 pub use target::Target;

@@ -160,6 +160,64 @@ impl DatabaseUrl {
             ))),
         }
     }
+
+    /// The same server and credentials with another database: the path of a
+    /// `postgres://` or `mysql://` URL replaced by `/database` (and a
+    /// `dbname=` parameter dropped), or for SQLite the file `database`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidUrl`] when `database` is empty or contains `/`, `?`,
+    /// `#` or `@` (for SQLite only an empty path is refused).
+    ///
+    /// ```
+    /// use migrate_runtime::DatabaseUrl;
+    /// let url: DatabaseUrl = "postgres://app:hunter2@db:5432/shop?sslmode=disable".parse()?;
+    /// let scratch = url.with_database("scratch_1")?;
+    /// assert_eq!(scratch.to_string(), "postgres://app:***@db:5432/scratch_1?sslmode=disable");
+    /// let url: DatabaseUrl = "mysql://root@127.0.0.1".parse()?;
+    /// assert_eq!(url.with_database("s")?.to_string(), "mysql://root@127.0.0.1/s");
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
+    pub fn with_database(&self, database: &str) -> Result<DatabaseUrl, Error> {
+        if database.is_empty() {
+            return Err(self.invalid("the database name is empty"));
+        }
+        if self.dialect == Dialect::Sqlite {
+            return DatabaseUrl::parse(&format!("sqlite://{database}"));
+        }
+        if database.contains(['/', '?', '#', '@']) {
+            return Err(self.invalid(format!(
+                "the database name `{database}` contains `/`, `?`, `#` or `@`"
+            )));
+        }
+        let raw = &self.raw;
+        let start = raw.find("://").map_or(0, |i| i + 3);
+        let (head, query) = match raw[start..].find('?') {
+            Some(q) => (&raw[..start + q], Some(&raw[start + q + 1..])),
+            None => (raw.as_str(), None),
+        };
+        // The host starts after the last `@` of the user-info (an unencoded
+        // `/` in a password must not be taken for the path).
+        let host = head[start..].rfind('@').map_or(start, |at| start + at + 1);
+        let authority_end = head[host..].find('/').map_or(head.len(), |p| host + p);
+        let mut out = format!("{}/{database}", &head[..authority_end]);
+        if let Some(query) = query {
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|pair| {
+                    !pair
+                        .split_once('=')
+                        .is_some_and(|(k, _)| k.eq_ignore_ascii_case("dbname"))
+                })
+                .collect();
+            if !kept.is_empty() {
+                out.push('?');
+                out.push_str(&kept.join("&"));
+            }
+        }
+        DatabaseUrl::parse(&out)
+    }
 }
 
 impl FromStr for DatabaseUrl {
@@ -479,6 +537,33 @@ mod tests {
             assert!(matches!(err, Error::InvalidUrl { .. }), "{err}");
             assert!(!err.to_string().contains("p4ss"), "{err}");
             assert!(!format!("{err:?}").contains("p4ss"), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn replaces_the_database() {
+        let cases = [
+            (
+                "postgres://u:p/4@ss@h:5432/db",
+                "postgres://u:p/4@ss@h:5432/x",
+            ),
+            ("postgres://h", "postgres://h/x"),
+            (
+                "postgres://h/?dbname=db&application_name=a",
+                "postgres://h/x?application_name=a",
+            ),
+            ("postgres://u@h/db?dbname=db", "postgres://u@h/x"),
+            ("mysql://root@[::1]:3306/db", "mysql://root@[::1]:3306/x"),
+            ("sqlite://app.db", "sqlite://x"),
+        ];
+        for (url, expected) in cases {
+            let parsed = DatabaseUrl::parse(url).unwrap();
+            assert_eq!(parsed.with_database("x").unwrap().expose(), expected);
+        }
+        let url = DatabaseUrl::parse("mysql://u:p4ss@h/db").unwrap();
+        for bad in ["", "a/b", "a?b", "a@b"] {
+            let err = url.with_database(bad).unwrap_err();
+            assert!(!err.to_string().contains("p4ss"), "{err}");
         }
     }
 
