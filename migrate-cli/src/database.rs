@@ -17,7 +17,7 @@ use migrate_runtime::{
     Statement, Version,
 };
 
-use crate::{EXIT_FOUND_ERRORS, Failure, config, output};
+use crate::{EXIT_FOUND_ERRORS, Failure, config, output, session};
 
 /// Where the migrations and the database are.
 #[derive(Debug, Args)]
@@ -63,7 +63,23 @@ pub struct UpArgs {
 }
 
 /// The checked migrations of a directory, as the runtime's static table.
-fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl), Failure> {
+/// A directory that fails the check is printed and refused.
+pub(crate) fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl), Failure> {
+    match load_checked(target)? {
+        Ok(loaded) => Ok(loaded),
+        Err(report) => {
+            output::human(&report)?;
+            Err(Failure(
+                "the migrations fail the check (above): nothing was applied; `cargo migrate lint` shows the same".into(),
+            ))
+        }
+    }
+}
+
+/// The checked migrations, or the report of a directory that fails the check.
+pub(crate) fn load_checked(
+    target: &Target,
+) -> Result<Result<(&'static Migrations, DatabaseUrl), Report>, Failure> {
     let url = DatabaseUrl::parse(&target.database_url).map_err(|e| Failure(e.to_string()))?;
     let loaded = config::load(target.config.as_deref())?;
     let mut config = loaded.config;
@@ -87,12 +103,9 @@ fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl), Failure> 
         config_source: loaded.source,
     });
     if report.has_errors() {
-        output::human(&report)?;
-        return Err(Failure(
-            "the migrations fail the check (above): nothing was applied; `cargo migrate lint` shows the same".into(),
-        ));
+        return Ok(Err(report));
     }
-    Ok((leak_table(&report, url.dialect(), history), url))
+    Ok(Ok((leak_table(&report, url.dialect(), history), url)))
 }
 
 /// The same table `embed_migrations!` expands to, built at run time. The
@@ -135,7 +148,7 @@ fn leak_table(report: &Report, dialect: Dialect, history: String) -> &'static Mi
     )))
 }
 
-fn connect(url: &DatabaseUrl) -> Result<migrate_runtime::AnyBackend, Failure> {
+pub(crate) fn connect(url: &DatabaseUrl) -> Result<migrate_runtime::AnyBackend, Failure> {
     url.connect().map_err(|e| Failure(e.to_string()))
 }
 
@@ -198,7 +211,7 @@ pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
     let (migrations, url) = load(&args.target)?;
     let mut db = connect(&url)?;
     let migrator = Migrator::new(migrations);
-    let fail = |e: migrate_runtime::Error| Failure(e.to_string());
+    let fail = |e: migrate_runtime::Error| session::failure(&e);
     if args.dry_run {
         let action = match &args.to {
             Some(v) => Action::RunTo(v.as_str().into()),
@@ -212,15 +225,22 @@ pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = match &args.to {
-        Some(v) => migrator.run_to(&mut db, v.as_str()).map_err(fail)?,
-        None => migrator.run(&mut db).map_err(fail)?,
+    let action = match &args.to {
+        Some(v) => Action::RunTo(v.as_str().into()),
+        None => Action::Run,
     };
-    let applied = report.versions();
-    if applied.is_empty() {
+    let plan = migrator
+        .plan(&mut db, action)
+        .map_err(|e| session::failure(&e))?;
+    let outcome = session::apply(&migrator, &mut db, &plan.steps);
+    let applied: Vec<&str> = outcome.done.iter().map(|m| m.version.text).collect();
+    if applied.is_empty() && outcome.failed.is_none() {
         println!("nothing to apply: the database is up to date");
-    } else {
+    } else if !applied.is_empty() {
         println!("applied {}: {}", applied.len(), applied.join(", "));
     }
-    Ok(ExitCode::SUCCESS)
+    match outcome.failed {
+        Some((_, e)) => Err(session::failure(&e)),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }

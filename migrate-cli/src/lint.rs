@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use migrate_check::{Dialect, Input, discover};
 
-use crate::{EXIT_FOUND_ERRORS, Failure, config, output};
+use crate::{EXIT_FOUND_ERRORS, Failure, annotations, config, output};
 
 /// The arguments of `cargo migrate lint`.
 #[derive(Debug, Args)]
@@ -35,6 +35,10 @@ pub enum Format {
     Human,
     /// A JSON array of diagnostics on stdout, for tools.
     Json,
+    /// A SARIF 2.1.0 log, for GitHub code scanning (`upload-sarif`).
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding, then the summary.
+    Github,
 }
 
 /// Runs the check and prints its findings. `Ok` carries exit code 0 (no
@@ -66,6 +70,13 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
     match args.format {
         Format::Human => output::human(&report)?,
         Format::Json => output::json(&report)?,
+        Format::Sarif => output::emit_json(&annotations::sarif(&report))?,
+        Format::Github => {
+            let mut text = annotations::github(&report);
+            text.push_str(&output::summary(&report, false));
+            text.push('\n');
+            output::emit(&text)?
+        }
     }
     Ok(if report.has_errors() {
         ExitCode::from(EXIT_FOUND_ERRORS)

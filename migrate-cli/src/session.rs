@@ -1,0 +1,224 @@
+//! Running a plan one migration at a time through the runtime's
+//! [`Migrator`], so that the CLI can show progress and knows exactly which
+//! migrations this process applied or rolled back when one fails.
+//!
+//! Each step is a `run_to` / `rollback_to` call of its own: the runtime
+//! validates the history, takes the migration lock and re-reads the history
+//! under it every time, so a step that another runner carried out meanwhile
+//! does nothing (and is reported as such).
+
+use migrate_runtime::{
+    AnyBackend, Error, Migration, MigrationStatus, Migrator, PlannedStep, State, StepKind,
+};
+
+use crate::Failure;
+use crate::progress::{Progress, human};
+
+/// What a stepwise run did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The migrations this process applied or rolled back, in order.
+    pub done: Vec<&'static Migration>,
+    /// The error that stopped the run, with the migration it concerns.
+    pub failed: Option<(&'static Migration, Error)>,
+}
+
+/// `version name`, for messages.
+pub fn label(m: &Migration) -> String {
+    format!("{} {}", m.version, m.name)
+}
+
+/// The versions recorded as applied (changed ones included), oldest first.
+pub fn applied_versions(rows: &[MigrationStatus]) -> Vec<String> {
+    rows.iter()
+        .filter(|r| matches!(r.state, State::Applied | State::Changed { .. }))
+        .map(|r| r.version.clone())
+        .collect()
+}
+
+/// Reads every migration's state.
+pub fn status(migrator: &Migrator, db: &mut AnyBackend) -> Result<Vec<MigrationStatus>, Failure> {
+    migrator.status(db).map_err(|e| failure(&e))
+}
+
+/// A runtime error as a CLI failure, with the shell command for the runtime's
+/// advice where it names a Rust call.
+pub fn failure(e: &Error) -> Failure {
+    Failure(with_cli_hint(e))
+}
+
+/// The error's message, followed by how to settle it from the shell when it
+/// is a dirty migration.
+pub fn with_cli_hint(e: &Error) -> String {
+    let mut text = e.to_string();
+    let dirty_version = match e {
+        Error::Dirty(d) => Some(d.version.clone()),
+        Error::Statement(s) if s.left_dirty => Some(s.version.clone()),
+        _ => None,
+    };
+    if let Some(v) = dirty_version {
+        text.push_str(&format!(
+            ". From the shell: `cargo migrate resolve {v} --resume`, `--applied` or `--rolled-back`"
+        ));
+    }
+    text
+}
+
+/// Applies the `Apply` steps of a plan, oldest first, stopping at the first failure.
+pub fn apply(migrator: &Migrator, db: &mut AnyBackend, steps: &[PlannedStep]) -> Outcome {
+    let progress = Progress::new(steps.len());
+    let mut outcome = Outcome::default();
+    for (i, step) in steps.iter().enumerate() {
+        let m = step.migration;
+        progress.start(i, &format!("applying {}", label(m)));
+        match migrator.run_to(db, m.version.text) {
+            Ok(report) if report.steps.is_empty() => {
+                progress.done(
+                    i,
+                    &format!("{}: applied meanwhile by another runner", label(m)),
+                );
+            }
+            Ok(report) => {
+                for s in &report.steps {
+                    outcome.done.push(s.migration);
+                    progress.done(
+                        i,
+                        &format!("applied {} in {}", label(s.migration), human(s.duration)),
+                    );
+                }
+            }
+            Err(e) => {
+                progress.done(i, &format!("FAILED {}", label(m)));
+                outcome.failed = Some((m, e));
+                break;
+            }
+        }
+    }
+    progress.finish();
+    outcome
+}
+
+/// Rolls back the `Revert` steps of a plan, newest first. `applied` is the
+/// list of applied versions (oldest first) when the plan was made: the
+/// target of each step is the applied version just before it.
+pub fn revert(
+    migrator: &Migrator,
+    db: &mut AnyBackend,
+    steps: &[PlannedStep],
+    applied: &[String],
+) -> Outcome {
+    let progress = Progress::new(steps.len());
+    let mut outcome = Outcome::default();
+    for (i, step) in steps.iter().enumerate() {
+        let m = step.migration;
+        if step.kind != StepKind::Revert {
+            continue;
+        }
+        let target = previous(applied, m);
+        progress.start(i, &format!("rolling back {}", label(m)));
+        match migrator.rollback_to(db, target.as_str()) {
+            Ok(report) if report.steps.is_empty() => {
+                progress.done(
+                    i,
+                    &format!("{}: rolled back meanwhile by another runner", label(m)),
+                );
+            }
+            Ok(report) => {
+                for s in &report.steps {
+                    outcome.done.push(s.migration);
+                    progress.done(
+                        i,
+                        &format!(
+                            "rolled back {} in {}",
+                            label(s.migration),
+                            human(s.duration)
+                        ),
+                    );
+                }
+            }
+            Err(e) => {
+                progress.done(i, &format!("FAILED to roll back {}", label(m)));
+                outcome.failed = Some((m, e));
+                break;
+            }
+        }
+    }
+    progress.finish();
+    outcome
+}
+
+/// The applied version just before `m` (`"0"` when it is the oldest).
+fn previous(applied: &[String], m: &Migration) -> String {
+    let parts = |v: &str| -> Vec<u64> {
+        v.split(['.', '-', '_'])
+            .map(|p| p.parse().unwrap_or(0))
+            .collect()
+    };
+    let target = m.version.parts;
+    applied
+        .iter()
+        .rfind(|v| compare(&parts(v), target).is_lt())
+        .cloned()
+        .unwrap_or_else(|| "0".to_owned())
+}
+
+fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
+    let n = a.len().max(b.len());
+    (0..n)
+        .map(|i| {
+            a.get(i)
+                .copied()
+                .unwrap_or(0)
+                .cmp(&b.get(i).copied().unwrap_or(0))
+        })
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
+}
+
+/// The target of `down --steps N`: the applied version that stays newest,
+/// or `"0"` when all are rolled back.
+pub fn steps_target(applied: &[String], steps: usize) -> String {
+    if steps >= applied.len() {
+        "0".to_owned()
+    } else {
+        applied[applied.len() - 1 - steps].clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn steps_count_back_from_the_newest() {
+        let applied = v(&["1", "2", "3"]);
+        assert_eq!(steps_target(&applied, 1), "2");
+        assert_eq!(steps_target(&applied, 2), "1");
+        assert_eq!(steps_target(&applied, 3), "0");
+        assert_eq!(steps_target(&applied, 9), "0");
+        assert_eq!(steps_target(&[], 1), "0");
+    }
+
+    #[test]
+    fn the_previous_applied_version_is_numeric() {
+        use migrate_runtime::{Section, Version};
+        static M: Migration = Migration {
+            version: Version::new("10", &[10]),
+            name: "x",
+            up: Section {
+                statements: &[],
+                transactional: true,
+                file: "x.sql",
+            },
+            down: None,
+            irreversible: None,
+            checksum: "sha256:00",
+        };
+        assert_eq!(previous(&v(&["2", "9", "10"]), &M), "9");
+        assert_eq!(previous(&v(&["10"]), &M), "0");
+    }
+}
