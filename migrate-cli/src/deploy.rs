@@ -108,7 +108,9 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
     println!("  failed: {}", session::with_cli_hint(&error));
     let before_text = before
         .last()
-        .map_or("no migration applied".to_owned(), |v| v.to_string());
+        .map_or("no migration applied".to_owned(), |v| {
+            format!("{v} the newest applied")
+        });
     let back_to = before.last().cloned().unwrap_or_else(|| "0".to_owned());
 
     // What the failed migration left behind.
@@ -209,7 +211,7 @@ fn not_rolled_back(
          \x20   - undo what took effect by hand, then: `cargo migrate resolve {v} --rolled-back`, or\n\
          \x20   - finish it by hand, then: `cargo migrate resolve {v} --applied`;\n\
          \x20   to take the whole deploy back after that: `cargo migrate down --to {back_to}` \
-         (the database was at {before_text} before this deploy)"
+         (before this deploy: {before_text})"
     );
     ExitCode::from(EXIT_FOUND_ERRORS)
 }
