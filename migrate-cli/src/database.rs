@@ -178,6 +178,13 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
         );
     }
     let applied = rows.len() - attention;
+    let notes: Vec<String> = rows.iter().filter_map(advice).collect();
+    if !notes.is_empty() {
+        println!();
+        for note in notes {
+            println!("{note}");
+        }
+    }
     println!(
         "\n{applied} applied, {attention} need attention ({})",
         url.redacted()
@@ -187,6 +194,31 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What to do about a migration that is not simply applied or pending.
+fn advice(row: &MigrationStatus) -> Option<String> {
+    let v = &row.version;
+    match &row.state {
+        State::Applied | State::Pending => None,
+        State::PendingOutOfOrder => Some(format!(
+            "{v}: pending but older than the newest applied migration (merged from another \
+             branch?): give it a newer version (`cargo migrate new` picks one)"
+        )),
+        State::Dirty { .. } => Some(format!(
+            "{v}: dirty: check in the database which of its statements took effect, then \
+             `cargo migrate resolve {v} --resume`, `--applied` or `--rolled-back`"
+        )),
+        State::Changed { recorded } => Some(format!(
+            "{v}: changed after it was applied: the history records {recorded}, the directory \
+             has {}; restore the file as applied and put the change in a new migration",
+            row.migration.map_or("?", |m| m.checksum)
+        )),
+        State::Missing => Some(format!(
+            "{v}: recorded in the history but not in the directory: restore its file (or \
+             check that --dir is the right directory)"
+        )),
+    }
 }
 
 fn describe(row: &MigrationStatus) -> String {
@@ -200,8 +232,8 @@ fn describe(row: &MigrationStatus) -> String {
         } => {
             format!("dirty ({direction}, {statements_done} done)")
         }
-        State::Changed { .. } => "changed since applied".into(),
-        State::Missing => "missing from the directory".into(),
+        State::Changed { .. } => "changed (checksum)".into(),
+        State::Missing => "missing (no file)".into(),
     }
 }
 
