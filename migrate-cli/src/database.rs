@@ -257,14 +257,7 @@ pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let action = match &args.to {
-        Some(v) => Action::RunTo(v.as_str().into()),
-        None => Action::Run,
-    };
-    let plan = migrator
-        .plan(&mut db, action)
-        .map_err(|e| session::failure(&e))?;
-    let outcome = session::apply(&migrator, &mut db, &plan.steps);
+    let outcome = session::apply_pending(&migrator, &mut db, args.to.as_deref())?;
     let applied: Vec<&str> = outcome.done.iter().map(|m| m.version.text).collect();
     if applied.is_empty() && outcome.failed.is_none() {
         println!("nothing to apply: the database is up to date");

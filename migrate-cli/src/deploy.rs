@@ -77,33 +77,31 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
     let mut db = connect(&url)?;
     let migrator = Migrator::new(migrations);
     let before = session::applied_versions(&session::status(&migrator, &mut db)?);
-    let plan = match migrator.plan(&mut db, Action::Run) {
-        Ok(plan) => plan,
-        Err(e) => {
-            output::error_line(&format!(
-                "deploy refused: {}; nothing was applied",
-                session::with_cli_hint(&e)
-            ));
-            return Ok(ExitCode::from(EXIT_FOUND_ERRORS));
-        }
-    };
-    if plan.is_empty() {
-        println!("nothing to deploy: {} is up to date", url.redacted());
-        return Ok(ExitCode::SUCCESS);
-    }
-    println!(
-        "deploying {} migration(s) to {}",
-        plan.steps.len(),
-        url.redacted()
-    );
-    let outcome = session::apply(&migrator, &mut db, &plan.steps);
+    println!("deploying to {}", url.redacted());
+    let outcome = session::apply_pending(&migrator, &mut db, None)?;
     let mut applied: Vec<&'static Migration> = outcome.done.clone();
     let Some((failed, error)) = outcome.failed else {
-        println!("deployed {}: {}", applied.len(), list(&applied));
+        if applied.is_empty() {
+            println!("nothing to deploy: the database is up to date");
+        } else {
+            println!("deployed {}: {}", applied.len(), list(&applied));
+        }
         return Ok(ExitCode::SUCCESS);
     };
+    let statement_failed = matches!(error, Error::Statement(_));
+    if applied.is_empty() && !statement_failed {
+        // Refused before anything ran: a dirty or edited history, a lock timeout.
+        output::error_line(&format!(
+            "deploy refused: {}; nothing was applied",
+            session::with_cli_hint(&error)
+        ));
+        return Ok(ExitCode::from(EXIT_FOUND_ERRORS));
+    }
 
-    println!("\ndeploy FAILED at {}", label(failed));
+    match failed {
+        Some(m) => println!("\ndeploy FAILED at {}", label(m)),
+        None => println!("\ndeploy FAILED"),
+    }
     println!("  applied by this run: {}", list(&applied));
     println!("  failed: {}", session::with_cli_hint(&error));
     let before_text = before
@@ -113,24 +111,30 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
         });
     let back_to = before.last().cloned().unwrap_or_else(|| "0".to_owned());
 
-    // What the failed migration left behind.
-    let state = session::status(&migrator, &mut db)
-        .ok()
-        .and_then(|rows| {
-            rows.into_iter()
-                .find(|r| r.migration.is_some_and(|m| std::ptr::eq(m, failed)))
-        })
-        .map(|r| r.state);
-    let statement_failed = matches!(error, Error::Statement(_));
-    match state {
-        Some(State::Pending) | Some(State::PendingOutOfOrder) => {}
-        Some(State::Applied) => {
+    // What the failed migration left behind (`None`: the history was refused
+    // after this run's migrations, which are then all in place).
+    let state = match failed {
+        None => Some(State::Pending),
+        Some(failed) => session::status(&migrator, &mut db)
+            .ok()
+            .and_then(|rows| {
+                rows.into_iter()
+                    .find(|r| r.migration.is_some_and(|m| std::ptr::eq(m, failed)))
+            })
+            .map(|r| r.state),
+    };
+    match (failed, state) {
+        (_, Some(State::Pending | State::PendingOutOfOrder)) => {}
+        (Some(failed), Some(State::Applied)) => {
             // It committed, then something after failed: it is this run's too.
             applied.push(failed);
         }
-        Some(State::Dirty {
-            statements_done: 0, ..
-        }) if statement_failed && url.dialect() != Dialect::Postgres => {
+        (
+            Some(failed),
+            Some(State::Dirty {
+                statements_done: 0, ..
+            }),
+        ) if statement_failed && url.dialect() != Dialect::Postgres => {
             match migrator.resolve(&mut db, failed.version.text, Resolution::RolledBack) {
                 Ok(_) => println!(
                     "  {} was recorded dirty before any statement took effect (the failed \
@@ -144,9 +148,12 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
                 }
             }
         }
-        Some(State::Dirty {
-            statements_done, ..
-        }) => {
+        (
+            Some(failed),
+            Some(State::Dirty {
+                statements_done, ..
+            }),
+        ) => {
             println!(
                 "  {} is DIRTY: it runs outside a transaction and stopped after {statements_done} \
                  statement(s) took effect{}",
@@ -159,7 +166,7 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
             );
             return Ok(not_rolled_back(&applied, failed, &back_to, &before_text));
         }
-        other => {
+        (Some(failed), other) => {
             println!(
                 "  the state of {} could not be established ({}): nothing is rolled back",
                 label(failed),
@@ -170,6 +177,7 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
             );
             return Ok(not_rolled_back(&applied, failed, &back_to, &before_text));
         }
+        (None, _) => {}
     }
 
     if args.no_rollback {
@@ -268,7 +276,7 @@ fn rollback(
     if let Some((m, e)) = outcome.failed {
         println!(
             "  the rollback FAILED at {}: {}; the migrations before it stay applied",
-            label(m),
+            m.map(label).unwrap_or_default(),
             session::with_cli_hint(&e)
         );
         return;

@@ -19,8 +19,9 @@ use crate::progress::{Progress, human};
 pub struct Outcome {
     /// The migrations this process applied or rolled back, in order.
     pub done: Vec<&'static Migration>,
-    /// The error that stopped the run, with the migration it concerns.
-    pub failed: Option<(&'static Migration, Error)>,
+    /// The error that stopped the run, with the migration being run (`None`
+    /// when the history itself was refused).
+    pub failed: Option<(Option<&'static Migration>, Error)>,
 }
 
 /// `version name`, for messages.
@@ -64,12 +65,59 @@ pub fn with_cli_hint(e: &Error) -> String {
     text
 }
 
-/// Applies the `Apply` steps of a plan, oldest first, stopping at the first failure.
-pub fn apply(migrator: &Migrator, db: &mut AnyBackend, steps: &[PlannedStep]) -> Outcome {
-    let progress = Progress::new(steps.len());
+/// Applies what is pending (up to and including `to`), oldest first, one
+/// migration per lock, stopping at the first failure.
+///
+/// The candidates come from [`Migrator::status`], which takes no lock and
+/// fails on nothing: a migration that another runner is applying right now
+/// shows as pending or dirty there, and its `run_to` then waits for the lock
+/// and finds it applied. A last `run` / `run_to` validates the whole history
+/// under the lock and applies anything the first pass did not see.
+pub fn apply_pending(
+    migrator: &Migrator,
+    db: &mut AnyBackend,
+    to: Option<&str>,
+) -> Result<Outcome, Failure> {
+    let rows = status(migrator, db)?;
+    let limit = match to {
+        Some(v) => {
+            let target = migrate_runtime::Target::from(v);
+            let Some(parts) = target.parts().map(<[u64]>::to_vec) else {
+                return Err(failure(&Error::InvalidTarget {
+                    target: v.to_owned(),
+                }));
+            };
+            Some(parts)
+        }
+        None => None,
+    };
+    let candidates: Vec<&'static Migration> = rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.state,
+                State::Pending | State::PendingOutOfOrder | State::Dirty { .. }
+            )
+        })
+        .filter_map(|r| r.migration)
+        .filter(|m| {
+            limit
+                .as_deref()
+                .is_none_or(|l| compare(m.version.parts, l).is_le())
+        })
+        .collect();
+    let progress = Progress::new(candidates.len());
     let mut outcome = Outcome::default();
-    for (i, step) in steps.iter().enumerate() {
-        let m = step.migration;
+    let record = |outcome: &mut Outcome, i: usize, report: migrate_runtime::Report| {
+        for s in &report.steps {
+            outcome.done.push(s.migration);
+            progress.done(
+                i,
+                &format!("applied {} in {}", label(s.migration), human(s.duration)),
+            );
+        }
+    };
+    for (i, m) in candidates.iter().copied().enumerate() {
         progress.start(i, &format!("applying {}", label(m)));
         match migrator.run_to(db, m.version.text) {
             Ok(report) if report.steps.is_empty() => {
@@ -78,24 +126,24 @@ pub fn apply(migrator: &Migrator, db: &mut AnyBackend, steps: &[PlannedStep]) ->
                     &format!("{}: applied meanwhile by another runner", label(m)),
                 );
             }
-            Ok(report) => {
-                for s in &report.steps {
-                    outcome.done.push(s.migration);
-                    progress.done(
-                        i,
-                        &format!("applied {} in {}", label(s.migration), human(s.duration)),
-                    );
-                }
-            }
+            Ok(report) => record(&mut outcome, i, report),
             Err(e) => {
                 progress.done(i, &format!("FAILED {}", label(m)));
-                outcome.failed = Some((m, e));
-                break;
+                outcome.failed = Some((Some(m), e));
+                return Ok(outcome);
             }
         }
     }
+    let last = match to {
+        Some(v) => migrator.run_to(db, v),
+        None => migrator.run(db),
+    };
+    match last {
+        Ok(report) => record(&mut outcome, candidates.len().saturating_sub(1), report),
+        Err(e) => outcome.failed = Some((None, e)),
+    }
     progress.finish();
-    outcome
+    Ok(outcome)
 }
 
 /// Rolls back the `Revert` steps of a plan, newest first. `applied` is the
@@ -138,7 +186,7 @@ pub fn revert(
             }
             Err(e) => {
                 progress.done(i, &format!("FAILED to roll back {}", label(m)));
-                outcome.failed = Some((m, e));
+                outcome.failed = Some((Some(m), e));
                 break;
             }
         }
