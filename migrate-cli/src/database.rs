@@ -246,7 +246,7 @@ pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
     let fail = |e: migrate_runtime::Error| session::failure(&e);
     if args.dry_run {
         let action = match &args.to {
-            Some(v) => Action::RunTo(v.as_str().into()),
+            Some(v) => Action::RunTo(session::target_for(&migrator, v)),
             None => Action::Run,
         };
         let plan = migrator.plan(&mut db, action).map_err(fail)?;

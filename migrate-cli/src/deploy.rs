@@ -76,7 +76,7 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
     );
     let mut db = connect(&url)?;
     let migrator = Migrator::new(migrations);
-    let before = session::applied_versions(&session::status(&migrator, &mut db)?);
+    let before = session::applied(&session::status(&migrator, &mut db)?);
     println!("deploying to {}", url.redacted());
     let outcome = session::apply_pending(&migrator, &mut db, None)?;
     let mut applied: Vec<&'static Migration> = outcome.done.clone();
@@ -107,9 +107,11 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
     let before_text = before
         .last()
         .map_or("no migration applied".to_owned(), |v| {
-            format!("{v} the newest applied")
+            format!("{} the newest applied", v.version)
         });
-    let back_to = before.last().cloned().unwrap_or_else(|| "0".to_owned());
+    let back_to = before
+        .last()
+        .map_or_else(|| "0".to_owned(), |m| m.version.text.to_owned());
 
     // What the failed migration left behind (`None`: the history was refused
     // after this run's migrations, which are then all in place).
@@ -188,14 +190,7 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
         println!("  nothing to roll back: the database is as before this deploy ({before_text})");
         return Ok(ExitCode::from(EXIT_FOUND_ERRORS));
     }
-    rollback(
-        &migrator,
-        &mut db,
-        &applied,
-        &before,
-        &back_to,
-        &before_text,
-    );
+    rollback(&migrator, &mut db, &applied, &before, &before_text);
     Ok(ExitCode::from(EXIT_FOUND_ERRORS))
 }
 
@@ -230,12 +225,11 @@ fn rollback(
     migrator: &Migrator,
     db: &mut AnyBackend,
     applied: &[&'static Migration],
-    before: &[String],
-    back_to: &str,
+    before: &[&'static Migration],
     before_text: &str,
 ) {
     let now = match session::status(migrator, db) {
-        Ok(rows) => session::applied_versions(&rows),
+        Ok(rows) => session::applied(&rows),
         Err(Failure(e)) => {
             println!("  NOT rolled back: the history could not be read: {e}");
             return;
@@ -244,11 +238,11 @@ fn rollback(
     // Only if the applied migrations newer than the starting point are
     // exactly this run's: another runner's work is not ours to undo.
     let ours: Vec<&str> = applied.iter().map(|m| m.version.text).collect();
-    let newer: Vec<&str> = now[before.len().min(now.len())..]
-        .iter()
-        .map(String::as_str)
-        .collect();
-    if now.len() < before.len() || now[..before.len()] != *before || newer != ours {
+    let text = |list: &[&'static Migration]| -> Vec<&'static str> {
+        list.iter().map(|m| m.version.text).collect()
+    };
+    let newer = text(&now[before.len().min(now.len())..]);
+    if now.len() < before.len() || text(&now[..before.len()]) != text(before) || newer != ours {
         println!(
             "  NOT rolled back: the history changed meanwhile (applied now after {before_text}: \
              {}); roll back by hand with `cargo migrate down --to <version>`",
@@ -257,13 +251,17 @@ fn rollback(
         return;
     }
     // A migration without a down section stays, with everything before it.
-    let mut target = back_to.to_owned();
+    let mut target = before
+        .last()
+        .map_or(migrate_runtime::Target::from(0u64), |m| {
+            migrate_runtime::Target::from(*m)
+        });
     let mut kept = None;
     if let Some(i) = applied.iter().rposition(|m| m.down.is_none()) {
-        target = applied[i].version.text.to_owned();
+        target = migrate_runtime::Target::from(applied[i]);
         kept = Some(applied[i]);
     }
-    let plan = match migrator.plan(db, Action::RollbackTo(target.as_str().into())) {
+    let plan = match migrator.plan(db, Action::RollbackTo(target)) {
         Ok(plan) => plan,
         Err(e) => {
             println!("  NOT rolled back: {}", session::with_cli_hint(&e));

@@ -94,9 +94,9 @@ pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
     let (migrations, url) = load(&args.target)?;
     let mut db = connect(&url)?;
     let migrator = Migrator::new(migrations);
-    let applied = session::applied_versions(&session::status(&migrator, &mut db)?);
+    let applied = session::applied(&session::status(&migrator, &mut db)?);
     let to = match (&args.to, args.steps) {
-        (Some(v), _) => v.clone(),
+        (Some(v), _) => session::target_for(&migrator, v),
         (None, steps) => {
             if applied.is_empty() {
                 println!("nothing to roll back: no migration is applied");
@@ -108,7 +108,7 @@ pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
     // Validates the history and refuses an irreversible migration before
     // anything is rolled back.
     let plan = migrator
-        .plan(&mut db, Action::RollbackTo(to.as_str().into()))
+        .plan(&mut db, Action::RollbackTo(to))
         .map_err(|e| session::failure(&e))?;
     if args.dry_run {
         print_plan(&plan, "nothing to roll back");
@@ -162,13 +162,16 @@ pub fn baseline(args: &BaselineArgs) -> Result<ExitCode, Failure> {
     let migrator = Migrator::new(migrations);
     if args.dry_run {
         let plan = migrator
-            .plan(&mut db, Action::Baseline(args.version.as_str().into()))
+            .plan(
+                &mut db,
+                Action::Baseline(session::target_for(&migrator, &args.version)),
+            )
             .map_err(|e| session::failure(&e))?;
         print_plan(&plan, "nothing to record");
         return Ok(ExitCode::SUCCESS);
     }
     let report = migrator
-        .baseline(&mut db, args.version.as_str())
+        .baseline(&mut db, session::target_for(&migrator, &args.version))
         .map_err(|e| session::failure(&e))?;
     let versions = report.versions();
     println!(
@@ -192,7 +195,11 @@ pub fn resolve(args: &ResolveArgs) -> Result<ExitCode, Failure> {
         Resolution::Resume
     };
     let report = migrator
-        .resolve(&mut db, args.version.as_str(), resolution)
+        .resolve(
+            &mut db,
+            session::target_for(&migrator, &args.version),
+            resolution,
+        )
         .map_err(|e| session::failure(&e))?;
     match resolution {
         Resolution::Applied => println!("{} is recorded as applied", args.version),

@@ -8,7 +8,7 @@
 //! does nothing (and is reported as such).
 
 use migrate_runtime::{
-    AnyBackend, Error, Migration, MigrationStatus, Migrator, PlannedStep, State, StepKind,
+    AnyBackend, Error, Migration, MigrationStatus, Migrator, PlannedStep, State, StepKind, Target,
 };
 
 use crate::Failure;
@@ -29,12 +29,24 @@ pub fn label(m: &Migration) -> String {
     format!("{} {}", m.version, m.name)
 }
 
-/// The versions recorded as applied (changed ones included), oldest first.
-pub fn applied_versions(rows: &[MigrationStatus]) -> Vec<String> {
+/// The migrations recorded as applied (changed ones included), oldest first.
+pub fn applied(rows: &[MigrationStatus]) -> Vec<&'static Migration> {
     rows.iter()
         .filter(|r| matches!(r.state, State::Applied | State::Changed { .. }))
-        .map(|r| r.version.clone())
+        .filter_map(|r| r.migration)
         .collect()
+}
+
+/// The target a version given on the command line names: the migration
+/// whose version is written exactly so (diesel's `2020-01-01-000000`
+/// included), else the text parsed as a version (`3`, `0`, `1.2`).
+pub fn target_for(migrator: &Migrator, text: &str) -> Target {
+    migrator
+        .migrations()
+        .migrations()
+        .iter()
+        .find(|m| m.version.text == text)
+        .map_or_else(|| Target::from(text), Target::from)
 }
 
 /// Reads every migration's state.
@@ -79,12 +91,12 @@ pub fn apply_pending(
     to: Option<&str>,
 ) -> Result<Outcome, Failure> {
     let rows = status(migrator, db)?;
-    let limit = match to {
-        Some(v) => {
-            let target = migrate_runtime::Target::from(v);
+    let to = to.map(|v| target_for(migrator, v));
+    let limit = match &to {
+        Some(target) => {
             let Some(parts) = target.parts().map(<[u64]>::to_vec) else {
                 return Err(failure(&Error::InvalidTarget {
-                    target: v.to_owned(),
+                    target: target.text().to_owned(),
                 }));
             };
             Some(parts)
@@ -119,7 +131,7 @@ pub fn apply_pending(
     };
     for (i, m) in candidates.iter().copied().enumerate() {
         progress.start(i, &format!("applying {}", label(m)));
-        match migrator.run_to(db, m.version.text) {
+        match migrator.run_to(db, Target::from(m)) {
             Ok(report) if report.steps.is_empty() => {
                 progress.done(
                     i,
@@ -135,7 +147,7 @@ pub fn apply_pending(
         }
     }
     let last = match to {
-        Some(v) => migrator.run_to(db, v),
+        Some(target) => migrator.run_to(db, target),
         None => migrator.run(db),
     };
     match last {
@@ -153,7 +165,7 @@ pub fn revert(
     migrator: &Migrator,
     db: &mut AnyBackend,
     steps: &[PlannedStep],
-    applied: &[String],
+    applied: &[&'static Migration],
 ) -> Outcome {
     let progress = Progress::new(steps.len());
     let mut outcome = Outcome::default();
@@ -164,7 +176,7 @@ pub fn revert(
         }
         let target = previous(applied, m);
         progress.start(i, &format!("rolling back {}", label(m)));
-        match migrator.rollback_to(db, target.as_str()) {
+        match migrator.rollback_to(db, target) {
             Ok(report) if report.steps.is_empty() => {
                 progress.done(
                     i,
@@ -195,19 +207,12 @@ pub fn revert(
     outcome
 }
 
-/// The applied version just before `m` (`"0"` when it is the oldest).
-fn previous(applied: &[String], m: &Migration) -> String {
-    let parts = |v: &str| -> Vec<u64> {
-        v.split(['.', '-', '_'])
-            .map(|p| p.parse().unwrap_or(0))
-            .collect()
-    };
-    let target = m.version.parts;
+/// The applied migration just before `m` (zero when it is the oldest).
+fn previous(applied: &[&'static Migration], m: &Migration) -> Target {
     applied
         .iter()
-        .rfind(|v| compare(&parts(v), target).is_lt())
-        .cloned()
-        .unwrap_or_else(|| "0".to_owned())
+        .rfind(|a| compare(a.version.parts, m.version.parts).is_lt())
+        .map_or(Target::from(0u64), |a| Target::from(*a))
 }
 
 fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
@@ -223,39 +228,24 @@ fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
         .unwrap_or(std::cmp::Ordering::Equal)
 }
 
-/// The target of `down --steps N`: the applied version that stays newest,
-/// or `"0"` when all are rolled back.
-pub fn steps_target(applied: &[String], steps: usize) -> String {
+/// The target of `down --steps N`: the applied migration that stays newest,
+/// or zero when all are rolled back.
+pub fn steps_target(applied: &[&'static Migration], steps: usize) -> Target {
     if steps >= applied.len() {
-        "0".to_owned()
+        Target::from(0u64)
     } else {
-        applied[applied.len() - 1 - steps].clone()
+        Target::from(applied[applied.len() - 1 - steps])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use migrate_runtime::{Section, Version};
 
-    fn v(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn steps_count_back_from_the_newest() {
-        let applied = v(&["1", "2", "3"]);
-        assert_eq!(steps_target(&applied, 1), "2");
-        assert_eq!(steps_target(&applied, 2), "1");
-        assert_eq!(steps_target(&applied, 3), "0");
-        assert_eq!(steps_target(&applied, 9), "0");
-        assert_eq!(steps_target(&[], 1), "0");
-    }
-
-    #[test]
-    fn the_previous_applied_version_is_numeric() {
-        use migrate_runtime::{Section, Version};
-        static M: Migration = Migration {
-            version: Version::new("10", &[10]),
+    const fn m(version: &'static str, parts: &'static [u64]) -> Migration {
+        Migration {
+            version: Version::new(version, parts),
             name: "x",
             up: Section {
                 statements: &[],
@@ -265,8 +255,27 @@ mod tests {
             down: None,
             irreversible: None,
             checksum: "sha256:00",
-        };
-        assert_eq!(previous(&v(&["2", "9", "10"]), &M), "9");
-        assert_eq!(previous(&v(&["10"]), &M), "0");
+        }
+    }
+
+    static M1: Migration = m("1", &[1]);
+    static M2: Migration = m("2", &[2]);
+    static M9: Migration = m("9", &[9]);
+    static M10: Migration = m("10", &[10]);
+
+    #[test]
+    fn steps_count_back_from_the_newest() {
+        let applied = [&M1, &M2, &M9];
+        assert_eq!(steps_target(&applied, 1).text(), "2");
+        assert_eq!(steps_target(&applied, 2).text(), "1");
+        assert!(steps_target(&applied, 3).is_zero());
+        assert!(steps_target(&applied, 9).is_zero());
+        assert!(steps_target(&[], 1).is_zero());
+    }
+
+    #[test]
+    fn the_previous_applied_version_is_numeric() {
+        assert_eq!(previous(&[&M2, &M9, &M10], &M10).text(), "9");
+        assert!(previous(&[&M10], &M10).is_zero());
     }
 }

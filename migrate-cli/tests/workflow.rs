@@ -285,3 +285,90 @@ fn a_deploy_refuses_migrations_that_fail_the_check() {
     assert!(r.stderr.contains("deploy refused"), "{r:?}");
     assert!(!std::path::Path::new(db.url.trim_start_matches("sqlite://")).exists());
 }
+
+/// The version an old tool recorded is the one to baseline at: diesel
+/// stores `2020-01-01-000000` without its dashes, Flyway's `V1.1` is `1.1`.
+#[test]
+fn baseline_takes_the_versions_old_tools_record() {
+    for (files, recorded, pending) in [
+        (
+            [
+                (
+                    "2020-01-01-000000_users/up.sql",
+                    "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+                ),
+                ("2020-01-01-000000_users/down.sql", "DROP TABLE users;\n"),
+                (
+                    "2020-02-01-000000_posts/up.sql",
+                    "CREATE TABLE posts (id INTEGER PRIMARY KEY);\n",
+                ),
+                ("2020-02-01-000000_posts/down.sql", "DROP TABLE posts;\n"),
+            ],
+            "20200101000000",
+            "2020-02-01-000000",
+        ),
+        (
+            [
+                (
+                    "V1.1__users.sql",
+                    "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+                ),
+                ("U1.1__users.sql", "DROP TABLE users;\n"),
+                (
+                    "V1.2__posts.sql",
+                    "CREATE TABLE posts (id INTEGER PRIMARY KEY);\n",
+                ),
+                ("U1.2__posts.sql", "DROP TABLE posts;\n"),
+            ],
+            "1.1",
+            "1.2",
+        ),
+    ] {
+        let db = Db::create(Server::Sqlite, "cli_adopt").expect("sqlite");
+        let mut p = Project::new("adopt");
+        p.url = Some(db.url.clone());
+        for (file, sql) in files {
+            p.file(&format!("migrations/{file}"), sql);
+        }
+        let r = p.run(&["baseline", recorded]);
+        assert_eq!(r.code, Some(0), "{r:?}");
+        assert!(r.stdout.contains("recorded 1 as applied"), "{r:?}");
+        let r = p.run(&["up"]);
+        assert!(r.stdout.contains(&format!("applied 1: {pending}")), "{r:?}");
+        assert_eq!(db.tables(), ["posts"], "users was recorded, not created");
+        // The history reads back as the same versions.
+        let r = p.run(&["status"]);
+        assert_eq!(r.code, Some(0), "{r:?}");
+        let r = p.run(&["down", "--to", pending, "--dry-run"]);
+        assert_eq!(r.code, Some(0), "{r:?}");
+        assert!(r.stdout.contains("nothing to roll back"), "{r:?}");
+        let r = p.run(&["down"]);
+        assert!(
+            r.stdout.contains(&format!("rolled back 1: {pending}")),
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
+fn a_password_never_shows_in_a_connection_failure() {
+    let p = Project::new("redact");
+    p.file(
+        "migrations/1_users.sql",
+        "-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY);\n-- migrate:down\nDROP TABLE users;\n",
+    );
+    for args in [
+        &["status"][..],
+        &["up"],
+        &["down"],
+        &["deploy"],
+        &["baseline", "1"],
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--database-url", "postgres://app:hunter2@127.0.0.1:1/app"]);
+        let r = p.run(&all);
+        assert_eq!(r.code, Some(2), "{args:?}: {r:?}");
+        assert!(r.stderr.contains("app:***@127.0.0.1:1"), "{r:?}");
+        assert!(!r.all().contains("hunter2"), "{r:?}");
+    }
+}
