@@ -148,6 +148,27 @@ fn leak_table(report: &Report, dialect: Dialect, history: String) -> &'static Mi
     )))
 }
 
+/// For commands that change nothing (`status`, `--dry-run`): a SQLite file
+/// that does not exist yet is read as the empty database it would be,
+/// without creating it.
+pub(crate) fn connect_without_creating(
+    url: &DatabaseUrl,
+    raw: &str,
+) -> Result<migrate_runtime::AnyBackend, Failure> {
+    if url.dialect() == Dialect::Sqlite
+        && let Some(rest) = raw.get("sqlite:".len()..)
+    {
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+        if !path.is_empty() && path != ":memory:" && !std::path::Path::new(path).exists() {
+            let empty =
+                DatabaseUrl::parse("sqlite::memory:").map_err(|e| Failure(e.to_string()))?;
+            return connect(&empty);
+        }
+    }
+    connect(url)
+}
+
 pub(crate) fn connect(url: &DatabaseUrl) -> Result<migrate_runtime::AnyBackend, Failure> {
     url.connect().map_err(|e| Failure(e.to_string()))
 }
@@ -155,7 +176,7 @@ pub(crate) fn connect(url: &DatabaseUrl) -> Result<migrate_runtime::AnyBackend, 
 /// `cargo migrate status`: every migration's state, as a table.
 pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
     let (migrations, url) = load(&args.target)?;
-    let mut db = connect(&url)?;
+    let mut db = connect_without_creating(&url, &args.target.database_url)?;
     let rows = Migrator::new(migrations)
         .status(&mut db)
         .map_err(|e| Failure(e.to_string()))?;
@@ -241,7 +262,11 @@ fn describe(row: &MigrationStatus) -> String {
 /// `--dry-run` prints the plan and its SQL.
 pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
     let (migrations, url) = load(&args.target)?;
-    let mut db = connect(&url)?;
+    let mut db = if args.dry_run {
+        connect_without_creating(&url, &args.target.database_url)?
+    } else {
+        connect(&url)?
+    };
     let migrator = Migrator::new(migrations);
     let fail = |e: migrate_runtime::Error| session::failure(&e);
     if args.dry_run {

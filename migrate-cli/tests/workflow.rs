@@ -98,6 +98,12 @@ fn workflow(server: Server, sql: &Sql) {
     assert!(r.stdout.contains("CREATE TABLE posts"), "{r:?}");
     assert!(db.tables().is_empty(), "{:?}", db.tables());
     assert_eq!(run(&["status"]).stdout.matches("pending").count(), 2);
+    if let Some(file) = db.url.strip_prefix("sqlite://") {
+        assert!(
+            !std::path::Path::new(file).exists(),
+            "status and --dry-run do not even create the SQLite file"
+        );
+    }
 
     // up, then status is clean.
     let r = run(&["up"]);
