@@ -15,6 +15,10 @@ pub struct LintArgs {
     #[arg(value_name = "DIR", default_value = "migrations")]
     pub dir: PathBuf,
 
+    /// The migrations directory, as the other commands take it (instead of DIR).
+    #[arg(long = "dir", value_name = "DIR", conflicts_with = "dir")]
+    pub dir_option: Option<PathBuf>,
+
     /// The SQL dialect: postgres, mysql or sqlite (overrides `dialect` in migrate.toml).
     #[arg(long, value_name = "DIALECT")]
     pub dialect: Option<Dialect>,
@@ -49,13 +53,14 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
     if let Some(dialect) = args.dialect {
         config.dialect = dialect;
     }
-    let display_dir = args.dir.to_string_lossy().into_owned();
-    let entries = discover::read_dir(&args.dir).map_err(|e| {
-        Failure(if args.dir.is_dir() {
+    let dir = args.dir_option.as_ref().unwrap_or(&args.dir);
+    let display_dir = dir.to_string_lossy().into_owned();
+    let entries = discover::read_dir(dir).map_err(|e| {
+        Failure(if dir.is_dir() {
             // The directory was listed; one of its files could not be read
             // (the io error does not say which).
             format!("cannot read a file of migrations directory `{display_dir}`: {e}")
-        } else if args.dir.exists() {
+        } else if dir.exists() {
             format!("`{display_dir}` is not a directory: give the migrations directory")
         } else {
             format!("cannot read migrations directory `{display_dir}`: {e}")

@@ -226,6 +226,10 @@ fn lint_github_prints_escaped_workflow_commands() {
     );
     assert!(!message.contains('\n'));
     assert!(r.stdout.trim_end().ends_with("in 2 migrations"), "{r:?}");
+    // `--dir`, as the other commands take it, is the same as the positional DIR.
+    let r = p.run(&["lint", "--dir", "migrations", "--format", "github"]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert!(r.stdout.contains("title=[create-index-non-concurrently]"));
 
     // Clean migrations: no annotation, exit 0.
     let p = Project::new("formats-ok");
