@@ -378,3 +378,58 @@ fn a_password_never_shows_in_a_connection_failure() {
         assert!(!r.all().contains("hunter2"), "{r:?}");
     }
 }
+
+/// Deploys started together apply each migration once and all succeed.
+fn concurrent_deploys(server: Server, dir: &str) {
+    let Some(db) = Db::create(server, "cli_cdeploy") else {
+        return;
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(dir);
+    let bin = assert_cmd::cargo::cargo_bin("cargo-migrate");
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(&bin)
+                .args(["deploy", "--dir"])
+                .arg(&dir)
+                .env("DATABASE_URL", &db.url)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawns")
+        })
+        .collect();
+    let mut applied = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if let Some(line) = stdout.lines().find_map(|l| l.strip_prefix("deployed ")) {
+            let list = line.split_once(": ").map_or("", |(_, l)| l);
+            applied.extend(
+                list.split(", ")
+                    .map(|m| m.split(' ').next().unwrap().to_owned()),
+            );
+        }
+    }
+    applied.sort();
+    let all = applied.len();
+    applied.dedup();
+    assert_eq!(all, applied.len(), "applied twice: {applied:?}");
+    assert_eq!(applied.len(), 4, "{applied:?}");
+}
+
+#[test]
+fn postgres_concurrent_deploys() {
+    concurrent_deploys(Server::Postgres, "migrations_pg");
+}
+
+#[test]
+fn mariadb_concurrent_deploys() {
+    concurrent_deploys(Server::MariaDb, "migrations_mysql");
+}
