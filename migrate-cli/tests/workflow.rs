@@ -222,13 +222,29 @@ fn postgres_deploy_stops_at_a_dirty_migration_and_resolve_settles_it() {
 
 #[test]
 fn sqlite_redo_baseline_and_down_to() {
-    let db = Db::create(Server::Sqlite, "cli_ops").expect("sqlite");
+    redo_baseline_and_down_to(Server::Sqlite, &SQLITE);
+}
+
+#[test]
+fn postgres_redo_baseline_and_down_to() {
+    redo_baseline_and_down_to(Server::Postgres, &POSTGRES);
+}
+
+#[test]
+fn mariadb_redo_baseline_and_down_to() {
+    redo_baseline_and_down_to(Server::MariaDb, &MARIADB);
+}
+
+fn redo_baseline_and_down_to(server: Server, sql: &Sql) {
+    let Some(db) = Db::create(server, "cli_ops") else {
+        return;
+    };
     let mut p = Project::new("ops");
     p.url = Some(db.url.clone());
-    assert_eq!(p.run(&["init", "--dialect", "sqlite"]).code, Some(0));
-    let v1 = p.new_migration("create_users", SQLITE.users);
-    let v2 = p.new_migration("create_posts", SQLITE.posts);
-    let v3 = p.new_migration("create_tags", SQLITE.tags);
+    assert_eq!(p.run(&["init", "--dialect", sql.dialect]).code, Some(0));
+    let v1 = p.new_migration("create_users", sql.users);
+    let v2 = p.new_migration("create_posts", sql.posts);
+    let v3 = p.new_migration("create_tags", sql.tags);
 
     // baseline: the schema of v1 exists already (made by another tool).
     let r = p.run(&["baseline", &v1, "--dry-run"]);
