@@ -210,14 +210,55 @@ fn postgres_deploy_stops_at_a_dirty_migration_and_resolve_settles_it() {
     assert_ne!(r.code, Some(0));
     assert!(r.stderr.contains("is dirty"), "{r:?}");
 
-    // Forget it (its index goes with the table), then roll the deploy back.
+    // Fix the cause, then continue from the statement that failed.
+    db.exec("ALTER TABLE users ADD COLUMN missing_column text");
+    let r = p.run(&["resolve", &v2, "--resume"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(r.stdout.contains(&format!("resumed {v2}")), "{r:?}");
+    assert_eq!(p.run(&["status"]).code, Some(0));
+    let r = p.run(&["down", "--to", "0"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(
+        r.stdout.contains(&format!("rolled back 2: {v2}, {v1}")),
+        "{r:?}"
+    );
+    assert!(db.tables().is_empty());
+    assert!(!r.all().contains(SECRET));
+}
+
+/// On MariaDB every section is tracked statement by statement: a failure
+/// after a DDL statement took effect leaves the migration dirty, and deploy
+/// rolls back nothing; undone by hand and resolved, the deploy is taken back.
+#[test]
+fn mariadb_deploy_stops_at_a_dirty_migration_and_resolve_settles_it() {
+    let Some(db) = Db::create(Server::MariaDb, "cli_mdirty") else {
+        return;
+    };
+    let mut p = Project::new("mdirty");
+    p.url = Some(db.url.clone());
+    assert_eq!(p.run(&["init", "--dialect", "mysql"]).code, Some(0));
+    let v1 = p.new_migration("create_users", MARIADB.users);
+    let v2 = p.new_migration(
+        "two_tables",
+        "-- migrate:up\nCREATE TABLE a (id BIGINT PRIMARY KEY);\n\
+         ALTER TABLE missing_table ADD COLUMN x INT;\n\n\
+         -- migrate:down\nDROP TABLE a;\n",
+    );
+    let r = p.run(&["deploy"]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert!(
+        r.stdout.contains(&format!("{v2} two_tables is DIRTY")),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("NOT rolled back"), "{r:?}");
+    assert_eq!(db.tables(), ["a", "users"]);
+    // Undo what took effect, forget the migration, take the deploy back.
+    db.exec("DROP TABLE a");
     let r = p.run(&["resolve", &v2, "--rolled-back"]);
     assert_eq!(r.code, Some(0), "{r:?}");
     let r = p.run(&["down", "--to", "0"]);
-    assert_eq!(r.code, Some(0), "{r:?}");
     assert!(r.stdout.contains(&format!("rolled back 1: {v1}")), "{r:?}");
     assert!(db.tables().is_empty());
-    assert!(!r.all().contains(SECRET));
 }
 
 #[test]

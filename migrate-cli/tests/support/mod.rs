@@ -220,6 +220,21 @@ impl Db {
         }
     }
 
+    /// Runs SQL by hand on the server (what a person fixing a dirty
+    /// migration does); panics if it fails.
+    pub fn exec(&self, sql: &str) {
+        let out = match self.server {
+            Server::Postgres => psql(&self.name, sql),
+            Server::MariaDb => mariadb(Some(&self.name), sql),
+            Server::Sqlite => panic!("exec is for the servers"),
+        };
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// The user tables (the history table excluded), sorted.
     pub fn tables(&self) -> Vec<String> {
         let mut names: Vec<String> = match self.server {
