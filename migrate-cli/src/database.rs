@@ -17,7 +17,7 @@ use migrate_runtime::{
     Statement, Version,
 };
 
-use crate::{EXIT_FOUND_ERRORS, Failure, config, output};
+use crate::{EXIT_FOUND_ERRORS, Failure, config, output, session};
 
 /// Where the migrations and the database are.
 #[derive(Debug, Args)]
@@ -63,7 +63,23 @@ pub struct UpArgs {
 }
 
 /// The checked migrations of a directory, as the runtime's static table.
+/// A directory that fails the check is printed and refused.
 pub(crate) fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl), Failure> {
+    match load_checked(target)? {
+        Ok(loaded) => Ok(loaded),
+        Err(report) => {
+            output::human(&report)?;
+            Err(Failure(
+                "the migrations fail the check (above): nothing was applied; `cargo migrate lint` shows the same".into(),
+            ))
+        }
+    }
+}
+
+/// The checked migrations, or the report of a directory that fails the check.
+pub(crate) fn load_checked(
+    target: &Target,
+) -> Result<Result<(&'static Migrations, DatabaseUrl), Report>, Failure> {
     let url = DatabaseUrl::parse(&target.database_url).map_err(|e| Failure(e.to_string()))?;
     let loaded = config::load(target.config.as_deref())?;
     let mut config = loaded.config;
@@ -87,12 +103,9 @@ pub(crate) fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl)
         config_source: loaded.source,
     });
     if report.has_errors() {
-        output::human(&report)?;
-        return Err(Failure(
-            "the migrations fail the check (above): nothing was applied; `cargo migrate lint` shows the same".into(),
-        ));
+        return Ok(Err(report));
     }
-    Ok((leak_table(&report, url.dialect(), history), url))
+    Ok(Ok((leak_table(&report, url.dialect(), history), url)))
 }
 
 /// The same table `embed_migrations!` expands to, built at run time. The
@@ -135,14 +148,35 @@ fn leak_table(report: &Report, dialect: Dialect, history: String) -> &'static Mi
     )))
 }
 
-fn connect(url: &DatabaseUrl) -> Result<migrate_runtime::AnyBackend, Failure> {
+/// For commands that change nothing (`status`, `--dry-run`): a SQLite file
+/// that does not exist yet is read as the empty database it would be,
+/// without creating it.
+pub(crate) fn connect_without_creating(
+    url: &DatabaseUrl,
+    raw: &str,
+) -> Result<migrate_runtime::AnyBackend, Failure> {
+    if url.dialect() == Dialect::Sqlite
+        && let Some(rest) = raw.get("sqlite:".len()..)
+    {
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+        if !path.is_empty() && path != ":memory:" && !std::path::Path::new(path).exists() {
+            let empty =
+                DatabaseUrl::parse("sqlite::memory:").map_err(|e| Failure(e.to_string()))?;
+            return connect(&empty);
+        }
+    }
+    connect(url)
+}
+
+pub(crate) fn connect(url: &DatabaseUrl) -> Result<migrate_runtime::AnyBackend, Failure> {
     url.connect().map_err(|e| Failure(e.to_string()))
 }
 
 /// `cargo migrate status`: every migration's state, as a table.
 pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
     let (migrations, url) = load(&args.target)?;
-    let mut db = connect(&url)?;
+    let mut db = connect_without_creating(&url, &args.target.database_url)?;
     let rows = Migrator::new(migrations)
         .status(&mut db)
         .map_err(|e| Failure(e.to_string()))?;
@@ -165,6 +199,13 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
         );
     }
     let applied = rows.len() - attention;
+    let notes: Vec<String> = rows.iter().filter_map(advice).collect();
+    if !notes.is_empty() {
+        println!();
+        for note in notes {
+            println!("{note}");
+        }
+    }
     println!(
         "\n{applied} applied, {attention} need attention ({})",
         url.redacted()
@@ -174,6 +215,31 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What to do about a migration that is not simply applied or pending.
+fn advice(row: &MigrationStatus) -> Option<String> {
+    let v = &row.version;
+    match &row.state {
+        State::Applied | State::Pending => None,
+        State::PendingOutOfOrder => Some(format!(
+            "{v}: pending but older than the newest applied migration (merged from another \
+             branch?): give it a newer version (`cargo migrate new` picks one)"
+        )),
+        State::Dirty { .. } => Some(format!(
+            "{v}: dirty: check in the database which of its statements took effect, then \
+             `cargo migrate resolve {v} --resume`, `--applied` or `--rolled-back`"
+        )),
+        State::Changed { recorded } => Some(format!(
+            "{v}: changed after it was applied: the history records {recorded}, the directory \
+             has {}; restore the file as applied and put the change in a new migration",
+            row.migration.map_or("?", |m| m.checksum)
+        )),
+        State::Missing => Some(format!(
+            "{v}: recorded in the history but not in the directory: restore its file (or \
+             check that --dir is the right directory)"
+        )),
+    }
 }
 
 fn describe(row: &MigrationStatus) -> String {
@@ -187,8 +253,8 @@ fn describe(row: &MigrationStatus) -> String {
         } => {
             format!("dirty ({direction}, {statements_done} done)")
         }
-        State::Changed { .. } => "changed since applied".into(),
-        State::Missing => "missing from the directory".into(),
+        State::Changed { .. } => "changed (checksum)".into(),
+        State::Missing => "missing (no file)".into(),
     }
 }
 
@@ -196,12 +262,16 @@ fn describe(row: &MigrationStatus) -> String {
 /// `--dry-run` prints the plan and its SQL.
 pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
     let (migrations, url) = load(&args.target)?;
-    let mut db = connect(&url)?;
+    let mut db = if args.dry_run {
+        connect_without_creating(&url, &args.target.database_url)?
+    } else {
+        connect(&url)?
+    };
     let migrator = Migrator::new(migrations);
-    let fail = |e: migrate_runtime::Error| Failure(e.to_string());
+    let fail = |e: migrate_runtime::Error| session::failure(&e);
     if args.dry_run {
         let action = match &args.to {
-            Some(v) => Action::RunTo(v.as_str().into()),
+            Some(v) => Action::RunTo(session::target_for(&migrator, v)),
             None => Action::Run,
         };
         let plan = migrator.plan(&mut db, action).map_err(fail)?;
@@ -212,15 +282,15 @@ pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = match &args.to {
-        Some(v) => migrator.run_to(&mut db, v.as_str()).map_err(fail)?,
-        None => migrator.run(&mut db).map_err(fail)?,
-    };
-    let applied = report.versions();
-    if applied.is_empty() {
+    let outcome = session::apply_pending(&migrator, &mut db, args.to.as_deref())?;
+    let applied: Vec<&str> = outcome.done.iter().map(|m| m.version.text).collect();
+    if applied.is_empty() && outcome.failed.is_none() {
         println!("nothing to apply: the database is up to date");
-    } else {
+    } else if !applied.is_empty() {
         println!("applied {}: {}", applied.len(), applied.join(", "));
     }
-    Ok(ExitCode::SUCCESS)
+    match outcome.failed {
+        Some((_, e)) => Err(session::failure(&e)),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use migrate_check::{Dialect, Input, discover};
 
-use crate::{EXIT_FOUND_ERRORS, Failure, config, output};
+use crate::{EXIT_FOUND_ERRORS, Failure, annotations, config, output};
 
 /// The arguments of `cargo migrate lint`.
 #[derive(Debug, Args)]
@@ -14,6 +14,10 @@ pub struct LintArgs {
     /// The migrations directory.
     #[arg(value_name = "DIR", default_value = "migrations")]
     pub dir: PathBuf,
+
+    /// The migrations directory, as the other commands take it (instead of DIR).
+    #[arg(long = "dir", value_name = "DIR", conflicts_with = "dir")]
+    pub dir_option: Option<PathBuf>,
 
     /// The SQL dialect: postgres, mysql or sqlite (overrides `dialect` in migrate.toml).
     #[arg(long, value_name = "DIALECT")]
@@ -35,6 +39,10 @@ pub enum Format {
     Human,
     /// A JSON array of diagnostics on stdout, for tools.
     Json,
+    /// A SARIF 2.1.0 log, for GitHub code scanning (`upload-sarif`).
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding, then the summary.
+    Github,
 }
 
 /// Runs the check and prints its findings. `Ok` carries exit code 0 (no
@@ -45,13 +53,14 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
     if let Some(dialect) = args.dialect {
         config.dialect = dialect;
     }
-    let display_dir = args.dir.to_string_lossy().into_owned();
-    let entries = discover::read_dir(&args.dir).map_err(|e| {
-        Failure(if args.dir.is_dir() {
+    let dir = args.dir_option.as_ref().unwrap_or(&args.dir);
+    let display_dir = dir.to_string_lossy().into_owned();
+    let entries = discover::read_dir(dir).map_err(|e| {
+        Failure(if dir.is_dir() {
             // The directory was listed; one of its files could not be read
             // (the io error does not say which).
             format!("cannot read a file of migrations directory `{display_dir}`: {e}")
-        } else if args.dir.exists() {
+        } else if dir.exists() {
             format!("`{display_dir}` is not a directory: give the migrations directory")
         } else {
             format!("cannot read migrations directory `{display_dir}`: {e}")
@@ -66,6 +75,13 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
     match args.format {
         Format::Human => output::human(&report)?,
         Format::Json => output::json(&report)?,
+        Format::Sarif => output::emit_json(&annotations::sarif(&report))?,
+        Format::Github => {
+            let mut text = annotations::github(&report);
+            text.push_str(&output::summary(&report, false));
+            text.push('\n');
+            output::emit(&text)?
+        }
     }
     Ok(if report.has_errors() {
         ExitCode::from(EXIT_FOUND_ERRORS)

@@ -12,10 +12,17 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod annotations;
 mod config;
 mod database;
+mod deploy;
+mod init;
 mod lint;
+mod new;
 mod output;
+mod progress;
+mod rollback;
+mod session;
 mod verify;
 
 /// SQL migrations checked at compile time: lint, inspect and apply them from the command line.
@@ -29,12 +36,26 @@ struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Set up a crate: `migrations/`, `migrate.toml` and the `build.rs` that rebuilds on new files.
+    Init(init::InitArgs),
+    /// Create a timestamped migration with up and down templates.
+    New(new::NewArgs),
     /// Check a migrations directory: parse every statement and run the safety rules.
     Lint(lint::LintArgs),
     /// Show every migration's state in the database: applied, pending, dirty, changed, missing.
     Status(database::StatusArgs),
     /// Apply pending migrations (all, or up to --to), or print the plan with --dry-run.
     Up(database::UpArgs),
+    /// Roll back applied migrations (one by default, --steps N, or down to --to).
+    Down(rollback::DownArgs),
+    /// Roll back the newest applied migration and apply it again.
+    Redo(rollback::RedoArgs),
+    /// Record migrations up to VERSION as applied without running them (existing schema).
+    Baseline(rollback::BaselineArgs),
+    /// Settle a dirty migration after checking the database by hand.
+    Resolve(rollback::ResolveArgs),
+    /// Lint, then apply; roll back what this run applied if a migration fails.
+    Deploy(deploy::DeployArgs),
     /// Apply, revert and re-apply every migration on a scratch database: report each down that does not reverse its up.
     Verify(verify::VerifyArgs),
 }
@@ -59,6 +80,13 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Status(args) => database::status(&args),
         Command::Up(args) => database::up(&args),
+        Command::Init(args) => init::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Down(args) => rollback::down(&args),
+        Command::Redo(args) => rollback::redo(&args),
+        Command::Baseline(args) => rollback::baseline(&args),
+        Command::Resolve(args) => rollback::resolve(&args),
+        Command::Deploy(args) => deploy::run(&args),
         Command::Verify(args) => verify::run(&args),
     };
     match result {

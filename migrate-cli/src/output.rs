@@ -37,7 +37,7 @@ pub fn error_line(message: &str) {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn emit(text: &str) -> Result<(), Failure> {
+pub fn emit(text: &str) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
@@ -160,6 +160,14 @@ pub fn json_diagnostics(report: &Report) -> Vec<JsonDiagnostic<'_>> {
 pub fn json(report: &Report) -> Result<(), Failure> {
     let mut text = serde_json::to_string_pretty(&json_diagnostics(report))
         .map_err(|e| Failure(format!("cannot serialize the diagnostics: {e}")))?;
+    text.push('\n');
+    emit(&text)
+}
+
+/// Prints a JSON value, pretty, on stdout.
+pub fn emit_json(value: &serde_json::Value) -> Result<(), Failure> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure(format!("cannot serialize the output: {e}")))?;
     text.push('\n');
     emit(&text)
 }

@@ -8,14 +8,16 @@ use std::cmp::Ordering;
 /// A version named by the caller: a number (`3`, `20240101120000`) or text
 /// (`"0003"`, `"1.2.10"`, `"2017-09-26-200549"`).
 ///
-/// Text is split on `.`, `-` and `_` into numbers and compared numerically,
-/// like [`Version`], so `"0003"`, `"3"` and `3` name the same migration.
+/// Text is split on `.` and `_` into numbers and compared numerically, like
+/// [`Version`], so `"0003"`, `"3"` and `3` name the same migration. Dashes
+/// join: diesel's `2017-09-26-200549` is the one number 20170926200549, as
+/// the checker reads a diesel directory's version and as diesel records it.
 ///
 /// ```
 /// use migrate_runtime::Target;
 /// assert_eq!(Target::from("0003").parts(), Some(&[3][..]));
 /// assert_eq!(Target::from(20240101120000u64).parts(), Some(&[20240101120000][..]));
-/// assert_eq!(Target::from("2017-09-26-200549").parts(), Some(&[2017, 9, 26, 200549][..]));
+/// assert_eq!(Target::from("2017-09-26-200549").parts(), Some(&[20170926200549][..]));
 /// assert_eq!(Target::from("v1").parts(), None); // rejected when used
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -55,15 +57,21 @@ impl Target {
     }
 }
 
-/// Splits a version text on `.`, `-` and `_` into numbers; `None` if any part
-/// is empty or not a decimal number that fits in `u64`.
+/// Splits a version text on `.` and `_` into numbers, dashes removed (diesel's
+/// `2017-09-26-200549` is one number, as `migrate-check` reads it); `None` if
+/// any part is empty, starts with a dash, or is not a decimal number that
+/// fits in `u64`.
 pub(crate) fn parse_parts(text: &str) -> Option<Vec<u64>> {
-    text.split(['.', '-', '_'])
+    text.split(['.', '_'])
         .map(|part| {
-            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            let digits: String = part.chars().filter(|&c| c != '-').collect();
+            if digits.is_empty()
+                || part.starts_with('-')
+                || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
                 None
             } else {
-                part.parse().ok()
+                digits.parse().ok()
             }
         })
         .collect()
@@ -130,10 +138,9 @@ mod tests {
     #[test]
     fn parses_layouts() {
         assert_eq!(parse_parts("1.2.10"), Some(vec![1, 2, 10]));
-        assert_eq!(
-            parse_parts("2017-09-26-200549"),
-            Some(vec![2017, 9, 26, 200549])
-        );
+        // As migrate-check reads a diesel directory and diesel records it.
+        assert_eq!(parse_parts("2017-09-26-200549"), Some(vec![20170926200549]));
+        assert_eq!(parse_parts("-1"), None);
         assert_eq!(parse_parts("1_2"), Some(vec![1, 2]));
         assert_eq!(parse_parts(""), None);
         assert_eq!(parse_parts("1..2"), None);
