@@ -19,6 +19,9 @@ use crate::rules::{self, Ctx, Findings, SectionKind, SectionState};
 use crate::source::{DecodeError, FileId, SourceFile};
 use crate::statement::Stmt;
 
+mod seeds;
+pub use seeds::{Seed, SeedInput, read_seeds, seeds_dir_beside};
+
 /// A section of a checked migration.
 #[derive(Clone, Debug)]
 pub struct Section {
@@ -62,6 +65,8 @@ pub struct Report {
     pub files: Vec<SourceFile>,
     /// The migrations, oldest first.
     pub migrations: Vec<Migration>,
+    /// The seeds, in name order (empty unless checked with [`check_with_seeds`]).
+    pub seeds: Vec<Seed>,
     /// Every finding, errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -148,6 +153,34 @@ pub fn check_dir(dir: &Path, display_dir: &str, config: Config) -> std::io::Resu
 /// assert_eq!(d.location(&report.files), "migrations/2_index.sql:2:1");
 /// ```
 pub fn check(input: Input) -> Report {
+    check_with_seeds(input, SeedInput::default())
+}
+
+/// Checks a set of migration files and the seed files beside them: the
+/// seeds are checked after every migration, against the schema the
+/// migrations leave, each as one transaction.
+///
+/// ```
+/// use migrate_check::{check_with_seeds, Config, Dialect, FileEntry, Input, SeedInput};
+/// let file = |p: &str, t: &str| FileEntry { rel_path: p.into(), bytes: t.as_bytes().to_vec() };
+/// let report = check_with_seeds(
+///     Input {
+///         entries: vec![file("1_countries.sql", "-- migrate:up\nCREATE TABLE countries (code text PRIMARY KEY, name text);\n-- migrate:down\nDROP TABLE countries;\n")],
+///         display_dir: "migrations".into(),
+///         config: Config { dialect: Dialect::Postgres, ..Config::default() },
+///         config_source: None,
+///     },
+///     SeedInput {
+///         entries: vec![file("01_countries.sql", "INSERT INTO countries VALUES ('fr', 'France');\n")],
+///         display_dir: "seeds".into(),
+///     },
+/// );
+/// let d = &report.diagnostics[0];
+/// assert_eq!(d.rule, "seed-not-idempotent");
+/// assert_eq!(d.location(&report.files), "seeds/01_countries.sql:1:1");
+/// assert_eq!(report.seeds[0].name, "01_countries");
+/// ```
+pub fn check_with_seeds(input: Input, seeds: SeedInput) -> Report {
     let Input {
         entries,
         display_dir,
@@ -155,47 +188,25 @@ pub fn check(input: Input) -> Report {
         config_source,
     } = input;
     let mut diags = Vec::new();
-    let mut files: Vec<SourceFile> = Vec::with_capacity(entries.len() + 1);
-    let prefix = display_dir.trim_end_matches('/');
+    let mut files: Vec<SourceFile> = Vec::with_capacity(entries.len() + seeds.entries.len() + 1);
     let mut readable = Vec::with_capacity(entries.len());
-    for e in &entries {
-        let path = if prefix.is_empty() {
-            e.rel_path.clone()
-        } else {
-            format!("{prefix}/{}", e.rel_path)
-        };
-        match SourceFile::decode(&path, &e.rel_path, &e.bytes) {
-            Ok(f) => {
-                files.push(f);
-                readable.push(true);
-            }
-            Err(err) => {
-                let why = match err {
-                    DecodeError::Binary => "it holds NUL bytes: a binary file, not SQL".to_string(),
-                    DecodeError::NotUtf8(at) => {
-                        format!("it is not valid UTF-8 (first bad byte at offset {at})")
-                    }
-                };
-                files.push(SourceFile::unreadable(&path, &e.rel_path));
-                readable.push(false);
-                let id = files.len() - 1;
-                diags.push(
-                    Diagnostic::new(
-                        "unreadable-file",
-                        Severity::Error,
-                        &files,
-                        id,
-                        0..0,
-                        format!("`{path}` cannot be read as SQL: {why}"),
-                    )
-                    .label("not UTF-8 text")
-                    .help("save migrations as UTF-8 text"),
-                );
-            }
-        }
-    }
+    decode_all(
+        &entries,
+        &display_dir,
+        &mut files,
+        &mut readable,
+        &mut diags,
+    );
+    let migration_files = files.len();
+    decode_all(
+        &seeds.entries,
+        &seeds.display_dir,
+        &mut files,
+        &mut readable,
+        &mut diags,
+    );
 
-    let candidates = discover::classify(&files, &mut diags);
+    let candidates = discover::classify(&files[..migration_files], &mut diags);
     let mut lexed: Vec<Option<Lexed>> = (0..files.len()).map(|_| None).collect();
     let mut migrations = Vec::with_capacity(candidates.len());
     let mut allows = Vec::new();
@@ -211,6 +222,16 @@ pub fn check(input: Input) -> Report {
             migrations.push(m);
         }
     }
+
+    let seeds = seeds::build_seeds(
+        migration_files..files.len(),
+        &files,
+        &readable,
+        &mut lexed,
+        &config,
+        &mut diags,
+        &mut allows,
+    );
 
     // Unknown rules named in migrate.toml.
     let config_file = config_source.map(|(path, text)| {
@@ -238,13 +259,69 @@ pub fn check(input: Input) -> Report {
         }
     }
 
-    analyze(&mut migrations, &files, &config, &mut diags, &mut allows);
+    analyze(
+        &mut migrations,
+        &seeds,
+        &files,
+        &config,
+        &mut diags,
+        &mut allows,
+    );
     apply_levels(&mut diags, &config);
     diags.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
     Report {
         files,
         migrations,
+        seeds,
         diagnostics: diags,
+    }
+}
+
+/// Decodes `entries` into `files` (paths prefixed with `display_dir`);
+/// an unreadable one is reported and kept, empty, under its name.
+fn decode_all(
+    entries: &[FileEntry],
+    display_dir: &str,
+    files: &mut Vec<SourceFile>,
+    readable: &mut Vec<bool>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let prefix = display_dir.trim_end_matches('/');
+    for e in entries {
+        let path = if prefix.is_empty() {
+            e.rel_path.clone()
+        } else {
+            format!("{prefix}/{}", e.rel_path)
+        };
+        match SourceFile::decode(&path, &e.rel_path, &e.bytes) {
+            Ok(f) => {
+                files.push(f);
+                readable.push(true);
+            }
+            Err(err) => {
+                let why = match err {
+                    DecodeError::Binary => "it holds NUL bytes: a binary file, not SQL".to_string(),
+                    DecodeError::NotUtf8(at) => {
+                        format!("it is not valid UTF-8 (first bad byte at offset {at})")
+                    }
+                };
+                files.push(SourceFile::unreadable(&path, &e.rel_path));
+                readable.push(false);
+                let id = files.len() - 1;
+                diags.push(
+                    Diagnostic::new(
+                        "unreadable-file",
+                        Severity::Error,
+                        files,
+                        id,
+                        0..0,
+                        format!("`{path}` cannot be read as SQL: {why}"),
+                    )
+                    .label("not UTF-8 text")
+                    .help("save migrations as UTF-8 text"),
+                );
+            }
+        }
     }
 }
 
@@ -650,6 +727,7 @@ fn split_sections(
                     down.as_mut().expect("current").transactional = Some(false)
                 }
                 Some(SectionKind::Up) => up.as_mut().expect("current").transactional = Some(false),
+                Some(SectionKind::Seed) => {}
                 None if up.is_none() => {
                     // sqlx's first-line marker on a file without sections.
                     up = Some(RawSection {
@@ -690,6 +768,12 @@ fn split_sections(
             DirectiveKind::Allow { rules: named, .. } => {
                 allows.push((file, i, span, named));
             }
+            DirectiveKind::Env { .. } => bad(
+                diags,
+                span,
+                "`-- migrate:env` in a migration".into(),
+                "environments limit seed files (in the `seeds` directory beside the migrations); a migration runs in every environment",
+            ),
         }
     }
     if up.is_none() {
@@ -763,6 +847,11 @@ fn whole_file_section(
                     .help("write it in the up file and delete the down file"),
             ),
             Ok(DirectiveKind::Allow { rules: named, .. }) => allows.push((file, i, span, named)),
+            Ok(DirectiveKind::Env { .. }) => diags.push(
+                Diagnostic::new("bad-directive", Severity::Error, files, file, span, "`-- migrate:env` in a migration")
+                    .label("here")
+                    .help("environments limit seed files (in the `seeds` directory beside the migrations); a migration runs in every environment"),
+            ),
         }
     }
     section
@@ -851,9 +940,11 @@ fn checksum(up: &Section, files: &[SourceFile]) -> String {
     hex
 }
 
-/// Replays the migrations over the schema model and runs every rule.
+/// Replays the migrations over the schema model and runs every rule; then
+/// the seeds, each against the schema the migrations leave.
 fn analyze(
     migrations: &mut [Migration],
+    seeds: &[Seed],
     files: &[SourceFile],
     config: &Config,
     diags: &mut Vec<Diagnostic>,
@@ -918,6 +1009,24 @@ fn analyze(
             );
             schema.rollback();
         }
+    }
+    // Seeds run after every migration, each in its own transaction; what a
+    // seed would change in the schema (DDL is reported) is forgotten.
+    for seed in seeds {
+        schema.begin();
+        run_section(
+            &seed.section,
+            SectionKind::Seed,
+            migrations.len(),
+            &seed.name,
+            &mut schema,
+            &active,
+            files,
+            config,
+            diags,
+            allows,
+        );
+        schema.rollback();
     }
     // Suppressions must not rot: every rule an allow names must exist and
     // must have suppressed something.
