@@ -16,6 +16,7 @@ mod config;
 mod database;
 mod lint;
 mod output;
+mod seed;
 
 /// SQL migrations checked at compile time: lint, inspect and apply them from the command line.
 #[derive(Debug, Parser)]
@@ -34,6 +35,8 @@ enum Command {
     Status(database::StatusArgs),
     /// Apply pending migrations (all, or up to --to), or print the plan with --dry-run.
     Up(database::UpArgs),
+    /// Apply pending migrations, then the seeds (reference data) that are new or changed, for --env.
+    Seed(seed::SeedArgs),
 }
 
 /// A failure that is not a finding: bad usage, unreadable input, bad config.
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Status(args) => database::status(&args),
         Command::Up(args) => database::up(&args),
+        Command::Seed(args) => seed::run(&args),
     };
     match result {
         Ok(code) => code,
