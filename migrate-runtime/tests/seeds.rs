@@ -274,6 +274,64 @@ fn a_failing_seed_is_rolled_back_and_not_recorded(server: Server) {
     );
 }
 
+/// Runners started together apply each seed once: they take the migration
+/// lock, and each reads the seed's row again in its transaction.
+fn concurrent_runners_apply_each_seed_once(server: Server) {
+    let Some(db) = TestDb::create(server, "seedrace") else {
+        return;
+    };
+    let seeds: Vec<Seed> = (0..4)
+        .map(|i| {
+            let name: &'static str = Box::leak(format!("{i:02}_country").into_boxed_str());
+            seed(
+                name,
+                &[],
+                vec![
+                    upsert(server, &format!("c{i}"), "Somewhere"),
+                    // Counts the runs of this seed: duplicates would show.
+                    Box::leak(format!("INSERT INTO runs VALUES ('{name}')").into_boxed_str()),
+                ],
+                "sha256:c",
+            )
+        })
+        .collect();
+    let migrator = Migrator::new(table(server, seeds));
+    let url = db.url().to_owned();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut conn = migrate_runtime::connect(&url).unwrap();
+                migrator.seed(&mut conn, None).unwrap().ran().len()
+            })
+        })
+        .collect();
+    let ran: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(ran, 4, "each seed ran once in all");
+    assert_eq!(
+        db.markers(),
+        ["00_country", "01_country", "02_country", "03_country"]
+    );
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn sqlite_concurrent_runners_apply_each_seed_once() {
+    concurrent_runners_apply_each_seed_once(Server::Sqlite);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_concurrent_runners_apply_each_seed_once() {
+    concurrent_runners_apply_each_seed_once(Server::Postgres);
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_concurrent_runners_apply_each_seed_once() {
+    concurrent_runners_apply_each_seed_once(Server::MySql);
+}
+
 #[cfg(feature = "sqlite")]
 #[test]
 fn sqlite_seeds_run_once_per_change_and_per_environment() {
