@@ -3,8 +3,8 @@
 //! `UPDATE` of every row, a `TRUNCATE` or `COPY … FROM` — or DDL in a seed.
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, FromTable, InTarget, Insert, SetExpr, SqliteOnConflict, Statement,
-    TableFactor, TableObject, UnaryOperator,
+    BinaryOperator, Expr, FromTable, InTarget, Insert, JoinOperator, Select, SetExpr, SetOperator,
+    SqliteOnConflict, Statement, TableFactor, TableObject, UnaryOperator,
 };
 
 use crate::config::{Dialect, Level};
@@ -196,14 +196,18 @@ enum Problem {
 }
 
 fn problem(stmt: &Stmt) -> Option<Problem> {
-    let Some(ast) = stmt.ast() else {
-        return match stmt.recognized()? {
+    match stmt.ast() {
+        Some(ast) => statement_problem(ast),
+        None => match stmt.recognized()? {
             // A DO block's body is procedural code that can guard itself
             // (IF NOT EXISTS …); a pragma is a setting.
             Recognized::DoBlock { .. } | Recognized::Pragma { .. } => None,
             _ => Some(Problem::Schema),
-        };
-    };
+        },
+    }
+}
+
+fn statement_problem(ast: &Statement) -> Option<Problem> {
     match ast {
         Statement::Insert(insert) => {
             (!idempotent_insert(insert)).then(|| Problem::Insert(insert_table(insert)))
@@ -226,6 +230,13 @@ fn problem(stmt: &Stmt) -> Option<Problem> {
         Statement::Update(_) | Statement::Delete(_) => None,
         Statement::Truncate(_) => Some(Problem::Truncate),
         Statement::Copy { to: false, .. } | Statement::LoadData { .. } => Some(Problem::Load),
+        // `WITH … INSERT/UPDATE/DELETE …`: the statement after the CTEs.
+        Statement::Query(query) => match query.body.as_ref() {
+            SetExpr::Insert(inner) | SetExpr::Update(inner) | SetExpr::Delete(inner) => {
+                statement_problem(inner)
+            }
+            _ => None,
+        },
         s if is_data_or_session(s) => None,
         _ => Some(Problem::Schema),
     }
@@ -289,10 +300,28 @@ fn idempotent_insert(insert: &Insert) -> bool {
         || insert
             .source
             .as_ref()
-            .is_some_and(|q| match q.body.as_ref() {
-                SetExpr::Select(select) => select.selection.as_ref().is_some_and(guards_absence),
-                _ => false,
-            })
+            .is_some_and(|q| guarded_source(&q.body, &insert_table(insert)))
+}
+
+/// A source that leaves out the rows the target already has:
+/// `… WHERE NOT EXISTS (…)`, `… WHERE k NOT IN (SELECT …)`, an anti-join
+/// (`LEFT JOIN target t ON … WHERE t.k IS NULL`), or `… EXCEPT SELECT … FROM target`.
+fn guarded_source(body: &SetExpr, target: &str) -> bool {
+    match body {
+        SetExpr::Select(select) => select.selection.as_ref().is_some_and(|w| {
+            guards_absence(w) || {
+                let aliases = left_joined(select, target);
+                !aliases.is_empty() && is_null_on(w, &aliases)
+            }
+        }),
+        SetExpr::Query(q) => guarded_source(&q.body, target),
+        SetExpr::SetOperation {
+            op: SetOperator::Except,
+            right,
+            ..
+        } => reads(right, target),
+        _ => false,
+    }
 }
 
 /// `WHERE NOT EXISTS (…)` or `WHERE x NOT IN (SELECT …)`, alone or in an `AND`.
@@ -314,6 +343,59 @@ fn guards_absence(e: &Expr) -> bool {
             right,
         } => guards_absence(left) || guards_absence(right),
         Expr::Nested(inner) => guards_absence(inner),
+        _ => false,
+    }
+}
+
+/// The names (alias, or the table's own) under which `target` is LEFT JOINed.
+fn left_joined(select: &Select, target: &str) -> Vec<String> {
+    select
+        .from
+        .iter()
+        .flat_map(|t| &t.joins)
+        .filter(|j| {
+            matches!(
+                j.join_operator,
+                JoinOperator::Left(_) | JoinOperator::LeftOuter(_)
+            )
+        })
+        .filter_map(|j| match &j.relation {
+            TableFactor::Table { name, alias, .. } if object(name) == target => Some(
+                alias
+                    .as_ref()
+                    .map_or_else(|| target.to_string(), |a| a.name.value.to_lowercase()),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `alias.col IS NULL`, alone or in an `AND`.
+fn is_null_on(e: &Expr, aliases: &[String]) -> bool {
+    match e {
+        Expr::IsNull(inner) => match inner.as_ref() {
+            Expr::CompoundIdentifier(parts) if parts.len() >= 2 => {
+                aliases.contains(&parts[parts.len() - 2].value.to_lowercase())
+            }
+            _ => false,
+        },
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => is_null_on(left, aliases) || is_null_on(right, aliases),
+        Expr::Nested(inner) => is_null_on(inner, aliases),
+        _ => false,
+    }
+}
+
+/// Whether a query expression selects from `target`.
+fn reads(body: &SetExpr, target: &str) -> bool {
+    match body {
+        SetExpr::Select(select) => select.from.iter().any(
+            |t| matches!(&t.relation, TableFactor::Table { name, .. } if object(name) == target),
+        ),
+        SetExpr::Query(q) => reads(&q.body, target),
         _ => false,
     }
 }
@@ -425,6 +507,46 @@ mod tests {
                 true,
             ),
             (Postgres, "INSERT INTO t SELECT id, 0 FROM u", true),
+            (
+                Postgres,
+                "INSERT INTO t SELECT u.id, 0 FROM u LEFT JOIN t x ON x.id = u.id WHERE x.id IS NULL",
+                false,
+            ),
+            (
+                Postgres,
+                "INSERT INTO t SELECT u.id, 0 FROM u LEFT JOIN t ON t.id = u.id WHERE t.id IS NULL AND u.id > 0",
+                false,
+            ),
+            (
+                Postgres,
+                "INSERT INTO t SELECT u.id, 0 FROM u LEFT JOIN t x ON x.id = u.id WHERE u.id IS NULL",
+                true,
+            ),
+            (
+                Postgres,
+                "INSERT INTO t SELECT u.id, 0 FROM u JOIN t x ON x.id = u.id WHERE x.id IS NULL",
+                true,
+            ),
+            (
+                Postgres,
+                "INSERT INTO t SELECT id, 0 FROM u EXCEPT SELECT id, n FROM t",
+                false,
+            ),
+            (
+                Postgres,
+                "INSERT INTO t SELECT id, 0 FROM u EXCEPT SELECT id, 0 FROM u",
+                true,
+            ),
+            (
+                Postgres,
+                "WITH v(id) AS (VALUES (1)) INSERT INTO t SELECT id, 0 FROM v",
+                true,
+            ),
+            (
+                Postgres,
+                "WITH v(id) AS (VALUES (1)) INSERT INTO t SELECT id, 0 FROM v ON CONFLICT DO NOTHING",
+                false,
+            ),
             (MySql, "INSERT INTO t VALUES (1, 1)", true),
             (MySql, "INSERT IGNORE INTO t VALUES (1, 1)", false),
             (MySql, "REPLACE INTO t VALUES (1, 1)", false),
