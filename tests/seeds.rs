@@ -13,6 +13,19 @@ const NAMED: Migrations = migrate::embed_migrations!(
     seeds = "tests/seeds_project/seeds"
 );
 
+/// Seeds turned off.
+const UNSEEDED: Migrations = migrate::embed_migrations!(
+    "tests/seeds_project/migrations",
+    dialect = "sqlite",
+    seeds = false
+);
+
+#[test]
+fn seeds_can_be_turned_off() {
+    assert!(UNSEEDED.seeds().is_empty());
+    assert_eq!(UNSEEDED.migrations().len(), 1);
+}
+
 #[test]
 fn the_seeds_beside_the_migrations_are_embedded_in_name_order() {
     let seeds = MIGRATIONS.seeds();

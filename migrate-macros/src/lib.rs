@@ -19,8 +19,9 @@ use syn::{LitStr, Token};
 /// const MIGRATIONS: migrate::Migrations = migrate::embed_migrations!("migrations");
 /// // or, overriding migrate.toml's dialect, and for crates that re-export `migrate`:
 /// const PG: migrate::Migrations = migrate::embed_migrations!("migrations", dialect = "postgres", crate = my_crate::migrate);
-/// // seeds from another directory than `seeds` beside the migrations:
+/// // seeds from another directory than `seeds` beside the migrations, or none:
 /// const SEEDED: migrate::Migrations = migrate::embed_migrations!("db/migrations", seeds = "db/reference_data");
+/// const UNSEEDED: migrate::Migrations = migrate::embed_migrations!("db/migrations", seeds = false);
 /// ```
 ///
 /// The `seeds` directory beside the migrations directory, when there is one
@@ -53,8 +54,14 @@ pub fn embed_migrations(input: proc_macro::TokenStream) -> proc_macro::TokenStre
 struct Args {
     dir: LitStr,
     dialect: Option<LitStr>,
-    seeds: Option<LitStr>,
+    seeds: Option<SeedsArg>,
     krate: Option<syn::Path>,
+}
+
+/// `seeds = "dir"` or `seeds = false`.
+enum SeedsArg {
+    Dir(LitStr),
+    Off,
 }
 
 impl Parse for Args {
@@ -81,7 +88,17 @@ impl Parse for Args {
             input.parse::<Token![=]>()?;
             match key.to_string().as_str() {
                 "dialect" => args.dialect = Some(input.parse()?),
-                "seeds" => args.seeds = Some(input.parse()?),
+                "seeds" if input.peek(syn::LitBool) => {
+                    let on: syn::LitBool = input.parse()?;
+                    if on.value {
+                        return Err(syn::Error::new(
+                            on.span(),
+                            "`seeds = true` is the default: name a directory (`seeds = \"db/seeds\"`) or turn seeds off with `seeds = false`",
+                        ));
+                    }
+                    args.seeds = Some(SeedsArg::Off);
+                }
+                "seeds" => args.seeds = Some(SeedsArg::Dir(input.parse()?)),
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
@@ -147,7 +164,8 @@ fn expand(args: Args) -> TokenStream {
     };
     // Seeds: `seeds = "…"`, or the `seeds` directory beside the migrations.
     let seeds_arg = match &args.seeds {
-        Some(s) => {
+        Some(SeedsArg::Off) => None,
+        Some(SeedsArg::Dir(s)) => {
             let value = s.value();
             if !manifest.join(&value).is_dir() {
                 return error(
