@@ -57,7 +57,13 @@ fn rule_cases() -> BTreeMap<PathBuf, String> {
                 }
                 dialects.push(ex.dialect);
                 let d = ex.dialect.name();
-                let dir = format!("rules/{id}/{d}/{kind}");
+                // An example with seeds is a project: `migrations/` and `seeds/` beside it.
+                let sub = if ex.text.contains("-- file: seeds/") {
+                    "/migrations"
+                } else {
+                    ""
+                };
+                let dir = format!("rules/{id}/{d}/{kind}{sub}");
                 let (folder, body) = if kind == "bad" {
                     if rule.default_level != migrate_check::Level::Error {
                         continue;

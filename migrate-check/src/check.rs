@@ -19,6 +19,9 @@ use crate::rules::{self, Ctx, Findings, SectionKind, SectionState};
 use crate::source::{DecodeError, FileId, SourceFile};
 use crate::statement::{Stmt, StmtKind};
 
+mod seeds;
+pub use seeds::{Seed, SeedInput, read_seeds, seeds_dir_beside};
+
 /// A section of a checked migration.
 #[derive(Clone, Debug)]
 pub struct Section {
@@ -68,6 +71,8 @@ pub struct Report {
     pub files: Vec<SourceFile>,
     /// The migrations, oldest first.
     pub migrations: Vec<Migration>,
+    /// The seeds, in name order (empty unless checked with [`check_with_seeds`]).
+    pub seeds: Vec<Seed>,
     /// Every finding, errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -154,17 +159,45 @@ pub fn check_dir(dir: &Path, display_dir: &str, config: Config) -> std::io::Resu
 /// assert_eq!(d.location(&report.files), "migrations/2_index.sql:2:1");
 /// ```
 pub fn check(input: Input) -> Report {
-    check_inner(input, false)
+    check_with_seeds(input, SeedInput::default())
+}
+
+/// Checks a set of migration files and the seed files beside them: the
+/// seeds are checked after every migration, against the schema the
+/// migrations leave, each as one transaction.
+///
+/// ```
+/// use migrate_check::{check_with_seeds, Config, Dialect, FileEntry, Input, SeedInput};
+/// let file = |p: &str, t: &str| FileEntry { rel_path: p.into(), bytes: t.as_bytes().to_vec() };
+/// let report = check_with_seeds(
+///     Input {
+///         entries: vec![file("1_countries.sql", "-- migrate:up\nCREATE TABLE countries (code text PRIMARY KEY, name text);\n-- migrate:down\nDROP TABLE countries;\n")],
+///         display_dir: "migrations".into(),
+///         config: Config { dialect: Dialect::Postgres, ..Config::default() },
+///         config_source: None,
+///     },
+///     SeedInput {
+///         entries: vec![file("01_countries.sql", "INSERT INTO countries VALUES ('fr', 'France');\n")],
+///         display_dir: "seeds".into(),
+///     },
+/// );
+/// let d = &report.diagnostics[0];
+/// assert_eq!(d.rule, "seed-not-idempotent");
+/// assert_eq!(d.location(&report.files), "seeds/01_countries.sql:1:1");
+/// assert_eq!(report.seeds[0].name, "01_countries");
+/// ```
+pub fn check_with_seeds(input: Input, seeds: SeedInput) -> Report {
+    check_inner(input, seeds, false)
 }
 
 /// [`check`], keeping every statement's syntax tree in the report: for
 /// tests that replay a report's statements themselves.
 #[cfg(test)]
 pub(crate) fn check_with_syntax(input: Input) -> Report {
-    check_inner(input, true)
+    check_inner(input, SeedInput::default(), true)
 }
 
-fn check_inner(input: Input, keep_syntax: bool) -> Report {
+fn check_inner(input: Input, seeds: SeedInput, keep_syntax: bool) -> Report {
     let Input {
         entries,
         display_dir,
@@ -172,47 +205,27 @@ fn check_inner(input: Input, keep_syntax: bool) -> Report {
         config_source,
     } = input;
     let mut diags = Vec::new();
-    let mut files: Vec<SourceFile> = Vec::with_capacity(entries.len() + 1);
-    let prefix = display_dir.trim_end_matches('/');
+    let mut files: Vec<SourceFile> = Vec::with_capacity(entries.len() + seeds.entries.len() + 1);
     let mut readable = Vec::with_capacity(entries.len());
-    for e in &entries {
-        let path = if prefix.is_empty() {
-            e.rel_path.clone()
-        } else {
-            format!("{prefix}/{}", e.rel_path)
-        };
-        match SourceFile::decode(&path, &e.rel_path, &e.bytes) {
-            Ok(f) => {
-                files.push(f);
-                readable.push(true);
-            }
-            Err(err) => {
-                let why = match err {
-                    DecodeError::Binary => "it holds NUL bytes: a binary file, not SQL".to_string(),
-                    DecodeError::NotUtf8(at) => {
-                        format!("it is not valid UTF-8 (first bad byte at offset {at})")
-                    }
-                };
-                files.push(SourceFile::unreadable(&path, &e.rel_path));
-                readable.push(false);
-                let id = files.len() - 1;
-                diags.push(
-                    Diagnostic::new(
-                        "unreadable-file",
-                        Severity::Error,
-                        &files,
-                        id,
-                        0..0,
-                        format!("`{path}` cannot be read as SQL: {why}"),
-                    )
-                    .label("not UTF-8 text")
-                    .help("save migrations as UTF-8 text"),
-                );
-            }
-        }
-    }
+    decode_all(
+        &entries,
+        &display_dir,
+        &mut files,
+        &mut readable,
+        &mut diags,
+    );
+    let migration_files = files.len();
+    decode_all(
+        &seeds.entries,
+        &seeds.display_dir,
+        &mut files,
+        &mut readable,
+        &mut diags,
+    );
 
-    let candidates = discover::classify(&files, &mut diags);
+    let candidates = discover::classify(&files[..migration_files], &mut diags);
+
+    let seed_files = migration_files..files.len();
 
     // Unknown rules named in migrate.toml.
     let config_file = config_source.map(|(path, text)| {
@@ -240,7 +253,7 @@ fn check_inner(input: Input, keep_syntax: bool) -> Report {
         }
     }
 
-    let migrations = read_and_analyze(
+    let (migrations, mut analysis) = read_and_analyze(
         &candidates,
         &readable,
         &files,
@@ -248,12 +261,82 @@ fn check_inner(input: Input, keep_syntax: bool) -> Report {
         keep_syntax,
         &mut diags,
     );
+    // Seeds run after every migration, each in its own transaction, against
+    // the schema the migrations leave.
+    let mut lexed: Vec<Option<Lexed>> = (0..files.len()).map(|_| None).collect();
+    let mut seed_allows = Vec::new();
+    let mut seeds = seeds::build_seeds(
+        seed_files,
+        &files,
+        &readable,
+        &mut lexed,
+        &config,
+        &mut diags,
+        &mut seed_allows,
+    );
+    analysis.seeds(
+        &mut seeds,
+        seed_allows,
+        migrations.len(),
+        &files,
+        &mut diags,
+    );
+    analysis.finish(&files, &mut diags);
     apply_levels(&mut diags, &config);
     diags.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
     Report {
         files,
         migrations,
+        seeds,
         diagnostics: diags,
+    }
+}
+
+/// Decodes `entries` into `files` (paths prefixed with `display_dir`);
+/// an unreadable one is reported and kept, empty, under its name.
+fn decode_all(
+    entries: &[FileEntry],
+    display_dir: &str,
+    files: &mut Vec<SourceFile>,
+    readable: &mut Vec<bool>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let prefix = display_dir.trim_end_matches('/');
+    for e in entries {
+        let path = if prefix.is_empty() {
+            e.rel_path.clone()
+        } else {
+            format!("{prefix}/{}", e.rel_path)
+        };
+        match SourceFile::decode(&path, &e.rel_path, &e.bytes) {
+            Ok(f) => {
+                files.push(f);
+                readable.push(true);
+            }
+            Err(err) => {
+                let why = match err {
+                    DecodeError::Binary => "it holds NUL bytes: a binary file, not SQL".to_string(),
+                    DecodeError::NotUtf8(at) => {
+                        format!("it is not valid UTF-8 (first bad byte at offset {at})")
+                    }
+                };
+                files.push(SourceFile::unreadable(&path, &e.rel_path));
+                readable.push(false);
+                let id = files.len() - 1;
+                diags.push(
+                    Diagnostic::new(
+                        "unreadable-file",
+                        Severity::Error,
+                        files,
+                        id,
+                        0..0,
+                        format!("`{path}` cannot be read as SQL: {why}"),
+                    )
+                    .label("not UTF-8 text")
+                    .help("save migrations as UTF-8 text"),
+                );
+            }
+        }
     }
 }
 
@@ -659,6 +742,7 @@ fn split_sections(
                     down.as_mut().expect("current").transactional = Some(false)
                 }
                 Some(SectionKind::Up) => up.as_mut().expect("current").transactional = Some(false),
+                Some(SectionKind::Seed) => {}
                 None if up.is_none() => {
                     // sqlx's first-line marker on a file without sections.
                     up = Some(RawSection {
@@ -699,6 +783,12 @@ fn split_sections(
             DirectiveKind::Allow { rules: named, .. } => {
                 allows.push((file, i, span, named));
             }
+            DirectiveKind::Env { .. } => bad(
+                diags,
+                span,
+                "`-- migrate:env` in a migration".into(),
+                "environments limit seed files (in the `seeds` directory beside the migrations); a migration runs in every environment",
+            ),
         }
     }
     if up.is_none() {
@@ -772,6 +862,11 @@ fn whole_file_section(
                     .help("write it in the up file and delete the down file"),
             ),
             Ok(DirectiveKind::Allow { rules: named, .. }) => allows.push((file, i, span, named)),
+            Ok(DirectiveKind::Env { .. }) => diags.push(
+                Diagnostic::new("bad-directive", Severity::Error, files, file, span, "`-- migrate:env` in a migration")
+                    .label("here")
+                    .help("environments limit seed files (in the `seeds` directory beside the migrations); a migration runs in every environment"),
+            ),
         }
     }
     section
@@ -879,14 +974,14 @@ struct ReadMigration {
 /// (tokenizing and parsing, about half the work) depends on nothing but the
 /// file, so with many migrations it runs on a second thread, ahead of the
 /// analysis, which must replay the migrations one after the other.
-fn read_and_analyze(
+fn read_and_analyze<'a>(
     candidates: &[Candidate],
     readable: &[bool],
     files: &[SourceFile],
-    config: &Config,
+    config: &'a Config,
     keep_syntax: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Migration> {
+) -> (Vec<Migration>, Analysis<'a>) {
     let read = |c: &Candidate, lexed: &mut Vec<Option<Lexed>>| -> Option<ReadMigration> {
         let used = [Some(c.up), c.down];
         if used.into_iter().flatten().any(|f| !readable[f]) {
@@ -957,8 +1052,7 @@ fn read_and_analyze(
             }
         }
     }
-    analysis.finish(files, diags);
-    migrations
+    (migrations, analysis)
 }
 
 /// The replay of the migrations over the schema model, with every active
@@ -1060,6 +1154,43 @@ impl<'c> Analysis<'c> {
             diags,
             &mut self.allows,
         );
+    }
+
+    /// Analyzes the seeds after the last migration (`index`), each in its
+    /// own transaction: what a seed would change in the schema (DDL is
+    /// reported) is forgotten.
+    fn seeds(
+        &mut self,
+        seeds: &mut [Seed],
+        allows: Vec<Allow>,
+        index: usize,
+        files: &[SourceFile],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let base = self.allows.len();
+        self.allows.extend(allows);
+        for seed in seeds.iter_mut() {
+            for stmt in &mut seed.section.statements {
+                for (_, a) in &mut stmt.allows {
+                    *a += base;
+                }
+            }
+            self.schema.begin();
+            self.section(
+                &seed.section,
+                SectionKind::Seed,
+                index,
+                &seed.name,
+                files,
+                diags,
+            );
+            self.schema.rollback();
+            if !self.keep_syntax {
+                for stmt in &mut seed.section.statements {
+                    drop(stmt.release_syntax());
+                }
+            }
+        }
     }
 
     /// Suppressions must not rot: every rule an allow names must exist and

@@ -8,6 +8,7 @@
 //! | `-- migrate:no-transaction` | the section it stands in runs outside a transaction, statement by statement; a down section that says nothing runs the way its up runs |
 //! | `-- migrate:allow(rule, …): reason` | suppresses those rules on the next statement |
 //! | `-- migrate:irreversible: reason` | this migration has no down, on purpose |
+//! | `-- migrate:env(dev, test)` | in a seed file: run it only in these environments |
 //!
 //! `-- UP` / `-- DOWN` (bare, upper case) are accepted as section markers, and
 //! sqlx's `-- no-transaction` as the first line of a file.
@@ -41,6 +42,12 @@ pub enum DirectiveKind {
     Irreversible {
         /// Why (required).
         reason: String,
+    },
+    /// A seed file runs only in these environments (seeds only).
+    Env {
+        /// The environment names, as written (validated: lower-case letters,
+        /// digits, `_` and `-`, starting with a letter).
+        environments: Vec<String>,
     },
 }
 
@@ -144,11 +151,55 @@ fn parse_body(body: &str) -> Result<DirectiveKind, String> {
             })?;
             Ok(DirectiveKind::Allow { rules, reason })
         }
-        "" => Err("empty directive: expected `up`, `down`, `no-transaction`, `allow(…): reason` or `irreversible: reason` after `-- migrate:`".into()),
+        "env" => parse_env(rest),
+        "" => Err("empty directive: expected `up`, `down`, `no-transaction`, `allow(…): reason`, `irreversible: reason` or (in a seed) `env(…)` after `-- migrate:`".into()),
         other => Err(format!(
-            "unknown directive `migrate:{other}`: expected `up`, `down`, `no-transaction`, `allow(…): reason` or `irreversible: reason`"
+            "unknown directive `migrate:{other}`: expected `up`, `down`, `no-transaction`, `allow(…): reason`, `irreversible: reason` or (in a seed) `env(…)`"
         )),
     }
+}
+
+/// `(dev, test)` → the environment names, each validated.
+fn parse_env(rest: &str) -> Result<DirectiveKind, String> {
+    let rest = rest.trim();
+    let inner = rest
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .ok_or_else(|| {
+            "`-- migrate:env` lists environments in parentheses: `-- migrate:env(dev, test)`"
+                .to_string()
+        })?;
+    let mut environments: Vec<String> = Vec::new();
+    for name in inner.split(',').map(str::trim) {
+        if !is_environment_name(name) {
+            return Err(format!(
+                "`{name}` is not an environment name: use lower-case letters, digits, `_` and `-`, starting with a letter (`dev`, `test`, `staging-eu`)"
+            ));
+        }
+        if environments.iter().any(|e| e == name) {
+            return Err(format!("environment `{name}` is listed twice"));
+        }
+        environments.push(name.to_string());
+    }
+    Ok(DirectiveKind::Env { environments })
+}
+
+/// Whether `name` is a valid environment name: lower-case ASCII letters,
+/// digits, `_` and `-`, starting with a letter, at most 63 characters.
+///
+/// ```
+/// use migrate_check::directives::is_environment_name;
+/// assert!(is_environment_name("dev"));
+/// assert!(is_environment_name("staging-eu"));
+/// assert!(!is_environment_name("Prod"));
+/// assert!(!is_environment_name(""));
+/// ```
+pub fn is_environment_name(name: &str) -> bool {
+    name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 /// `: reason` → `reason`; `None` when the colon or the reason is missing.
@@ -215,6 +266,21 @@ mod tests {
             }
         );
         assert!(err(" migrate:irreversible").contains("reason"));
+    }
+
+    #[test]
+    fn env_lists_valid_names() {
+        assert_eq!(
+            ok(" migrate:env(dev, test)"),
+            DirectiveKind::Env {
+                environments: vec!["dev".into(), "test".into()]
+            }
+        );
+        assert!(err(" migrate:env dev").contains("parentheses"));
+        assert!(err(" migrate:env()").contains("not an environment name"));
+        assert!(err(" migrate:env(Dev)").contains("`Dev` is not an environment name"));
+        assert!(err(" migrate:env(dev, dev)").contains("twice"));
+        assert!(err(" migrate:env(dev; test)").contains("not an environment name"));
     }
 
     #[test]

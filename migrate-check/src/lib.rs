@@ -22,7 +22,10 @@ pub mod rules;
 pub mod source;
 pub mod statement;
 
-pub use check::{Input, Migration, Report, Section, check, check_dir};
+pub use check::{
+    Input, Migration, Report, Section, Seed, SeedInput, check, check_dir, check_with_seeds,
+    read_seeds, seeds_dir_beside,
+};
 pub use config::{Config, Dialect, Level, ServerVersion};
 pub use diagnostics::{Diagnostic, Severity};
 pub use discover::{FileEntry, Layout};

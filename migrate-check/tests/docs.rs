@@ -16,7 +16,10 @@ use migrate_check::config::{
     DEFAULT_MYSQL_VERSION, DEFAULT_POSTGRES_VERSION, DEFAULT_SQLITE_VERSION,
 };
 use migrate_check::rules::{self, Example, Rule};
-use migrate_check::{Config, Dialect, Input, Level, ServerVersion, Severity, check, discover};
+use migrate_check::{
+    Config, Dialect, Input, Level, SeedInput, ServerVersion, Severity, check, check_with_seeds,
+    discover,
+};
 
 const BLESS_HINT: &str = "run MIGRATE_BLESS=1 cargo test -p migrate-check --test docs";
 
@@ -63,6 +66,24 @@ fn example_files(text: &str) -> Vec<ExampleFile> {
         file.text.push('\n');
     }
     files
+}
+
+/// An example with seed files (`-- file: seeds/NAME`) is written as a
+/// project: its migrations in `migrations/`, its seeds in `seeds/` beside
+/// them, where `cargo migrate` looks for them.
+fn with_seeds_layout(mut files: Vec<ExampleFile>) -> Vec<ExampleFile> {
+    if files.iter().any(|f| f.name.starts_with("seeds/")) {
+        for f in &mut files {
+            if !f.name.starts_with("seeds/") && f.name != "migrate.toml" {
+                f.name = format!("migrations/{}", f.name);
+            }
+        }
+    }
+    files
+}
+
+fn has_seeds(files: &[ExampleFile]) -> bool {
+    files.iter().any(|f| f.name.starts_with("seeds/"))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -115,7 +136,7 @@ fn placed_examples() -> Vec<Placed> {
                         example.dialect.name(),
                         kind.name()
                     ),
-                    files: example_files(example.text),
+                    files: with_seeds_layout(example_files(example.text)),
                 });
             }
         }
@@ -267,9 +288,19 @@ fn rule_page(rule: &Rule, placed: &[Placed]) -> String {
             let _ = writeln!(p, "### {}\n", dialect_title(d));
             let _ = writeln!(
                 p,
-                "A migrations directory, also on disk in [`{dir}/`]({dir}/); try it with `cargo migrate lint --dialect {} docs/rules/{dir}{config}`.\n",
+                "{what}, also on disk in [`{dir}/`]({dir}/); try it with `cargo migrate lint --dialect {} docs/rules/{dir}{migrations}{config}`.\n",
                 d.name(),
+                what = if has_seeds(&x.files) {
+                    "A project: migrations, and seeds beside them"
+                } else {
+                    "A migrations directory"
+                },
                 dir = x.dir,
+                migrations = if has_seeds(&x.files) {
+                    "/migrations"
+                } else {
+                    ""
+                },
                 config = if x.files.iter().any(|f| f.name == "migrate.toml") {
                     format!(" --config docs/rules/{}/migrate.toml", x.dir)
                 } else {
@@ -565,12 +596,31 @@ fn check_on_disk(x: &Placed) -> migrate_check::Report {
         "{}: the files on disk are not the declared ones ({BLESS_HINT})",
         x.dir
     );
-    check(Input {
-        entries,
-        display_dir: format!("docs/rules/{}", x.dir),
-        config,
-        config_source: None,
-    })
+    if !has_seeds(&x.files) {
+        return check(Input {
+            entries,
+            display_dir: format!("docs/rules/{}", x.dir),
+            config,
+            config_source: None,
+        });
+    }
+    let read = |sub: &str| {
+        let d = dir.join(sub);
+        discover::read_dir(&d)
+            .unwrap_or_else(|e| panic!("read {}: {e} ({BLESS_HINT})", d.display()))
+    };
+    check_with_seeds(
+        Input {
+            entries: read("migrations"),
+            display_dir: format!("docs/rules/{}/migrations", x.dir),
+            config,
+            config_source: None,
+        },
+        SeedInput {
+            entries: read("seeds"),
+            display_dir: format!("docs/rules/{}/seeds", x.dir),
+        },
+    )
 }
 
 #[test]
@@ -595,7 +645,8 @@ fn examples_on_disk_behave_as_declared() {
                         let hit = report.diagnostics.iter().any(|d| {
                             d.rule == id
                                 && d.severity == expected
-                                && report.files[d.file].rel_path == f.name
+                                && report.files[d.file].path
+                                    == format!("docs/rules/{}/{}", x.dir, f.name)
                                 && d.line == *line
                         });
                         assert!(

@@ -110,7 +110,11 @@ pub(crate) fn load_checked(
 
 /// The same table `embed_migrations!` expands to, built at run time. The
 /// CLI is a short-lived process: the table lives as long as it does.
-fn leak_table(report: &Report, dialect: Dialect, history: String) -> &'static Migrations {
+pub(crate) fn leak_table(
+    report: &Report,
+    dialect: Dialect,
+    history: String,
+) -> &'static Migrations {
     let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
     let section = |s: &migrate_check::Section| Section {
         statements: Box::leak(

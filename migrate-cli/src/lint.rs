@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use migrate_check::{Dialect, Input, discover};
+use migrate_check::{Dialect, Input, SeedInput, discover};
 
 use crate::{EXIT_FOUND_ERRORS, Failure, annotations, config, output};
 
@@ -26,6 +26,11 @@ pub struct LintArgs {
     /// Read the settings from FILE instead of ./migrate.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// The seeds directory, checked after the migrations (default: `seeds`
+    /// beside the migrations directory, when there is one).
+    #[arg(long, value_name = "DIR")]
+    pub seeds: Option<PathBuf>,
 
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -66,12 +71,29 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
             format!("cannot read migrations directory `{display_dir}`: {e}")
         })
     })?;
-    let report = migrate_check::check(Input {
-        entries,
-        display_dir,
-        config,
-        config_source: loaded.source,
-    });
+    let seeds_dir = args
+        .seeds
+        .clone()
+        .unwrap_or_else(|| migrate_check::seeds_dir_beside(&args.dir));
+    let seeds = if args.seeds.is_some() || seeds_dir.is_dir() {
+        let shown = seeds_dir.to_string_lossy().into_owned();
+        SeedInput {
+            entries: migrate_check::read_seeds(&seeds_dir)
+                .map_err(|e| Failure(format!("cannot read seeds directory `{shown}`: {e}")))?,
+            display_dir: shown,
+        }
+    } else {
+        SeedInput::default()
+    };
+    let report = migrate_check::check_with_seeds(
+        Input {
+            entries,
+            display_dir,
+            config,
+            config_source: loaded.source,
+        },
+        seeds,
+    );
     match args.format {
         Format::Human => output::human(&report)?,
         Format::Json => output::json(&report)?,

@@ -22,6 +22,7 @@ mod new;
 mod output;
 mod progress;
 mod rollback;
+mod seed;
 mod session;
 mod verify;
 
@@ -58,6 +59,8 @@ enum Command {
     Deploy(deploy::DeployArgs),
     /// Apply, revert and re-apply every migration on a scratch database: report each down that does not reverse its up.
     Verify(verify::VerifyArgs),
+    /// Apply pending migrations, then the seeds (reference data) that are new or changed, for --env.
+    Seed(seed::SeedArgs),
 }
 
 /// A failure that is not a finding: bad usage, unreadable input, bad config.
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Resolve(args) => rollback::resolve(&args),
         Command::Deploy(args) => deploy::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Seed(args) => seed::run(&args),
     };
     match result {
         Ok(code) => code,

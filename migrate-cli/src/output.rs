@@ -60,7 +60,11 @@ fn count(n: usize, what: &str) -> String {
 pub fn summary(report: &Report, color: bool) -> String {
     let errors = report.errors().count();
     let warnings = report.diagnostics.len() - errors;
-    let migrations = count(report.migrations.len(), "migration");
+    let mut migrations = count(report.migrations.len(), "migration");
+    if !report.seeds.is_empty() {
+        migrations.push_str(" and ");
+        migrations.push_str(&count(report.seeds.len(), "seed"));
+    }
     if errors > 0 {
         let mut counts = count(errors, "error");
         if warnings > 0 {

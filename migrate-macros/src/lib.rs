@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use migrate_check::{Config, Dialect, Input, Report, Section, Severity};
+use migrate_check::{Config, Dialect, Input, Report, Section, SeedInput, Severity};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
@@ -19,7 +19,15 @@ use syn::{LitStr, Token};
 /// const MIGRATIONS: migrate::Migrations = migrate::embed_migrations!("migrations");
 /// // or, overriding migrate.toml's dialect, and for crates that re-export `migrate`:
 /// const PG: migrate::Migrations = migrate::embed_migrations!("migrations", dialect = "postgres", crate = my_crate::migrate);
+/// // seeds from another directory than `seeds` beside the migrations, or none:
+/// const SEEDED: migrate::Migrations = migrate::embed_migrations!("db/migrations", seeds = "db/reference_data");
+/// const UNSEEDED: migrate::Migrations = migrate::embed_migrations!("db/migrations", seeds = false);
 /// ```
+///
+/// The `seeds` directory beside the migrations directory, when there is one
+/// (or the one named by `seeds = "…"`), is embedded too: its `.sql` files
+/// are checked after the migrations, with `seed-not-idempotent` among the
+/// rules, and become the table's seeds, which `Migrator::seed` runs.
 ///
 /// The directory resolves against `CARGO_MANIFEST_DIR`; `migrate.toml` beside
 /// `Cargo.toml` is read for the dialect, server versions, rule levels and
@@ -32,7 +40,10 @@ use syn::{LitStr, Token};
 /// migrate init` writes:
 ///
 /// ```ignore
-/// fn main() { println!("cargo:rerun-if-changed=migrations"); }
+/// fn main() {
+///     println!("cargo:rerun-if-changed=migrations");
+///     println!("cargo:rerun-if-changed=seeds");
+/// }
 /// ```
 #[proc_macro]
 pub fn embed_migrations(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
@@ -43,7 +54,14 @@ pub fn embed_migrations(input: proc_macro::TokenStream) -> proc_macro::TokenStre
 struct Args {
     dir: LitStr,
     dialect: Option<LitStr>,
+    seeds: Option<SeedsArg>,
     krate: Option<syn::Path>,
+}
+
+/// `seeds = "dir"` or `seeds = false`.
+enum SeedsArg {
+    Dir(LitStr),
+    Off,
 }
 
 impl Parse for Args {
@@ -52,6 +70,7 @@ impl Parse for Args {
         let mut args = Args {
             dir,
             dialect: None,
+            seeds: None,
             krate: None,
         };
         while input.peek(Token![,]) {
@@ -69,11 +88,22 @@ impl Parse for Args {
             input.parse::<Token![=]>()?;
             match key.to_string().as_str() {
                 "dialect" => args.dialect = Some(input.parse()?),
+                "seeds" if input.peek(syn::LitBool) => {
+                    let on: syn::LitBool = input.parse()?;
+                    if on.value {
+                        return Err(syn::Error::new(
+                            on.span(),
+                            "`seeds = true` is the default: name a directory (`seeds = \"db/seeds\"`) or turn seeds off with `seeds = false`",
+                        ));
+                    }
+                    args.seeds = Some(SeedsArg::Off);
+                }
+                "seeds" => args.seeds = Some(SeedsArg::Dir(input.parse()?)),
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown argument `{other}`: expected `dialect = \"…\"` or `crate = path`"
+                            "unknown argument `{other}`: expected `dialect = \"…\"`, `seeds = \"…\"` or `crate = path`"
                         ),
                     ));
                 }
@@ -132,17 +162,62 @@ fn expand(args: Args) -> TokenStream {
             );
         }
     };
+    // Seeds: `seeds = "…"`, or the `seeds` directory beside the migrations.
+    let seeds_arg = match &args.seeds {
+        Some(SeedsArg::Off) => None,
+        Some(SeedsArg::Dir(s)) => {
+            let value = s.value();
+            if !manifest.join(&value).is_dir() {
+                return error(
+                    s.span(),
+                    &format!(
+                        "the seeds directory `{value}` does not exist: the path resolves against the crate root (CARGO_MANIFEST_DIR)"
+                    ),
+                );
+            }
+            Some((value, s.span()))
+        }
+        None => {
+            let beside = migrate_check::seeds_dir_beside(Path::new(dir_arg.trim_end_matches('/')));
+            let beside = beside.to_string_lossy().replace('\\', "/");
+            manifest.join(&beside).is_dir().then_some((beside, span))
+        }
+    };
+    let seeds = match &seeds_arg {
+        Some((seeds_dir, seeds_span)) => {
+            match migrate_check::read_seeds(&manifest.join(seeds_dir)) {
+                Ok(entries) => SeedInput {
+                    entries,
+                    display_dir: seeds_dir.trim_end_matches('/').to_string(),
+                },
+                Err(e) => {
+                    return error(
+                        *seeds_span,
+                        &format!("cannot read the seeds directory `{seeds_dir}`: {e}"),
+                    );
+                }
+            }
+        }
+        None => SeedInput::default(),
+    };
     let has_config = config_source.is_some();
     let dialect = config.dialect;
     let history_table = config.history_table.clone();
-    let report = migrate_check::check(Input {
-        entries,
-        display_dir: dir_arg.trim_end_matches('/').to_string(),
-        config,
-        config_source,
-    });
+    let report = migrate_check::check_with_seeds(
+        Input {
+            entries,
+            display_dir: dir_arg.trim_end_matches('/').to_string(),
+            config,
+            config_source,
+        },
+        seeds,
+    );
 
-    let tracked = tracked_files(&report, &dir, has_config.then_some(toml_path.as_path()));
+    let tracked = tracked_files(
+        &report,
+        &manifest,
+        has_config.then_some(toml_path.as_path()),
+    );
     let diagnostics = diagnostics(&report, span);
     if report.has_errors() {
         return quote! { { #tracked #diagnostics #krate::Migrations::new(&[], #krate::Dialect::Sqlite, "") } };
@@ -153,11 +228,16 @@ fn expand(args: Args) -> TokenStream {
         Dialect::MySql => quote!(#krate::Dialect::MySql),
         Dialect::Sqlite => quote!(#krate::Dialect::Sqlite),
     };
+    let with_seeds = seeds_arg.map(|_| {
+        let seeds = seed_table(&report, &krate);
+        let seeds_table = format!("{history_table}_seeds");
+        quote!(.with_seeds(&[#(#seeds),*], #seeds_table))
+    });
     quote! {
         {
             #tracked
             #diagnostics
-            #krate::Migrations::new(&[#(#table),*], #dialect, #history_table)
+            #krate::Migrations::new(&[#(#table),*], #dialect, #history_table) #with_seeds
         }
     }
 }
@@ -166,13 +246,14 @@ fn error(span: Span, message: &str) -> TokenStream {
     syn::Error::new(span, message).to_compile_error()
 }
 
-/// `include_bytes!` of every file read, so that editing one rebuilds the crate.
-fn tracked_files(report: &Report, dir: &Path, config: Option<&Path>) -> TokenStream {
+/// `include_bytes!` of every file read (migrations and seeds: their paths
+/// are relative to the crate root), so that editing one rebuilds the crate.
+fn tracked_files(report: &Report, manifest: &Path, config: Option<&Path>) -> TokenStream {
     let mut paths: Vec<String> = report
         .files
         .iter()
         .filter(|f| f.path != "migrate.toml")
-        .map(|f| dir.join(&f.rel_path).to_string_lossy().into_owned())
+        .map(|f| manifest.join(&f.path).to_string_lossy().into_owned())
         .collect();
     paths.extend(config.map(|p| p.to_string_lossy().into_owned()));
     quote! { #(const _: &[u8] = include_bytes!(#paths);)* }
@@ -244,12 +325,44 @@ fn table(report: &Report, krate: &TokenStream) -> Vec<TokenStream> {
         .collect()
 }
 
-fn section(report: &Report, s: &Section, krate: &TokenStream) -> TokenStream {
-    let statements = s.statements.iter().map(|st| {
+/// The seeds, in name order, as `Seed` values.
+fn seed_table(report: &Report, krate: &TokenStream) -> Vec<TokenStream> {
+    report
+        .seeds
+        .iter()
+        .map(|seed| {
+            let name = &seed.name;
+            let file = &report.files[seed.section.file].path;
+            let environments = &seed.environments;
+            let statements = statements(report, &seed.section, krate);
+            let checksum = &seed.checksum;
+            quote! {
+                #krate::Seed {
+                    name: #name,
+                    file: #file,
+                    environments: &[#(#environments),*],
+                    statements: &[#(#statements),*],
+                    checksum: #checksum,
+                }
+            }
+        })
+        .collect()
+}
+
+fn statements<'a>(
+    report: &'a Report,
+    s: &'a Section,
+    krate: &'a TokenStream,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    s.statements.iter().map(move |st| {
         let sql = report.statement_text(s, st);
         let line = st.line;
         quote!(#krate::Statement { sql: #sql, line: #line })
-    });
+    })
+}
+
+fn section(report: &Report, s: &Section, krate: &TokenStream) -> TokenStream {
+    let statements = statements(report, s, krate);
     let transactional = s.transactional;
     let file = &report.files[s.file].path;
     quote! {

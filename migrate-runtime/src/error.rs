@@ -212,6 +212,21 @@ pub enum Error {
     #[error("nothing to redo: no migration is applied")]
     NothingApplied,
 
+    /// A statement of a seed failed (the seed was rolled back).
+    #[error("{0}")]
+    Seed(Box<crate::migrator::SeedError>),
+
+    /// An environment name for [`Migrator::seed`](crate::Migrator::seed)
+    /// that `-- migrate:env(…)` could not name.
+    #[error(
+        "invalid environment `{environment}`: expected lower-case letters, digits, `_` and `-`, \
+         starting with a letter (like `dev`, `test` or `prod`), as in `-- migrate:env(…)`"
+    )]
+    InvalidEnvironment {
+        /// The environment as given.
+        environment: String,
+    },
+
     /// The database failed outside a migration's statements (history table,
     /// transaction control, lock).
     #[error("{context}: {cause}")]
@@ -254,6 +269,8 @@ impl Error {
             | Error::LockTimeout { .. }
             | Error::InvalidUrl { .. }
             | Error::Connect { .. }
+            | Error::Seed(_)
+            | Error::InvalidEnvironment { .. }
             | Error::NothingApplied => None,
         }
     }

@@ -101,10 +101,10 @@ pub use url::{AnyBackend, DatabaseUrl, connect};
 pub use backend::{Backend, DbError, LockScope};
 pub use error::{DirtyMigration, Error, StatementError};
 pub use history::{HistoryRow, HistoryTable, RowState};
-pub use migration::{Dialect, Migration, Migrations, Section, Statement, Version};
+pub use migration::{Dialect, Migration, Migrations, Section, Seed, Statement, Version};
 pub use migrator::{
     Action, Completed, Direction, MigrationStatus, Migrator, Plan, PlannedStep, Report, Resolution,
-    State, StepKind,
+    SeedError, SeedOutcome, SeedReport, SeedRun, State, StepKind,
 };
 pub use snapshot::{Change, ObjectId, ObjectKind, Schema};
 pub use target::Target;

@@ -107,6 +107,51 @@ pub struct Migration {
     pub checksum: &'static str,
 }
 
+/// A seed: a file of reference data from the `seeds` directory beside the
+/// migrations, run after them by [`Migrator::seed`](crate::Migrator::seed)
+/// in one transaction, again whenever its checksum changes.
+///
+/// ```
+/// use migrate_runtime::{Seed, Statement};
+/// const COUNTRIES: Seed = Seed {
+///     name: "01_countries",
+///     file: "seeds/01_countries.sql",
+///     environments: &[],
+///     statements: &[Statement { sql: "INSERT OR IGNORE INTO countries VALUES ('fr')", line: 1 }],
+///     checksum: "sha256:5e",
+/// };
+/// assert!(COUNTRIES.runs_in(Some("prod")) && COUNTRIES.runs_in(None));
+/// const DEV_USERS: Seed = Seed { name: "02_dev_users", environments: &["dev", "test"], ..COUNTRIES };
+/// assert!(DEV_USERS.runs_in(Some("dev")));
+/// assert!(!DEV_USERS.runs_in(Some("prod")) && !DEV_USERS.runs_in(None));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seed {
+    /// Its path relative to the seeds directory, without `.sql`
+    /// (`01_countries`); seeds run in the order of their names, and the
+    /// seeds table records them under it.
+    pub name: &'static str,
+    /// The file, relative to the crate root (`seeds/01_countries.sql`).
+    pub file: &'static str,
+    /// The environments it is limited to by `-- migrate:env(dev, test)`;
+    /// empty: it runs in every environment.
+    pub environments: &'static [&'static str],
+    /// The statements in order, run in one transaction.
+    pub statements: &'static [Statement],
+    /// `sha256:<hex>` over its statements: when it differs from the
+    /// recorded one, the seed runs again.
+    pub checksum: &'static str,
+}
+
+impl Seed {
+    /// Whether the seed runs in `environment` (`None`: no environment
+    /// given, so only seeds that are not limited to any run).
+    pub fn runs_in(&self, environment: Option<&str>) -> bool {
+        self.environments.is_empty()
+            || environment.is_some_and(|env| self.environments.contains(&env))
+    }
+}
+
 /// The SQL dialect the migrations were checked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Dialect {
@@ -141,6 +186,8 @@ pub struct Migrations {
     migrations: &'static [Migration],
     dialect: Dialect,
     history_table: &'static str,
+    seeds: &'static [Seed],
+    seeds_table: &'static str,
 }
 
 impl Migrations {
@@ -155,7 +202,44 @@ impl Migrations {
             migrations,
             dialect,
             history_table,
+            seeds: &[],
+            seeds_table: "",
         }
+    }
+
+    /// The same table with its seeds, sorted by name (the macro sorts
+    /// them), recorded in `seeds_table` (the macro passes the history
+    /// table's name followed by `_seeds`).
+    ///
+    /// ```
+    /// use migrate_runtime::{Dialect, Migrations, Seed};
+    /// static SEEDS: &[Seed] = &[Seed {
+    ///     name: "01_countries",
+    ///     file: "seeds/01_countries.sql",
+    ///     environments: &[],
+    ///     statements: &[],
+    ///     checksum: "sha256:00",
+    /// }];
+    /// const M: Migrations = Migrations::new(&[], Dialect::Sqlite, "migrate_history")
+    ///     .with_seeds(SEEDS, "migrate_history_seeds");
+    /// assert_eq!(M.seeds()[0].name, "01_countries");
+    /// assert_eq!(M.seeds_table(), "migrate_history_seeds");
+    /// ```
+    pub const fn with_seeds(mut self, seeds: &'static [Seed], seeds_table: &'static str) -> Self {
+        self.seeds = seeds;
+        self.seeds_table = seeds_table;
+        self
+    }
+
+    /// The seeds, in name order (empty without a `seeds` directory).
+    pub const fn seeds(&self) -> &'static [Seed] {
+        self.seeds
+    }
+
+    /// The table that records which seeds ran, with their checksums
+    /// (`<history table>_seeds`; empty when the table has no seeds).
+    pub const fn seeds_table(&self) -> &'static str {
+        self.seeds_table
     }
 
     /// The migrations, oldest first.

@@ -16,6 +16,9 @@ use crate::migration::{Migration, Migrations, Section, Version, compare_parts};
 use crate::target::{Target, parse_parts};
 use crate::util::retry_delay;
 
+mod seed;
+pub use seed::{SeedError, SeedOutcome, SeedReport, SeedRun};
+
 /// Which half of a migration runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Direction {

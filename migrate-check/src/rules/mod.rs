@@ -12,6 +12,7 @@ use crate::statement::Stmt;
 
 mod common;
 mod postgres;
+mod seeds;
 mod sqlite;
 pub mod state;
 mod structural;
@@ -85,13 +86,16 @@ impl Rule {
     }
 }
 
-/// Which half of a migration a statement is in.
+/// Which half of a migration a statement is in — or whether it is in a seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SectionKind {
     /// The up section.
     Up,
     /// The down section (checked as run right after its own up).
     Down,
+    /// A seed file (reference data, checked after every migration, each in
+    /// a transaction of its own).
+    Seed,
 }
 
 /// What a rule knows when it looks at a statement.
@@ -200,6 +204,7 @@ pub fn statement_rules() -> impl Iterator<Item = &'static Rule> {
         postgres::transactions::RULES,
         postgres::style::RULES,
         sqlite::RULES,
+        seeds::RULES,
     ]
     .into_iter()
     .flatten()

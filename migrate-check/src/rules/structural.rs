@@ -69,7 +69,7 @@ structural!(UNKNOWN_LAYOUT, "unknown-layout",
 structural!(BAD_DIRECTIVE, "bad-directive",
     "a `-- migrate:` directive is malformed or misplaced",
     "A directive that is not understood would otherwise be a plain comment: a suppression without a reason, a misspelled `no-transaction` or a second up marker would silently change what runs.",
-    "write `-- migrate:up`, `-- migrate:down`, `-- migrate:no-transaction`, `-- migrate:allow(rule-id): reason` or `-- migrate:irreversible: reason`",
+    "write `-- migrate:up`, `-- migrate:down`, `-- migrate:no-transaction`, `-- migrate:allow(rule-id): reason` or `-- migrate:irreversible: reason`; in a seed file, `-- migrate:env(dev, test)` and `-- migrate:allow(rule-id): reason`",
     "eugene: BadCommentInstruction; squawk: unused-ignore",
     bad: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\n-- migrate:allow(drop-table) -- expect: bad-directive\nDROP TABLE legacy;\n-- migrate:down\nCREATE TABLE legacy (id INTEGER);\n" }],
     good: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\n-- migrate:allow(drop-table): legacy has been unused since v2\nDROP TABLE legacy;\n-- migrate:down\nCREATE TABLE legacy (id INTEGER);\n" }]);

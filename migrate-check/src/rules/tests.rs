@@ -2,7 +2,7 @@
 //! the line marked `-- expect: <id>`, each good example does not report it.
 
 use super::*;
-use crate::{Config, FileEntry, Input, Severity, check};
+use crate::{Config, FileEntry, Input, SeedInput, Severity, check_with_seeds};
 
 /// Splits an example into files; returns them and the expected (file, line) marks.
 pub(crate) fn example_files(text: &str) -> (Vec<FileEntry>, Vec<(String, u32, String)>) {
@@ -54,18 +54,35 @@ pub(crate) fn example_config(example: &Example) -> Config {
 
 fn run(rule: &Rule, example: &Example) -> (crate::Report, Vec<(String, u32, String)>) {
     let (entries, marks) = example_files(example.text);
+    // `-- file: seeds/NAME` files are seeds, in the `seeds` directory beside the migrations.
+    let (seeds, entries): (Vec<FileEntry>, Vec<FileEntry>) = entries
+        .into_iter()
+        .partition(|e| e.rel_path.starts_with("seeds/"));
+    let seeds = SeedInput {
+        entries: seeds
+            .into_iter()
+            .map(|e| FileEntry {
+                rel_path: e.rel_path["seeds/".len()..].to_string(),
+                bytes: e.bytes,
+            })
+            .collect(),
+        display_dir: "seeds".into(),
+    };
     let mut config = example_config(example);
     // An opt-in rule's examples show what it reports once enabled.
     if rule.default_level == Level::Allow {
         config.rule_levels.insert(rule.id.to_string(), Level::Warn);
     }
     (
-        check(Input {
-            entries,
-            display_dir: String::new(),
-            config,
-            config_source: None,
-        }),
+        check_with_seeds(
+            Input {
+                entries,
+                display_dir: String::new(),
+                config,
+                config_source: None,
+            },
+            seeds,
+        ),
         marks,
     )
 }
@@ -84,7 +101,8 @@ fn bad_examples_report_their_rule_at_the_marked_line() {
             for (file, line, id) in &marks {
                 assert_eq!(id, rule.id, "mark names another rule");
                 let hit = report.diagnostics.iter().any(|d| {
-                    d.rule == rule.id && report.files[d.file].rel_path == *file && d.line == *line
+                    // `path`: the name as in the example (`seeds/` kept for seeds).
+                    d.rule == rule.id && report.files[d.file].path == *file && d.line == *line
                 });
                 assert!(
                     hit,

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE countries (code TEXT PRIMARY KEY, name TEXT NOT NULL);
+-- migrate:down
+DROP TABLE countries;

@@ -1,0 +1,2 @@
+-- migrate:env(dev, test)
+INSERT OR IGNORE INTO countries (code, name) VALUES ('zz', 'Testland');
