@@ -2,8 +2,8 @@
 //! `cargo migrate lint` with no finding at all.
 //!
 //! Convention: a recipe starts with `<!-- recipe: DIALECT NAME -->`; each
-//! ```` ```sql ```` block after it starts with a `-- migrations/<file>` line
-//! naming the migration file it is; the blocks of one recipe form one
+//! ```` ```sql ```` block after it starts with a `-- migrations/<file>` (or
+//! `-- seeds/<file>`) line naming the file it is; the blocks of one recipe form one
 //! migrations directory, linted for DIALECT. A SQL block outside a recipe,
 //! or without its file line, fails this test. The recipes are also applied
 //! on real servers and rolled back.
@@ -52,10 +52,11 @@ fn recipes(doc: &str, text: &str) -> Vec<Recipe> {
             let (first, rest) = body.split_once('\n').unwrap_or((&body, ""));
             let file = first
                 .trim()
-                .strip_prefix("-- migrations/")
+                .strip_prefix("-- ")
+                .filter(|f| f.starts_with("migrations/") || f.starts_with("seeds/"))
                 .unwrap_or_else(|| {
                     panic!(
-                        "{doc}:{}: a SQL block must start with `-- migrations/<file>`",
+                        "{doc}:{}: a SQL block must start with `-- migrations/<file>` or `-- seeds/<file>`",
                         n + 1
                     )
                 })
@@ -87,7 +88,7 @@ fn every_sql_snippet_of_the_guide_passes_lint() {
         );
         let p = Project::new("guide");
         for (file, sql) in &recipe.files {
-            p.file(&format!("migrations/{file}"), sql);
+            p.file(file, sql);
         }
         let r = p.run(&["lint", "--dialect", &recipe.dialect, "--format", "json"]);
         let found: Value = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
@@ -129,7 +130,7 @@ fn recipes_apply_and_roll_back(server: Server, dialect: &str) {
         let mut p = Project::new("guide-apply");
         p.url = Some(db.url.clone());
         for (file, sql) in &recipe.files {
-            p.file(&format!("migrations/{file}"), sql);
+            p.file(file, sql);
         }
         let up = p.run(&["up"]);
         assert_eq!(up.code, Some(0), "{} `{}`: {up:?}", recipe.doc, recipe.name);
@@ -138,6 +139,7 @@ fn recipes_apply_and_roll_back(server: Server, dialect: &str) {
         let reversible = recipe
             .files
             .iter()
+            .filter(|(file, _)| file.starts_with("migrations/"))
             .rev()
             .take_while(|(_, sql)| !sql.contains("-- migrate:irreversible"))
             .count();
