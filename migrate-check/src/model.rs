@@ -111,7 +111,22 @@ pub struct Schema {
     /// Index names by table, so that "the indexes on t" does not scan every
     /// index of the schema (that made the replay quadratic).
     by_table: HashMap<String, Vec<String>>,
+    /// Views and triggers: what dropping or renaming a column or table breaks.
+    dependents: HashMap<String, Dependent>,
     journal: Option<Journal>,
+}
+
+/// A view or a trigger, as far as the model knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependent {
+    /// Normalized name.
+    pub name: String,
+    /// `Some(table)` for a trigger (the table it is on), `None` for a view.
+    pub trigger_on: Option<String>,
+    /// The identifiers of its definition, normalized (tables, columns, aliases).
+    pub identifiers: Vec<String>,
+    /// The migration that created it.
+    pub created_in: MigrationIndex,
 }
 
 /// What a journal needs to restore the schema: the first saved state of
@@ -120,6 +135,7 @@ pub struct Schema {
 struct Journal {
     tables: HashMap<String, Option<Table>>,
     indexes: HashMap<String, Option<Index>>,
+    dependents: HashMap<String, Option<Dependent>>,
 }
 
 /// Normalizes an identifier: unquoted names fold to lower case.
@@ -212,6 +228,64 @@ impl Schema {
                 self.index_insert(i);
             }
         }
+        for (name, saved) in j.dependents {
+            match saved {
+                Some(d) => self.dependents.insert(name, d),
+                None => self.dependents.remove(&name),
+            };
+        }
+    }
+
+    /// The views using column `column` of `table` (by name: a view that
+    /// names the table and the column), with their names.
+    pub fn views_using<'a>(
+        &'a self,
+        table: &'a str,
+        column: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a Dependent)> + 'a {
+        self.dependents.values().filter_map(move |d| {
+            (d.trigger_on.is_none()
+                && d.identifiers.iter().any(|i| i == table)
+                && d.identifiers.iter().any(|i| i == column))
+            .then_some((d.name.as_str(), d))
+        })
+    }
+
+    /// The tables with a foreign key referencing `table` (itself included).
+    pub fn tables_referencing<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.tables.values().filter_map(move |t| {
+            t.constraints
+                .iter()
+                .any(|c| matches!(&c.kind, ConstraintKind::ForeignKey { references, .. } if references == table))
+                .then_some(t.name.as_str())
+        })
+    }
+
+    /// The views and triggers whose definition names `table`, and the
+    /// triggers on it.
+    pub fn dependents_of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Dependent> + 'a {
+        self.dependents.values().filter(move |d| {
+            d.trigger_on.as_deref() == Some(table) || d.identifiers.iter().any(|i| i == table)
+        })
+    }
+
+    fn put_dependent(&mut self, d: Dependent) {
+        self.touch_dependent(&d.name);
+        self.dependents.insert(d.name.clone(), d);
+    }
+
+    fn remove_dependent(&mut self, name: &str) {
+        self.touch_dependent(name);
+        self.dependents.remove(name);
+    }
+
+    fn touch_dependent(&mut self, name: &str) {
+        if let Some(j) = &mut self.journal
+            && !j.dependents.contains_key(name)
+        {
+            j.dependents
+                .insert(name.to_string(), self.dependents.get(name).cloned());
+        }
     }
 
     fn touch_table(&mut self, name: &str) {
@@ -245,6 +319,15 @@ impl Schema {
     fn remove_table(&mut self, name: &str) {
         self.touch_table(name);
         self.tables.remove(name);
+        let triggers: Vec<String> = self
+            .dependents
+            .values()
+            .filter(|d| d.trigger_on.as_deref() == Some(name))
+            .map(|d| d.name.clone())
+            .collect();
+        for t in triggers {
+            self.remove_dependent(&t);
+        }
         let idx: Vec<String> = self.indexes_on(name).map(|i| i.name.clone()).collect();
         for i in idx {
             self.touch_index(&i);
@@ -322,6 +405,7 @@ impl Schema {
                     match object_type {
                         ObjectType::Table => self.remove_table(&n),
                         ObjectType::Index => self.remove_index(&n),
+                        ObjectType::View => self.remove_dependent(&n),
                         _ => {}
                     }
                 }
@@ -346,6 +430,25 @@ impl Schema {
                     created_in: migration,
                 });
             }
+            Statement::CreateView(v)
+                if !(v.if_not_exists && self.dependents.contains_key(&object(&v.name))) =>
+            {
+                self.put_dependent(Dependent {
+                    name: object(&v.name),
+                    trigger_on: None,
+                    identifiers: words(&v.query.to_string()),
+                    created_in: migration,
+                });
+            }
+            Statement::CreateTrigger(t) => {
+                self.put_dependent(Dependent {
+                    name: object(&t.name),
+                    trigger_on: Some(object(&t.table_name)),
+                    identifiers: words(&t.to_string()),
+                    created_in: migration,
+                });
+            }
+            Statement::DropTrigger(t) => self.remove_dependent(&object(&t.trigger_name)),
             Statement::RenameTable(renames) => {
                 for r in renames {
                     self.rename_table(&object(&r.old_name), &object(&r.new_name));
@@ -357,6 +460,51 @@ impl Schema {
 
     fn rename_table(&mut self, old: &str, new: &str) {
         self.touch_table(old);
+        // Foreign keys follow the table they reference (PostgreSQL and MySQL
+        // by object identity; SQLite ≥ 3.26 rewrites their text).
+        let referencing: Vec<String> = self
+            .tables
+            .values()
+            .filter(|t| {
+                t.constraints.iter().any(
+                    |c| matches!(&c.kind, ConstraintKind::ForeignKey { references, .. } if references == old),
+                )
+            })
+            .map(|t| t.name.clone())
+            .collect();
+        for name in referencing {
+            if let Some(t) = self.table_mut(&name) {
+                for c in &mut t.constraints {
+                    if let ConstraintKind::ForeignKey { references, .. } = &mut c.kind
+                        && references == old
+                    {
+                        *references = new.to_string();
+                    }
+                }
+            }
+        }
+        // SQLite ≥ 3.25 rewrites views and triggers; PostgreSQL follows the object.
+        let dependents: Vec<String> = self
+            .dependents
+            .values()
+            .filter(|d| {
+                d.trigger_on.as_deref() == Some(old) || d.identifiers.iter().any(|i| i == old)
+            })
+            .map(|d| d.name.clone())
+            .collect();
+        for name in dependents {
+            self.touch_dependent(&name);
+            if let Some(d) = self.dependents.get_mut(&name) {
+                if d.trigger_on.as_deref() == Some(old) {
+                    d.trigger_on = Some(new.to_string());
+                }
+                for i in &mut d.identifiers {
+                    if i == old {
+                        *i = new.to_string();
+                    }
+                }
+            }
+        }
         if let Some(mut t) = self.tables.remove(old) {
             t.name = new.to_string();
             self.put_table(t);
@@ -709,6 +857,31 @@ fn identifiers(expr: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Every word of a definition (keywords included: a table may be named
+/// like one), normalized: what views and triggers are searched by.
+fn words(text: &str) -> Vec<String> {
+    let dialect = sqlparser::dialect::GenericDialect {};
+    let mut words: Vec<String> = sqlparser::tokenizer::Tokenizer::new(&dialect, text)
+        .tokenize()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|t| match t {
+            sqlparser::tokenizer::Token::Word(w) if w.quote_style.is_some() => Some(w.value),
+            sqlparser::tokenizer::Token::Word(w) => Some(w.value.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// The identifiers of an expression or a statement's text, normalized
+/// (string literals and keywords are not identifiers).
+pub fn expression_identifiers(text: &str) -> Vec<String> {
+    identifiers(text)
 }
 
 fn first_identifier(expr: &str) -> Option<String> {

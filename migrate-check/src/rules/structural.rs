@@ -48,7 +48,7 @@ structural!(PARSE_ERROR, "parse-error",
     "fix the statement; if the server accepts it and the checker does not, report it (the statement is recognized at token level where that is safe)",
     "squawk: syntax errors reported; others: parse failures abort",
     bad: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\nCREATE TABLE users (id INTEGER PRIMARY KEY,,); -- expect: parse-error\n-- migrate:down\nDROP TABLE users;\n" }],
-    good: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\nPRAGMA foreign_keys = ON;\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE users;\n" }]);
+    good: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\n-- migrate:no-transaction\nPRAGMA foreign_keys = ON;\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE users;\n" }]);
 
 structural!(DUPLICATE_VERSION, "duplicate-version",
     "two migrations have the same version",

@@ -4,7 +4,7 @@ use sqlparser::ast::{AlterTableOperation, DropBehavior};
 
 use crate::config::Level;
 use crate::model::ident;
-use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::support::{alter_table, ident_span};
@@ -12,7 +12,7 @@ use super::support::{alter_table, ident_span};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-column",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "dropping a column of an existing table loses its data and breaks code still using it",
@@ -33,7 +33,22 @@ ALTER TABLE users DROP COLUMN legacy_login; -- expect: drop-column
 -- migrate:down
 ALTER TABLE users ADD COLUMN legacy_login text;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, legacy_login TEXT);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_drop_users_legacy_login.sql
+-- migrate:up
+ALTER TABLE users DROP COLUMN legacy_login; -- expect: drop-column
+-- migrate:down
+ALTER TABLE users ADD COLUMN legacy_login TEXT;
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users.sql
@@ -54,7 +69,23 @@ ALTER TABLE users DROP COLUMN legacy_login;
 -- migrate:down
 ALTER TABLE users ADD COLUMN legacy_login text;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, legacy_login TEXT);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_drop_users_legacy_login.sql
+-- migrate:up
+-- migrate:allow(drop-column): no reader since release 4.2; data archived to legacy_login.csv
+ALTER TABLE users DROP COLUMN legacy_login;
+-- migrate:down
+ALTER TABLE users ADD COLUMN legacy_login TEXT;
+",
+        },
+],
     check: Some(check),
 };
 

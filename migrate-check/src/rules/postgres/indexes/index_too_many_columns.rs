@@ -4,7 +4,7 @@ use sqlparser::ast::Statement;
 
 use crate::config::Level;
 use crate::model::object;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 /// More key columns than this rarely help.
@@ -13,7 +13,7 @@ const MAX_COLUMNS: usize = 3;
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "index-too-many-columns",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "a non-unique index with more than three key columns rarely helps",
@@ -30,7 +30,18 @@ CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at, total); -
 -- migrate:down
 DROP TABLE orders;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, total INTEGER NOT NULL);
+CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at, total); -- expect: index-too-many-columns
+-- migrate:down
+DROP TABLE orders;
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_orders.sql
@@ -40,7 +51,18 @@ CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at) INCLUDE (
 -- migrate:down
 DROP TABLE orders;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, total INTEGER NOT NULL);
+CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at);
+-- migrate:down
+DROP TABLE orders;
+",
+        },
+],
     check: Some(check),
 };
 

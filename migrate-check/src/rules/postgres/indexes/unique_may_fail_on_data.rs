@@ -8,13 +8,13 @@ use sqlparser::ast::{
 use super::support::{ident_span, is_new_materialized_view, key_columns, unique_keys};
 use crate::config::Level;
 use crate::model::{ident, object};
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "unique-may-fail-on-data",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "a new unique index or constraint over existing rows fails at deploy if they hold duplicates",
@@ -37,7 +37,22 @@ CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email); -- expect: un
 -- migrate:no-transaction
 DROP INDEX CONCURRENTLY users_email_key;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_index_users_email.sql
+-- migrate:up
+CREATE UNIQUE INDEX users_email_key ON users (email); -- expect: unique-may-fail-on-data
+-- migrate:down
+DROP INDEX users_email_key;
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users.sql
@@ -62,7 +77,26 @@ CREATE UNIQUE INDEX CONCURRENTLY users_id_email_key ON users (id, email);
 -- migrate:no-transaction
 DROP INDEX CONCURRENTLY users_id_email_key;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_index_users_email.sql
+-- migrate:up
+-- migrate:allow(unique-may-fail-on-data): duplicates removed by the 2024-05 cleanup; the signup form checks first
+CREATE UNIQUE INDEX users_email_key ON users (email);
+-- contains the primary key: cannot collide
+CREATE UNIQUE INDEX users_id_email_key ON users (id, email);
+-- migrate:down
+DROP INDEX users_id_email_key;
+DROP INDEX users_email_key;
+",
+        },
+],
     check: Some(check),
 };
 

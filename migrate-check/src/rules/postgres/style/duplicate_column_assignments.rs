@@ -7,7 +7,7 @@ use sqlparser::ast::{
 
 use crate::config::Level;
 use crate::model::{ident, object};
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 use super::identifier_too_long::truncated;
@@ -16,7 +16,7 @@ use super::introduced::span_of;
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "duplicate-column-assignments",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "a column defined or assigned twice in one statement",
@@ -43,7 +43,24 @@ SET currency = 'EUR',
     currency = now(); -- expect: duplicate-column-assignments
 -- migrate:irreversible: the previous currencies are not kept
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_prices.sql
+-- migrate:up
+CREATE TABLE prices (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, currency TEXT NOT NULL, updated_at TEXT);
+-- migrate:down
+DROP TABLE prices;
+-- file: 0002_fill_prices_currency.sql
+-- migrate:up
+-- migrate:no-transaction
+UPDATE prices
+SET currency = 'EUR',
+    currency = CURRENT_TIMESTAMP; -- expect: duplicate-column-assignments
+-- migrate:irreversible: the previous currencies are not kept
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_prices.sql
@@ -63,7 +80,24 @@ SET currency = 'EUR',
     updated_at = now();
 -- migrate:irreversible: the previous currencies are not kept
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_prices.sql
+-- migrate:up
+CREATE TABLE prices (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, currency TEXT NOT NULL, updated_at TEXT);
+-- migrate:down
+DROP TABLE prices;
+-- file: 0002_fill_prices_currency.sql
+-- migrate:up
+-- migrate:no-transaction
+UPDATE prices
+SET currency = 'EUR',
+    updated_at = CURRENT_TIMESTAMP;
+-- migrate:irreversible: the previous currencies are not kept
+",
+        },
+],
     check: Some(check),
 };
 
@@ -243,6 +277,15 @@ fn report(
             ),
         );
         f.span = span_of(ctx, occ.name);
+        if ctx.dialect == crate::config::Dialect::Sqlite {
+            let place = place();
+            f.label = if place.starts_with("CREATE TABLE") || place.starts_with("ALTER TABLE") {
+                format!("SQLite rejects the statement: duplicate column name: {key}")
+            } else {
+                "SQLite accepts it and keeps the last one: the other value is silently dropped"
+                    .into()
+            };
+        }
         if ident(first.name) != ident(occ.name) {
             f.notes.push(format!(
                 "`{}` and `{}` are the same name once cut to 63 bytes",
