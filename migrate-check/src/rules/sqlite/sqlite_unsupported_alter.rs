@@ -30,7 +30,9 @@ DROP TABLE users;
 -- file: 0002_users_email_not_null.sql
 -- migrate:up
 ALTER TABLE users ALTER COLUMN email SET NOT NULL; -- expect: sqlite-unsupported-alter
+ALTER TABLE users ALTER COLUMN email SET DEFAULT ''; -- expect: sqlite-unsupported-alter
 -- migrate:down
+ALTER TABLE users ALTER COLUMN email DROP DEFAULT;
 ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
 ",
     }],
