@@ -296,8 +296,8 @@ fn checker_and_engine_agree_on_what_sqlite_refuses() {
         let said: Vec<&str> = report
             .diagnostics
             .iter()
-            .filter(|d| REJECTED.contains(&d.rule.as_ref()))
-            .map(|d| d.rule.as_ref())
+            .filter(|d| REJECTED.contains(&d.rule))
+            .map(|d| d.rule)
             .collect();
         let db = Connection::open_in_memory().unwrap();
         apply(&db, &report, &report.migrations[0].up).expect("setup");
