@@ -125,6 +125,10 @@ pub struct Dependent {
     pub trigger_on: Option<String>,
     /// The identifiers of its definition, normalized (tables, columns, aliases).
     pub identifiers: Vec<String>,
+    /// For a view: the (table, column) pairs it reads, qualified names
+    /// resolved through the aliases of its FROM clause; an unqualified name
+    /// counts for every table of the FROM clause.
+    pub columns: Vec<(String, String)>,
     /// The migration that created it.
     pub created_in: MigrationIndex,
 }
@@ -244,10 +248,8 @@ impl Schema {
         column: &'a str,
     ) -> impl Iterator<Item = (&'a str, &'a Dependent)> + 'a {
         self.dependents.values().filter_map(move |d| {
-            (d.trigger_on.is_none()
-                && d.identifiers.iter().any(|i| i == table)
-                && d.identifiers.iter().any(|i| i == column))
-            .then_some((d.name.as_str(), d))
+            (d.trigger_on.is_none() && d.columns.iter().any(|(t, c)| t == table && c == column))
+                .then_some((d.name.as_str(), d))
         })
     }
 
@@ -437,6 +439,7 @@ impl Schema {
                     name: object(&v.name),
                     trigger_on: None,
                     identifiers: words(&v.query.to_string()),
+                    columns: view_columns(&v.query),
                     created_in: migration,
                 });
             }
@@ -445,6 +448,7 @@ impl Schema {
                     name: object(&t.name),
                     trigger_on: Some(object(&t.table_name)),
                     identifiers: words(&t.to_string()),
+                    columns: Vec::new(),
                     created_in: migration,
                 });
             }
@@ -501,6 +505,11 @@ impl Schema {
                 for i in &mut d.identifiers {
                     if i == old {
                         *i = new.to_string();
+                    }
+                }
+                for (t, _) in &mut d.columns {
+                    if t == old {
+                        *t = new.to_string();
                     }
                 }
             }
@@ -857,6 +866,82 @@ fn identifiers(expr: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// The (table, column) pairs a view's query reads (see [`Dependent::columns`]).
+fn view_columns(query: &ast::Query) -> Vec<(String, String)> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    // The FROM tables of every SELECT of the query, by alias and by name.
+    fn froms(body: &ast::SetExpr, out: &mut Vec<(String, String)>) {
+        match body {
+            ast::SetExpr::Select(s) => {
+                for twj in &s.from {
+                    for f in
+                        std::iter::once(&twj.relation).chain(twj.joins.iter().map(|j| &j.relation))
+                    {
+                        if let ast::TableFactor::Table { name, alias, .. } = f {
+                            let table = object(name);
+                            if let Some(a) = alias {
+                                out.push((ident(&a.name), table.clone()));
+                            }
+                            out.push((table.clone(), table));
+                        }
+                    }
+                }
+            }
+            ast::SetExpr::Query(q) => froms(&q.body, out),
+            ast::SetExpr::SetOperation { left, right, .. } => {
+                froms(left, out);
+                froms(right, out);
+            }
+            _ => {}
+        }
+    }
+    let mut aliases = Vec::new();
+    froms(&query.body, &mut aliases);
+    let tables: Vec<&String> = {
+        let mut t: Vec<&String> = aliases.iter().map(|(_, t)| t).collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    let dialect = sqlparser::dialect::GenericDialect {};
+    let tokens: Vec<Token> = Tokenizer::new(&dialect, &query.to_string())
+        .tokenize()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    let norm = |w: &sqlparser::tokenizer::Word| {
+        if w.quote_style.is_some() {
+            w.value.clone()
+        } else {
+            w.value.to_lowercase()
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Token::Word(w) = &tokens[i] {
+            if let (Some(Token::Period), Some(Token::Word(c))) =
+                (tokens.get(i + 1), tokens.get(i + 2))
+            {
+                let q = norm(w);
+                if let Some((_, t)) = aliases.iter().find(|(a, _)| *a == q) {
+                    out.push((t.clone(), norm(c)));
+                }
+                i += 3;
+                continue;
+            }
+            for t in &tables {
+                out.push(((*t).clone(), norm(w)));
+            }
+        }
+        i += 1;
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Every word of a definition (keywords included: a table may be named
