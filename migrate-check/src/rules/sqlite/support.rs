@@ -142,12 +142,14 @@ pub(crate) fn renamed_table(stmt: &Stmt) -> Option<(String, String)> {
 }
 
 /// Whether a column default is a constant SQLite accepts in `ADD COLUMN`:
-/// a literal, a signed number, NULL, TRUE/FALSE — not `CURRENT_TIME`,
-/// `CURRENT_DATE`, `CURRENT_TIMESTAMP` or a parenthesized expression.
+/// a literal, a signed number, NULL, TRUE/FALSE, parenthesized or not — not
+/// `CURRENT_TIME`, `CURRENT_DATE`, `CURRENT_TIMESTAMP` or any other expression.
 pub(crate) fn constant_default(e: &Expr) -> bool {
     match e {
         Expr::Value(_) => true,
-        Expr::UnaryOp { expr, .. } => matches!(expr.as_ref(), Expr::Value(_)),
+        // `(0)`, `(-1)`, `('a')`: parentheses around a literal are accepted.
+        Expr::Nested(x) => constant_default(x),
+        Expr::UnaryOp { expr, .. } => constant_default(expr),
         // sqlparser reads `TRUE`/`FALSE` as values, `CURRENT_TIMESTAMP` as a function.
         _ => false,
     }
