@@ -228,7 +228,7 @@ fn bad_statements_the_rules_say_sqlite_rejects_fail() {
 /// a row.
 #[test]
 fn checker_and_engine_agree_on_what_sqlite_refuses() {
-    const SETUP: &str = "CREATE TABLE p (id INTEGER PRIMARY KEY, x INT, UNIQUE (id, x));\nCREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT UNIQUE, c INT REFERENCES p (id), d INT CHECK (d > 0), e INT, k INT, m INT, n INT, o INT, q INT, CONSTRAINT e_gt_q CHECK (e > q), FOREIGN KEY (n, o) REFERENCES p (id, x));\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_k ON t (lower(k));\nCREATE VIEW v AS SELECT m FROM t;";
+    const SETUP: &str = "CREATE TABLE p (id INTEGER PRIMARY KEY, x INT, UNIQUE (id, x));\nCREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT UNIQUE, c INT REFERENCES p (id), d INT CHECK (d > 0), e INT, k INT, m INT, n INT, o INT, q INT, r INT, CONSTRAINT e_gt_q CHECK (e > q), FOREIGN KEY (n, o) REFERENCES p (id, x));\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_k ON t (lower(k));\nCREATE VIEW v AS SELECT m FROM t;\nCREATE TRIGGER t_r AFTER UPDATE ON t FOR EACH ROW WHEN NEW.r IS NULL BEGIN UPDATE t SET r = 0 WHERE id = NEW.id; END;\nCREATE TRIGGER p_touch AFTER UPDATE ON p FOR EACH ROW BEGIN UPDATE t SET k = 0 WHERE c = NEW.id; END;";
     let cases: &[&str] = &[
         // ALTER TABLE forms
         "ALTER TABLE t ALTER COLUMN a TYPE INTEGER;",
@@ -271,6 +271,7 @@ fn checker_and_engine_agree_on_what_sqlite_refuses() {
         "ALTER TABLE t DROP COLUMN m;",
         "ALTER TABLE t DROP COLUMN n;",
         "ALTER TABLE t DROP COLUMN q;",
+        "ALTER TABLE t DROP COLUMN r;",
         // transactions inside the runner's
         "BEGIN;",
     ];
@@ -305,7 +306,7 @@ fn checker_and_engine_agree_on_what_sqlite_refuses() {
             .collect();
         let db = Connection::open_in_memory().unwrap();
         apply(&db, &report, &report.migrations[0].up).expect("setup");
-        db.execute_batch("INSERT INTO p VALUES (1, 1); INSERT INTO t (id, a, b, c, d, e, k, m, n, o, q) VALUES (1, 'a', 1, 1, 1, 2, 1, 1, 1, 1, 1);")
+        db.execute_batch("INSERT INTO p VALUES (1, 1); INSERT INTO t (id, a, b, c, d, e, k, m, n, o, q, r) VALUES (1, 'a', 1, 1, 1, 2, 1, 1, 1, 1, 1, 1);")
             .expect("a row");
         let engine = apply(&db, &report, &report.migrations[1].up);
         assert_eq!(

@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         until: None,
     }],
     summary: "`DROP COLUMN` of a column SQLite refuses to drop: a key, an indexed column, one a table constraint or a view uses",
-    explanation: "SQLite's DROP COLUMN (3.35) rewrites the table's CREATE statement without the column and then re-reads the whole schema; it fails when the column is the PRIMARY KEY (\"cannot drop PRIMARY KEY column\"), UNIQUE (\"cannot drop UNIQUE column\"), in an index, expression indexes included (\"error in index … after drop column\"), named by a table-level CHECK or FOREIGN KEY constraint (\"error in table … after drop column\"), or used by a view (\"error in view …\"). It fails whether or not the table has rows, so the migration fails at deploy. A CHECK or REFERENCES written on the column itself goes with the column and is not reported; neither are constraints the checker cannot tell from those (a single-column CHECK or FOREIGN KEY of this column alone).",
+    explanation: "SQLite's DROP COLUMN (3.35) rewrites the table's CREATE statement without the column and then re-reads the whole schema; it fails when the column is the PRIMARY KEY (\"cannot drop PRIMARY KEY column\"), UNIQUE (\"cannot drop UNIQUE column\"), in an index, expression indexes included (\"error in index … after drop column\"), named by a table-level CHECK or FOREIGN KEY constraint (\"error in table … after drop column\"), or used by a view or a trigger (\"error in view …\", \"error in trigger …\"). It fails whether or not the table has rows, so the migration fails at deploy. A CHECK or REFERENCES written on the column itself goes with the column and is not reported; neither are constraints the checker cannot tell from those (a single-column CHECK or FOREIGN KEY of this column alone).",
     lock: "",
     safe_alternative: "drop the index (or view) first and recreate it without the column, or, for keys and constraints, rebuild the table: in a section marked `-- migrate:no-transaction`, `PRAGMA foreign_keys = OFF;` then `BEGIN;` `CREATE TABLE new_t (…without the column…);` `INSERT INTO new_t (cols) SELECT cols FROM t;` `DROP TABLE t;` `ALTER TABLE new_t RENAME TO t;` recreate t's indexes, triggers and views; `PRAGMA foreign_key_check;` `COMMIT;` and `PRAGMA foreign_keys = ON;`",
     equivalents: "none",
@@ -108,6 +108,16 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                     ));
                 }
             }
+            // Triggers are re-read too: those on the table, and those whose
+            // body names the table (dependents_of finds both).
+            for d in ctx.schema.dependents_of(&table) {
+                if d.trigger_on.is_some() && d.identifiers.iter().any(|i| *i == column) {
+                    why.push(format!(
+                        "error in trigger {} after drop column: no such column: {column}",
+                        d.name
+                    ));
+                }
+            }
             for (view, _) in ctx.schema.views_using(&table, &column) {
                 why.push(format!(
                     "error in view {view} after drop column: no such column: {column}"
@@ -147,12 +157,12 @@ mod tests {
     use super::super::support::testing::{lines, two};
 
     const ID: &str = "sqlite-drop-column-restrictions";
-    const T: &str = "CREATE TABLE p (id INTEGER PRIMARY KEY, x INT);\nCREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT UNIQUE, c INT REFERENCES p (id), d INT CHECK (d > 0), e INT, k INT, m INT, n INT, o INT, q INT, CHECK (e > a), FOREIGN KEY (n, o) REFERENCES p (id, x));\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_k ON t (lower(k));\nCREATE VIEW v AS SELECT m FROM t;";
+    const T: &str = "CREATE TABLE p (id INTEGER PRIMARY KEY, x INT);\nCREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT UNIQUE, c INT REFERENCES p (id), d INT CHECK (d > 0), e INT, k INT, m INT, n INT, o INT, q INT, CHECK (e > a), FOREIGN KEY (n, o) REFERENCES p (id, x));\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_k ON t (lower(k));\nCREATE VIEW v AS SELECT m FROM t;\nCREATE TRIGGER tr AFTER UPDATE ON t FOR EACH ROW WHEN NEW.o = OLD.o BEGIN UPDATE t SET o = 0 WHERE id = NEW.id; END;";
 
     #[test]
     fn what_sqlite_refuses_is_reported() {
-        let up = "ALTER TABLE t DROP COLUMN id;\nALTER TABLE t DROP COLUMN b;\nALTER TABLE t DROP COLUMN e;\nALTER TABLE t DROP COLUMN a;\nALTER TABLE t DROP COLUMN k;\nALTER TABLE t DROP COLUMN n;\nALTER TABLE t DROP COLUMN m;";
-        assert_eq!(lines(&two("3.35", T, up), ID), [2, 3, 4, 5, 6, 7, 8]);
+        let up = "ALTER TABLE t DROP COLUMN id;\nALTER TABLE t DROP COLUMN b;\nALTER TABLE t DROP COLUMN e;\nALTER TABLE t DROP COLUMN a;\nALTER TABLE t DROP COLUMN k;\nALTER TABLE t DROP COLUMN n;\nALTER TABLE t DROP COLUMN m;\nALTER TABLE t DROP COLUMN o;";
+        assert_eq!(lines(&two("3.35", T, up), ID), [2, 3, 4, 5, 6, 7, 8, 9]);
     }
 
     #[test]
