@@ -111,7 +111,7 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             // Triggers are re-read too: those on the table, and those whose
             // body names the table (dependents_of finds both).
             for d in ctx.schema.dependents_of(&table) {
-                if d.trigger_on.is_some() && d.identifiers.iter().any(|i| *i == column) {
+                if d.trigger_on.is_some() && d.identifiers.contains(&column) {
                     why.push(format!(
                         "error in trigger {} after drop column: no such column: {column}",
                         d.name
