@@ -1197,6 +1197,34 @@ mod tests {
     }
 
     #[test]
+    fn a_table_rebuild_leaves_the_new_shape_under_the_old_name() {
+        let s = schema_after(
+            "CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE TABLE orders (id int, user_id int REFERENCES users (id));\nCREATE TABLE new_users (id int PRIMARY KEY, email text NOT NULL, name text);\nINSERT INTO new_users (id, email) SELECT id, email FROM users;\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;",
+        );
+        assert!(s.table("new_users").is_none());
+        let users = s.table("users").unwrap();
+        assert!(!users.column("email").unwrap().nullable && users.column("name").is_some());
+        // The foreign key of `orders` still names `users`, now the new table.
+        assert_eq!(
+            s.tables_referencing("users").collect::<Vec<_>>(),
+            ["orders"]
+        );
+    }
+
+    #[test]
+    fn renaming_a_table_moves_what_references_it() {
+        let s = schema_after(
+            "CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE TABLE orders (id int, user_id int REFERENCES users (id));\nCREATE VIEW v AS SELECT u.email FROM users AS u;\nALTER TABLE users RENAME TO users_old;",
+        );
+        assert_eq!(
+            s.tables_referencing("users_old").collect::<Vec<_>>(),
+            ["orders"]
+        );
+        assert_eq!(s.views_using("users_old", "email").count(), 1);
+        assert_eq!(s.views_using("users", "email").count(), 0);
+    }
+
+    #[test]
     fn journal_rollback_restores_exactly() {
         let mut s = schema_after("CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);");
         let before_tables = s.tables.clone();

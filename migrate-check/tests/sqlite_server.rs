@@ -369,3 +369,77 @@ fn foreign_keys_pragma_in_a_transaction_is_a_no_op_and_cascades_fire() {
         .unwrap();
     assert_eq!(orders, 1, "the documented procedure keeps the children");
 }
+
+/// SQLite statements sqlparser rejects or over-reads are understood (no
+/// `parse-error`), and they are real SQLite: the engine runs them all.
+#[test]
+fn sqlite_only_forms_parse_and_run() {
+    const FORMS: &str = r#"-- migrate:up
+-- migrate:no-transaction
+PRAGMA foreign_keys=false;
+PRAGMA foreign_keys = 'off';
+PRAGMA main.foreign_keys = OFF;
+PRAGMA foreign_keys(OFF);
+PRAGMA foreign_keys = no;
+PRAGMA foreign_key_check;
+PRAGMA journal_mode = WAL;
+PRAGMA user_version = 3;
+PRAGMA defer_foreign_keys = ON;
+PRAGMA legacy_alter_table = ON;
+PRAGMA legacy_alter_table=OFF;
+PRAGMA optimize;
+PRAGMA integrity_check;
+CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL COLLATE NOCASE, kind TEXT NOT NULL DEFAULT 'a' CHECK (kind IN ('a', 'b'))) STRICT;
+PRAGMA foreign_key_check(users);
+CREATE TABLE kv (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;
+CREATE TABLE kv2 (k TEXT PRIMARY KEY, v ANY) STRICT, WITHOUT ROWID;
+CREATE TEMP TRIGGER IF NOT EXISTS t1 AFTER INSERT ON users BEGIN SELECT 1; END;
+CREATE TRIGGER IF NOT EXISTS t2 BEFORE INSERT ON users FOR EACH ROW WHEN NEW.email = '' BEGIN SELECT RAISE(ABORT, 'empty email'); END;
+CREATE VIEW IF NOT EXISTS v_users AS SELECT id, email FROM users;
+CREATE TRIGGER v_ins INSTEAD OF INSERT ON v_users BEGIN INSERT INTO users (email) VALUES (NEW.email); END;
+INSERT OR REPLACE INTO kv (k, v) VALUES ('a', x'00');
+REPLACE INTO kv (k, v) VALUES ('b', x'01');
+INSERT INTO kv (k, v) VALUES ('c', NULL) ON CONFLICT (k) DO UPDATE SET v = excluded.v;
+CREATE VIRTUAL TABLE docs USING fts5(title, body);
+CREATE INDEX IF NOT EXISTS users_kind_idx ON users (kind) WHERE kind = 'b';
+ANALYZE;
+VACUUM;
+REINDEX;
+REINDEX users;
+BEGIN IMMEDIATE;
+SAVEPOINT sp1;
+RELEASE sp1;
+END TRANSACTION;
+BEGIN EXCLUSIVE TRANSACTION;
+COMMIT TRANSACTION;
+DELETE FROM kv WHERE k = 'zz' RETURNING k;
+DROP TRIGGER IF EXISTS t2;
+CREATE TABLE g (a INT, b INT AS (a * 2), c INT GENERATED ALWAYS AS (a + 1) STORED);
+ALTER TABLE g RENAME TO g2;
+ALTER TABLE g2 RENAME a TO a1;
+ALTER TABLE g2 ADD d TEXT;
+ALTER TABLE g2 DROP d;
+ATTACH DATABASE ':memory:' AS aux;
+DETACH DATABASE aux;
+-- migrate:irreversible: test
+"#;
+    let entries = vec![FileEntry {
+        rel_path: "0001_forms.sql".into(),
+        bytes: FORMS.as_bytes().to_vec(),
+    }];
+    let config = Config {
+        dialect: Dialect::Sqlite,
+        ..Config::default()
+    };
+    let report = lint(entries, config);
+    let parse_errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "parse-error")
+        .collect();
+    assert!(parse_errors.is_empty(), "{}", report.render(false));
+    let db = Connection::open_in_memory().unwrap();
+    if let Err((sql, e)) = apply(&db, &report, &report.migrations[0].up) {
+        panic!("`{sql}`: {e}");
+    }
+}
