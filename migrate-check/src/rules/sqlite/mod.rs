@@ -8,6 +8,9 @@ pub mod sqlite_unsupported_alter;
 pub mod sqlite_version_gated_alter;
 pub(crate) mod support;
 
+#[cfg(test)]
+mod shared_tests;
+
 /// The rules of this group, in the order they run.
 pub static RULES: &[&Rule] = &[
     &sqlite_unsupported_alter::RULE,
