@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "a table rebuild that strays from SQLite's documented procedure, or a `PRAGMA foreign_keys` that silently does nothing",
-    explanation: "SQLite changes a table's shape by rebuilding it (sqlite.org/lang_altertable.html): copy the rows into a new table, drop the old one, rename the new one. Each step has a trap. `PRAGMA foreign_keys` is a no-op inside a transaction — and the runner wraps every section in one unless it is marked `-- migrate:no-transaction` — so foreign keys stay as the connection has them. With foreign keys on, `DROP TABLE` first deletes every row, which fires ON DELETE CASCADE (emptying the child tables) or fails on the children's rows. Renaming the old table away first (`ALTER TABLE t RENAME TO t_old`, then `CREATE TABLE t`) makes SQLite ≥ 3.26 rewrite the foreign keys, triggers and views that name `t` to name `t_old`, which is then dropped: they dangle. The old table's indexes and triggers are dropped with it and must be created again. After foreign keys were off, `PRAGMA foreign_key_check` is the only thing that notices rows the new shape orphans. `PRAGMA writable_schema` edits the schema text behind SQLite's back and can corrupt the database.",
+    explanation: "SQLite changes a table's shape by rebuilding it (sqlite.org/lang_altertable.html): copy the rows into a new table, drop the old one, rename the new one. Each step has a trap. `PRAGMA foreign_keys` is a no-op inside a transaction — and the runner wraps every section in one unless it is marked `-- migrate:no-transaction` — so foreign keys stay as the connection has them. With foreign keys on, `DROP TABLE` first deletes every row, which fires ON DELETE CASCADE (emptying the child tables) or fails on the children's rows. Renaming the old table away first (`ALTER TABLE t RENAME TO t_old`, then `CREATE TABLE t`) makes SQLite ≥ 3.26 rewrite the foreign keys, triggers and views that name `t` to name `t_old`, which is then dropped: they dangle. The old table's indexes and triggers are dropped with it and must be created again. After foreign keys were off, `PRAGMA foreign_key_check` is the only thing that notices rows the new shape orphans. `PRAGMA foreign_keys = OFF` with no `PRAGMA foreign_keys = ON` after it leaves the connection — which the application may keep using — without foreign keys. `PRAGMA writable_schema` edits the schema text behind SQLite's back and can corrupt the database.",
     lock: "",
     safe_alternative: REBUILD,
     equivalents: "none",
@@ -93,6 +93,17 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 "{why}; SQLite ignores this pragma until the transaction ends"
             ));
             f.help = Some("put the rebuild in a section marked `-- migrate:no-transaction`: `PRAGMA foreign_keys = OFF;` first, then `BEGIN;` … `PRAGMA foreign_key_check;` `COMMIT;`, then `PRAGMA foreign_keys = ON;`".into());
+        } else if !on
+            && !ctx.statements[ctx.position + 1..]
+                .iter()
+                .any(|s| foreign_keys_set(s) == Some(true))
+        {
+            let f = out.report(
+                "`PRAGMA foreign_keys = OFF` is never turned back on in this section",
+                "the connection keeps running without foreign keys after the migration",
+            );
+            f.notes.push("the setting belongs to the connection, not to the migration: the application may go on using it (rusqlite's bundled SQLite, sqlx and most drivers turn foreign keys on)".into());
+            f.help = Some("end the section with `PRAGMA foreign_keys = ON;` (after `PRAGMA foreign_key_check;`)".into());
         }
         return;
     }
@@ -331,6 +342,12 @@ mod tests {
             "PRAGMA foreign_keys = OFF;\nPRAGMA legacy_alter_table = ON;",
         );
         assert!(lines(&two("3.35", T, &up), ID).is_empty());
+    }
+
+    #[test]
+    fn foreign_keys_left_off() {
+        let up = no_tx("PRAGMA foreign_keys = OFF;\nUPDATE users SET email = lower(email);");
+        assert_eq!(lines(&two("3.35", T, &up), ID), [3]);
     }
 
     #[test]
