@@ -116,3 +116,26 @@ fn duplicate_assignments_say_what_sqlite_does() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_rebuild_copy_into_a_new_unique_key_may_fail_on_data() {
+    let up = rebuild_orders(
+        "id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id), note TEXT UNIQUE",
+        "*",
+    );
+    let r = two("3.35", USERS, &up);
+    assert_eq!(lines(&r, "unique-may-fail-on-data"), [6]);
+    // The primary key was unique before too; ADD UNIQUE is another rule's.
+    let up = rebuild_orders(
+        "id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id), note TEXT",
+        "*",
+    );
+    assert!(lines(&two("3.35", USERS, &up), "unique-may-fail-on-data").is_empty());
+    let r = two(
+        "3.35",
+        USERS,
+        "ALTER TABLE users ADD CONSTRAINT k UNIQUE (email);",
+    );
+    assert!(lines(&r, "unique-may-fail-on-data").is_empty());
+    assert_eq!(lines(&r, "sqlite-unsupported-alter"), [2]);
+}

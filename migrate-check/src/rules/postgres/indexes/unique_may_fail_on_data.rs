@@ -111,6 +111,14 @@ struct NewKey<'a> {
 }
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if ctx.dialect == crate::config::Dialect::Sqlite {
+        // SQLite adds no key with ALTER TABLE (`sqlite-unsupported-alter`):
+        // its new keys are unique indexes, or a rebuild's copy.
+        if matches!(stmt.ast(), Some(Statement::AlterTable(_))) {
+            return;
+        }
+        sqlite_copy(ctx, stmt, out);
+    }
     let (table, keys, added) = match stmt.ast() {
         Some(Statement::CreateIndex(ci)) if ci.unique => {
             let table = object(&ci.table_name);
@@ -217,6 +225,36 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         if matches!(stmt.ast(), Some(Statement::CreateIndex(ci)) if ci.concurrently) {
             f.notes.push("if CREATE UNIQUE INDEX CONCURRENTLY fails, it leaves an INVALID index that still costs every write: drop it with DROP INDEX CONCURRENTLY before retrying".into());
         }
+    }
+}
+
+/// SQLite: the copy of a table rebuild into a new table with a unique key
+/// the old table did not have fails on duplicates.
+fn sqlite_copy(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    let Some((target, sources)) = crate::rules::state::copy_of(stmt) else {
+        return;
+    };
+    let [source] = sources.as_slice() else { return };
+    if !ctx.is_new_table(&target) || ctx.is_new_table(source) || ctx.schema.table(source).is_none()
+    {
+        return;
+    }
+    let existing = unique_keys(ctx, source);
+    let mut keys = unique_keys(ctx, &target);
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        if existing.iter().any(|k| k.iter().all(|c| key.contains(c))) {
+            continue;
+        }
+        let cols = key.join(", ");
+        let f = out.report(
+            format!("copying `{source}` into `{target}`, whose ({cols}) is unique, fails at deploy if the rows hold duplicates"),
+            format!("fails if two rows of `{source}` share ({cols})"),
+        );
+        f.help = Some(format!(
+            "look for duplicates before deploying: `SELECT {cols}, count(*) FROM {source} GROUP BY {cols} HAVING count(*) > 1`; remove them first, then accept with `-- migrate:allow(unique-may-fail-on-data): <how you know>`"
+        ));
     }
 }
 
