@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "dropping a table that existed before this migration loses its data",
-    explanation: "DROP TABLE deletes the data for good, and any code still running that reads or writes the table starts failing the moment it commits. On PostgreSQL it also takes ACCESS EXCLUSIVE locks on every table whose foreign keys reference it. A table created by this same migration (or, in a down section, by its own up) is exempt: dropping it is the normal way back.",
+    explanation: "DROP TABLE deletes the data for good, and any code still running that reads or writes the table starts failing the moment it commits. On PostgreSQL it also takes ACCESS EXCLUSIVE locks on every table whose foreign keys reference it. A table created by this same migration (or, in a down section, by its own up) is exempt: dropping it is the normal way back. On SQLite with foreign keys on (rusqlite's bundled SQLite turns them on by default), DROP TABLE first deletes every row, firing the ON DELETE actions of the tables that reference it. The table-rebuild pattern (rows copied into a new table first) is exempt.",
     lock: "ACCESS EXCLUSIVE on the table (PostgreSQL: and on the tables referencing it): blocks all reads and writes until commit",
     safe_alternative: "first deploy code that no longer uses the table, keep a backup or archive of the data, drop its foreign keys, then drop it with `-- migrate:allow(drop-table): <why the data is not needed>`",
     equivalents: "squawk: ban-drop-table · Atlas: DS102 · safe-pg-migrations: drops foreign keys first",
