@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "an `ADD COLUMN` that SQLite rejects: PRIMARY KEY, UNIQUE, a non-constant default, NOT NULL DEFAULT NULL, REFERENCES with a default",
-    explanation: "SQLite adds a column by rewriting the table's CREATE statement, not its rows, so it refuses what would need the rows: \"Cannot add a PRIMARY KEY column\" and \"Cannot add a UNIQUE column\" always; \"Cannot add a column with non-constant default\" (CURRENT_TIME, CURRENT_DATE, CURRENT_TIMESTAMP, any expression other than a literal, parenthesized or not), \"Cannot add a NOT NULL column with default value NULL\" and \"Cannot add a REFERENCES column with non-NULL default value\" as soon as the table has a row (SQLite < 3.37: always, even on an empty table). The SQL parser used for checking accepts all of them, so the migration passes on an empty development database and fails at deploy. A plain NOT NULL without a default is `add-required-column`; a STORED generated column is `add-stored-generated-column`.",
+    explanation: "SQLite adds a column by rewriting the table's CREATE statement, not its rows, so it refuses what would need the rows: \"Cannot add a PRIMARY KEY column\" and \"Cannot add a UNIQUE column\" always; \"Cannot add a column with non-constant default\" (CURRENT_TIME, CURRENT_DATE, CURRENT_TIMESTAMP, any expression other than a literal, parenthesized or not), \"Cannot add a NOT NULL column with default value NULL\" and \"Cannot add a REFERENCES column with non-NULL default value\" (with foreign keys on: the default of rusqlite's bundled SQLite and of most drivers) as soon as the table has a row (SQLite < 3.37: always, even on an empty table). The SQL parser used for checking accepts all of them, so the migration passes on an empty development database and fails at deploy. A plain NOT NULL without a default is `add-required-column`; a STORED generated column is `add-stored-generated-column`.",
     lock: "",
     safe_alternative: REBUILD,
     equivalents: "Atlas: LT101 (NOT NULL case); others: none",
@@ -139,6 +139,9 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 format!("fails at deploy ({when}); `{table}` must be rebuilt instead"),
             );
             f.span = ident_span(ctx, stmt, &column_def.name);
+            if message.contains("REFERENCES") {
+                f.notes.push("only with foreign keys on — the default of rusqlite's bundled SQLite (SQLITE_DEFAULT_FOREIGN_KEYS=1), sqlx and most drivers".into());
+            }
             if !always && !only_with_rows {
                 f.notes.push(format!(
                     "`sqlite_version` is {}: before SQLite 3.37 this is refused even on an empty table",

@@ -1,14 +1,14 @@
 //! `sqlite-version-gated-alter`: `RENAME COLUMN` before SQLite 3.25,
 //! `DROP COLUMN` before 3.35.
 
-use sqlparser::ast::AlterTableOperation;
+use sqlparser::ast::{AlterTableOperation, ColumnOption};
 
 use crate::config::Level;
 use crate::model::ident;
 use crate::rules::{Ctx, Example, Findings, LT, Rule};
 use crate::statement::Stmt;
 
-use super::support::{LT3_25, LT3_35, REBUILD, alter_table, ident_span};
+use super::support::{LT3_25, LT3_31, LT3_35, REBUILD, alter_table, ident_span};
 
 /// The declaration.
 pub static RULE: Rule = Rule {
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "an `ALTER TABLE` form the oldest SQLite the migrations must run on does not have",
-    explanation: "SQLite gained `ALTER TABLE … RENAME COLUMN` in 3.25 (2018) and `ALTER TABLE … DROP COLUMN` in 3.35 (2021); an older library answers with a syntax error, so the migration fails at deploy on every machine that links it (old distributions, mobile OS libraries, bundled copies). `sqlite_version` in migrate.toml is the oldest SQLite the migrations must run on (default 3.35).",
+    explanation: "SQLite gained `ALTER TABLE … RENAME COLUMN` in 3.25 (2018), generated columns (`ADD COLUMN … AS (…)`) in 3.31 (2020) and `ALTER TABLE … DROP COLUMN` in 3.35 (2021); an older library answers with a syntax error, so the migration fails at deploy on every machine that links it (old distributions, mobile OS libraries, bundled copies). `sqlite_version` in migrate.toml is the oldest SQLite the migrations must run on (default 3.35).",
     lock: "",
     safe_alternative: REBUILD,
     equivalents: "none",
@@ -56,6 +56,20 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             AlterTableOperation::RenameColumn {
                 old_column_name, ..
             } if ctx.version < LT3_25 => ("RENAME COLUMN", "3.25", old_column_name),
+            AlterTableOperation::AddColumn { column_def, .. }
+                if ctx.version < LT3_31
+                    && column_def.options.iter().any(|o| {
+                        matches!(
+                            o.option,
+                            ColumnOption::Generated {
+                                generation_expr: Some(_),
+                                ..
+                            }
+                        )
+                    }) =>
+            {
+                ("ADD COLUMN … GENERATED ALWAYS AS", "3.31", &column_def.name)
+            }
             AlterTableOperation::DropColumn { column_names, .. } if ctx.version < LT3_35 => {
                 match column_names.first() {
                     Some(n) => ("DROP COLUMN", "3.35", n),
@@ -82,12 +96,13 @@ mod tests {
 
     const ID: &str = "sqlite-version-gated-alter";
     const T: &str = "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT);";
-    const UP: &str = "ALTER TABLE t RENAME COLUMN a TO c;\nALTER TABLE t DROP COLUMN b;";
+    const UP: &str = "ALTER TABLE t RENAME COLUMN a TO c;\nALTER TABLE t DROP COLUMN b;\nALTER TABLE t ADD COLUMN d TEXT AS (upper(c));";
 
     #[test]
     fn gates_follow_the_version() {
-        assert_eq!(lines(&two("3.24", T, UP), ID), [2, 3]);
-        assert_eq!(lines(&two("3.25", T, UP), ID), [3]);
+        assert_eq!(lines(&two("3.24", T, UP), ID), [2, 3, 4]);
+        assert_eq!(lines(&two("3.25", T, UP), ID), [3, 4]);
+        assert_eq!(lines(&two("3.31", T, UP), ID), [3]);
         assert!(lines(&two("3.35", T, UP), ID).is_empty());
     }
 }

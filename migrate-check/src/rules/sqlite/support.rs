@@ -13,6 +13,8 @@ use crate::statement::{Recognized, Stmt};
 
 /// SQLite 3.25: `ALTER TABLE … RENAME COLUMN`; RENAME TO rewrites triggers and views.
 pub(crate) const LT3_25: ServerVersion = ServerVersion::new(3, 25, 0);
+/// SQLite 3.31: generated columns.
+pub(crate) const LT3_31: ServerVersion = ServerVersion::new(3, 31, 0);
 /// SQLite 3.35: `ALTER TABLE … DROP COLUMN`.
 pub(crate) const LT3_35: ServerVersion = ServerVersion::new(3, 35, 0);
 /// SQLite 3.37: ADD COLUMN's NOT NULL / non-constant default / STORED /
