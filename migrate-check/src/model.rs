@@ -111,7 +111,26 @@ pub struct Schema {
     /// Index names by table, so that "the indexes on t" does not scan every
     /// index of the schema (that made the replay quadratic).
     by_table: HashMap<String, Vec<String>>,
+    /// Views and triggers: what dropping or renaming a column or table breaks.
+    dependents: HashMap<String, Dependent>,
     journal: Option<Journal>,
+}
+
+/// A view or a trigger, as far as the model knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependent {
+    /// Normalized name.
+    pub name: String,
+    /// `Some(table)` for a trigger (the table it is on), `None` for a view.
+    pub trigger_on: Option<String>,
+    /// The identifiers of its definition, normalized (tables, columns, aliases).
+    pub identifiers: Vec<String>,
+    /// For a view: the (table, column) pairs it reads, qualified names
+    /// resolved through the aliases of its FROM clause; an unqualified name
+    /// counts for every table of the FROM clause.
+    pub columns: Vec<(String, String)>,
+    /// The migration that created it.
+    pub created_in: MigrationIndex,
 }
 
 /// What a journal needs to restore the schema: the first saved state of
@@ -120,6 +139,7 @@ pub struct Schema {
 struct Journal {
     tables: HashMap<String, Option<Table>>,
     indexes: HashMap<String, Option<Index>>,
+    dependents: HashMap<String, Option<Dependent>>,
 }
 
 /// Normalizes an identifier: unquoted names fold to lower case.
@@ -221,6 +241,62 @@ impl Schema {
                 self.index_insert(i);
             }
         }
+        for (name, saved) in j.dependents {
+            match saved {
+                Some(d) => self.dependents.insert(name, d),
+                None => self.dependents.remove(&name),
+            };
+        }
+    }
+
+    /// The views using column `column` of `table` (by name: a view that
+    /// names the table and the column), with their names.
+    pub fn views_using<'a>(
+        &'a self,
+        table: &'a str,
+        column: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a Dependent)> + 'a {
+        self.dependents.values().filter_map(move |d| {
+            (d.trigger_on.is_none() && d.columns.iter().any(|(t, c)| t == table && c == column))
+                .then_some((d.name.as_str(), d))
+        })
+    }
+
+    /// The tables with a foreign key referencing `table` (itself included).
+    pub fn tables_referencing<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.tables.values().filter_map(move |t| {
+            t.constraints
+                .iter()
+                .any(|c| matches!(&c.kind, ConstraintKind::ForeignKey { references, .. } if references == table))
+                .then_some(t.name.as_str())
+        })
+    }
+
+    /// The views and triggers whose definition names `table`, and the
+    /// triggers on it.
+    pub fn dependents_of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Dependent> + 'a {
+        self.dependents.values().filter(move |d| {
+            d.trigger_on.as_deref() == Some(table) || d.identifiers.iter().any(|i| i == table)
+        })
+    }
+
+    fn put_dependent(&mut self, d: Dependent) {
+        self.touch_dependent(&d.name);
+        self.dependents.insert(d.name.clone(), d);
+    }
+
+    fn remove_dependent(&mut self, name: &str) {
+        self.touch_dependent(name);
+        self.dependents.remove(name);
+    }
+
+    fn touch_dependent(&mut self, name: &str) {
+        if let Some(j) = &mut self.journal
+            && !j.dependents.contains_key(name)
+        {
+            j.dependents
+                .insert(name.to_string(), self.dependents.get(name).cloned());
+        }
     }
 
     fn touch_table(&mut self, name: &str) {
@@ -258,6 +334,15 @@ impl Schema {
             && !j.tables.contains_key(name)
         {
             j.tables.insert(name.to_string(), removed);
+        }
+        let triggers: Vec<String> = self
+            .dependents
+            .values()
+            .filter(|d| d.trigger_on.as_deref() == Some(name))
+            .map(|d| d.name.clone())
+            .collect();
+        for t in triggers {
+            self.remove_dependent(&t);
         }
         let idx: Vec<String> = self.indexes_on(name).map(|i| i.name.clone()).collect();
         for i in idx {
@@ -366,6 +451,7 @@ impl Schema {
                     match object_type {
                         ObjectType::Table => self.remove_table(&n),
                         ObjectType::Index => self.remove_index(&n),
+                        ObjectType::View => self.remove_dependent(&n),
                         _ => {}
                     }
                 }
@@ -390,6 +476,27 @@ impl Schema {
                     created_in: migration,
                 });
             }
+            Statement::CreateView(v)
+                if !(v.if_not_exists && self.dependents.contains_key(&object(&v.name))) =>
+            {
+                self.put_dependent(Dependent {
+                    name: object(&v.name),
+                    trigger_on: None,
+                    identifiers: words(&v.query.to_string()),
+                    columns: view_columns(&v.query),
+                    created_in: migration,
+                });
+            }
+            Statement::CreateTrigger(t) => {
+                self.put_dependent(Dependent {
+                    name: object(&t.name),
+                    trigger_on: Some(object(&t.table_name)),
+                    identifiers: words(&t.to_string()),
+                    columns: Vec::new(),
+                    created_in: migration,
+                });
+            }
+            Statement::DropTrigger(t) => self.remove_dependent(&object(&t.trigger_name)),
             Statement::RenameTable(renames) => {
                 for r in renames {
                     self.rename_table(&object(&r.old_name), &object(&r.new_name));
@@ -401,6 +508,56 @@ impl Schema {
 
     fn rename_table(&mut self, old: &str, new: &str) {
         self.touch_table(old);
+        // Foreign keys follow the table they reference (PostgreSQL and MySQL
+        // by object identity; SQLite ≥ 3.26 rewrites their text).
+        let referencing: Vec<String> = self
+            .tables
+            .values()
+            .filter(|t| {
+                t.constraints.iter().any(
+                    |c| matches!(&c.kind, ConstraintKind::ForeignKey { references, .. } if references == old),
+                )
+            })
+            .map(|t| t.name.clone())
+            .collect();
+        for name in referencing {
+            if let Some(t) = self.table_mut(&name) {
+                for c in &mut t.constraints {
+                    if let ConstraintKind::ForeignKey { references, .. } = &mut c.kind
+                        && references == old
+                    {
+                        *references = new.to_string();
+                    }
+                }
+            }
+        }
+        // SQLite ≥ 3.25 rewrites views and triggers; PostgreSQL follows the object.
+        let dependents: Vec<String> = self
+            .dependents
+            .values()
+            .filter(|d| {
+                d.trigger_on.as_deref() == Some(old) || d.identifiers.iter().any(|i| i == old)
+            })
+            .map(|d| d.name.clone())
+            .collect();
+        for name in dependents {
+            self.touch_dependent(&name);
+            if let Some(d) = self.dependents.get_mut(&name) {
+                if d.trigger_on.as_deref() == Some(old) {
+                    d.trigger_on = Some(new.to_string());
+                }
+                for i in &mut d.identifiers {
+                    if i == old {
+                        *i = new.to_string();
+                    }
+                }
+                for (t, _) in &mut d.columns {
+                    if t == old {
+                        *t = new.to_string();
+                    }
+                }
+            }
+        }
         if let Some(mut t) = self.tables.remove(old) {
             t.name = new.to_string();
             self.put_table(t);
@@ -755,6 +912,107 @@ fn identifiers(expr: &str) -> Vec<String> {
         .collect()
 }
 
+/// The (table, column) pairs a view's query reads (see [`Dependent::columns`]).
+fn view_columns(query: &ast::Query) -> Vec<(String, String)> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    // The FROM tables of every SELECT of the query, by alias and by name.
+    fn froms(body: &ast::SetExpr, out: &mut Vec<(String, String)>) {
+        match body {
+            ast::SetExpr::Select(s) => {
+                for twj in &s.from {
+                    for f in
+                        std::iter::once(&twj.relation).chain(twj.joins.iter().map(|j| &j.relation))
+                    {
+                        if let ast::TableFactor::Table { name, alias, .. } = f {
+                            let table = object(name);
+                            if let Some(a) = alias {
+                                out.push((ident(&a.name), table.clone()));
+                            }
+                            out.push((table.clone(), table));
+                        }
+                    }
+                }
+            }
+            ast::SetExpr::Query(q) => froms(&q.body, out),
+            ast::SetExpr::SetOperation { left, right, .. } => {
+                froms(left, out);
+                froms(right, out);
+            }
+            _ => {}
+        }
+    }
+    let mut aliases = Vec::new();
+    froms(&query.body, &mut aliases);
+    let tables: Vec<&String> = {
+        let mut t: Vec<&String> = aliases.iter().map(|(_, t)| t).collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    let dialect = sqlparser::dialect::GenericDialect {};
+    let tokens: Vec<Token> = Tokenizer::new(&dialect, &query.to_string())
+        .tokenize()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    let norm = |w: &sqlparser::tokenizer::Word| {
+        if w.quote_style.is_some() {
+            w.value.clone()
+        } else {
+            w.value.to_lowercase()
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Token::Word(w) = &tokens[i] {
+            if let (Some(Token::Period), Some(Token::Word(c))) =
+                (tokens.get(i + 1), tokens.get(i + 2))
+            {
+                let q = norm(w);
+                if let Some((_, t)) = aliases.iter().find(|(a, _)| *a == q) {
+                    out.push((t.clone(), norm(c)));
+                }
+                i += 3;
+                continue;
+            }
+            for t in &tables {
+                out.push(((*t).clone(), norm(w)));
+            }
+        }
+        i += 1;
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every word of a definition (keywords included: a table may be named
+/// like one), normalized: what views and triggers are searched by.
+fn words(text: &str) -> Vec<String> {
+    let dialect = sqlparser::dialect::GenericDialect {};
+    let mut words: Vec<String> = sqlparser::tokenizer::Tokenizer::new(&dialect, text)
+        .tokenize()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|t| match t {
+            sqlparser::tokenizer::Token::Word(w) if w.quote_style.is_some() => Some(w.value),
+            sqlparser::tokenizer::Token::Word(w) => Some(w.value.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// The identifiers of an expression or a statement's text, normalized
+/// (string literals and keywords are not identifiers).
+pub fn expression_identifiers(text: &str) -> Vec<String> {
+    identifiers(text)
+}
+
 fn first_identifier(expr: &str) -> Option<String> {
     identifiers(expr).into_iter().next()
 }
@@ -980,6 +1238,34 @@ mod tests {
             s.table("t").unwrap().constraints[0].kind,
             ConstraintKind::Unique(vec!["a".into()])
         );
+    }
+
+    #[test]
+    fn a_table_rebuild_leaves_the_new_shape_under_the_old_name() {
+        let s = schema_after(
+            "CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE TABLE orders (id int, user_id int REFERENCES users (id));\nCREATE TABLE new_users (id int PRIMARY KEY, email text NOT NULL, name text);\nINSERT INTO new_users (id, email) SELECT id, email FROM users;\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;",
+        );
+        assert!(s.table("new_users").is_none());
+        let users = s.table("users").unwrap();
+        assert!(!users.column("email").unwrap().nullable && users.column("name").is_some());
+        // The foreign key of `orders` still names `users`, now the new table.
+        assert_eq!(
+            s.tables_referencing("users").collect::<Vec<_>>(),
+            ["orders"]
+        );
+    }
+
+    #[test]
+    fn renaming_a_table_moves_what_references_it() {
+        let s = schema_after(
+            "CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE TABLE orders (id int, user_id int REFERENCES users (id));\nCREATE VIEW v AS SELECT u.email FROM users AS u;\nALTER TABLE users RENAME TO users_old;",
+        );
+        assert_eq!(
+            s.tables_referencing("users_old").collect::<Vec<_>>(),
+            ["orders"]
+        );
+        assert_eq!(s.views_using("users_old", "email").count(), 1);
+        assert_eq!(s.views_using("users", "email").count(), 0);
     }
 
     #[test]

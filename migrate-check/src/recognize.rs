@@ -250,6 +250,23 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
             };
             Some(Recognized::Pragma { name, value })
         }
+        (Dialect::Sqlite, "REINDEX" | "DETACH") => {
+            let i = if w(1) == "DATABASE" { 2 } else { 1 };
+            let target = toks
+                .get(i..)
+                .and_then(|r| names_until(r, &[]).into_iter().next());
+            // Nothing may follow the name.
+            let used = match &target {
+                Some(t) => i + 1 + 2 * t.matches('.').count(),
+                None => i,
+            };
+            (used == toks.len() && (w(0) == "REINDEX" || target.is_some())).then(|| {
+                Recognized::SqliteMaintenance {
+                    verb: w(0).to_string(),
+                    target,
+                }
+            })
+        }
         (Dialect::MySql, "OPTIMIZE")
             if matches!(w(1), "TABLE" | "NO_WRITE_TO_BINLOG" | "LOCAL") =>
         {
@@ -818,6 +835,33 @@ mod tests {
                 value: Some("ON".into())
             })
         );
+    }
+
+    #[test]
+    fn sqlite_reindex_and_detach() {
+        for (sql, verb, target) in [
+            ("REINDEX", "REINDEX", None),
+            ("REINDEX users", "REINDEX", Some("users")),
+            (
+                "REINDEX main.users_email_idx",
+                "REINDEX",
+                Some("main.users_email_idx"),
+            ),
+            ("REINDEX EXPRESSIONS", "REINDEX", Some("EXPRESSIONS")),
+            ("DETACH DATABASE aux", "DETACH", Some("aux")),
+            ("DETACH aux", "DETACH", Some("aux")),
+        ] {
+            assert_eq!(
+                rec(sql, Dialect::Sqlite),
+                Some(Recognized::SqliteMaintenance {
+                    verb: verb.into(),
+                    target: target.map(Into::into)
+                }),
+                "{sql}"
+            );
+        }
+        assert_eq!(rec("REINDEX users garbage", Dialect::Sqlite), None);
+        assert_eq!(rec("DETACH", Dialect::Sqlite), None);
     }
 
     #[test]

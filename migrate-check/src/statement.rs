@@ -121,6 +121,15 @@ pub enum Recognized {
         /// The options as written, upper case.
         clause: String,
     },
+    /// SQLite statements sqlparser rejects that change no schema object:
+    /// `REINDEX [name]` (also `REINDEX EXPRESSIONS`, 3.53) and
+    /// `DETACH [DATABASE] name`.
+    SqliteMaintenance {
+        /// `REINDEX` or `DETACH`.
+        verb: String,
+        /// The object named, when given.
+        target: Option<String>,
+    },
     /// MySQL table maintenance: `OPTIMIZE TABLE t, …`.
     OptimizeTable {
         /// The tables.

@@ -48,7 +48,7 @@ structural!(PARSE_ERROR, "parse-error",
     "fix the statement; if the server accepts it and the checker does not, report it (the statement is recognized at token level where that is safe)",
     "squawk: syntax errors reported; others: parse failures abort",
     bad: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\nCREATE TABLE users (id INTEGER PRIMARY KEY,,); -- expect: parse-error\n-- migrate:down\nDROP TABLE users;\n" }],
-    good: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\nPRAGMA foreign_keys = ON;\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE users;\n" }]);
+    good: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\n-- migrate:no-transaction\nPRAGMA foreign_keys = ON;\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE users;\n" }]);
 
 structural!(DUPLICATE_VERSION, "duplicate-version",
     "two migrations have the same version",
@@ -72,7 +72,7 @@ structural!(BAD_DIRECTIVE, "bad-directive",
     "write `-- migrate:up`, `-- migrate:down`, `-- migrate:no-transaction`, `-- migrate:allow(rule-id): reason` or `-- migrate:irreversible: reason`; in a seed file, `-- migrate:env(dev, test)` and `-- migrate:allow(rule-id): reason`",
     "eugene: BadCommentInstruction; squawk: unused-ignore",
     bad: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\n-- migrate:allow(drop-table) -- expect: bad-directive\nDROP TABLE legacy;\n-- migrate:down\nCREATE TABLE legacy (id INTEGER);\n" }],
-    good: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\n-- migrate:allow(drop-table): legacy has been unused since v2\nDROP TABLE legacy;\n-- migrate:down\nCREATE TABLE legacy (id INTEGER);\n" }]);
+    good: &[Example { dialect: LT, text: "-- file: 0001_create_users.sql\n-- migrate:up\n-- migrate:allow(drop-table): legacy has been unused since v2\nDROP TABLE IF EXISTS legacy;\n-- migrate:down\nCREATE TABLE legacy (id INTEGER);\n" }]);
 
 structural!(UNUSED_ALLOW, "unused-allow",
     "an `allow` directive suppresses nothing",
@@ -88,7 +88,7 @@ structural!(UNKNOWN_RULE, "unknown-rule",
     "use an id from docs/rules/README.md",
     "squawk: unused-ignore (squawk#214 asks for validation of exclusions)",
     bad: &[Example { dialect: LT, text: "-- file: 0001_drop.sql\n-- migrate:up\n-- migrate:allow(drop-tables): typo -- expect: unknown-rule\nDROP TABLE legacy;\n-- migrate:down\nCREATE TABLE legacy (id INTEGER);\n" }],
-    good: &[Example { dialect: LT, text: "-- file: 0001_drop.sql\n-- migrate:up\n-- migrate:allow(drop-table): unused since v2\nDROP TABLE legacy;\n-- migrate:down\nCREATE TABLE legacy (id INTEGER);\n" }]);
+    good: &[Example { dialect: LT, text: "-- file: 0001_drop.sql\n-- migrate:up\n-- migrate:allow(drop-table): unused since v2\nDROP TABLE IF EXISTS legacy;\n-- migrate:down\nCREATE TABLE legacy (id INTEGER);\n" }]);
 
 structural!(UNREADABLE_FILE, "unreadable-file",
     "a migration file is not UTF-8 text",

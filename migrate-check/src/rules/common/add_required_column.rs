@@ -81,7 +81,9 @@ ALTER TABLE users DROP COLUMN email;
         },
         Example {
             dialect: LT,
-            text: "-- file: 0001_create_users.sql
+            text: "-- file: migrate.toml
+sqlite_version = \"3.37\"
+-- file: 0001_create_users.sql
 -- migrate:up
 CREATE TABLE users (id INTEGER PRIMARY KEY);
 ALTER TABLE users ADD COLUMN email TEXT NOT NULL;
@@ -124,14 +126,20 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             }
             _ => "fails as soon as the table has a row",
         };
-        out.report(
+        let f = out.report(
             format!(
                 "adding NOT NULL column `{column}` without a default to existing table `{table}`"
             ),
             consequence,
         );
+        if ctx.dialect == Dialect::Sqlite {
+            f.help = Some(SQLITE_HELP.into());
+        }
     }
 }
+
+/// SQLite cannot set NOT NULL later (before 3.53): a constant default, or a rebuild.
+const SQLITE_HELP: &str = "add it `NOT NULL DEFAULT <constant>` (SQLite fills the existing rows with the constant), or add it nullable and backfill; to make an existing column NOT NULL, rebuild the table (sqlite.org/lang_altertable.html): `CREATE TABLE new_t (…, c T NOT NULL)`, `INSERT INTO new_t SELECT … FROM t`, `DROP TABLE t`, `ALTER TABLE new_t RENAME TO t`";
 
 fn is_serial(data_type: &str) -> bool {
     matches!(

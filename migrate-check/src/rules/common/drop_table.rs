@@ -14,13 +14,14 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "dropping a table that existed before this migration loses its data",
-    explanation: "DROP TABLE deletes the data for good, and any code still running that reads or writes the table starts failing the moment it commits. On PostgreSQL it also takes ACCESS EXCLUSIVE locks on every table whose foreign keys reference it. A table created by this same migration (or, in a down section, by its own up) is exempt: dropping it is the normal way back.",
+    explanation: "DROP TABLE deletes the data for good, and any code still running that reads or writes the table starts failing the moment it commits. On PostgreSQL it also takes ACCESS EXCLUSIVE locks on every table whose foreign keys reference it. A table created by this same migration (or, in a down section, by its own up) is exempt: dropping it is the normal way back. On SQLite with foreign keys on (rusqlite's bundled SQLite turns them on by default), DROP TABLE first deletes every row, firing the ON DELETE actions of the tables that reference it. The table-rebuild pattern (rows copied into a new table first) is exempt.",
     lock: "ACCESS EXCLUSIVE on the table (PostgreSQL: and on the tables referencing it): blocks all reads and writes until commit",
     safe_alternative: "first deploy code that no longer uses the table, keep a backup or archive of the data, drop its foreign keys, then drop it with `-- migrate:allow(drop-table): <why the data is not needed>`",
     equivalents: "squawk: ban-drop-table · Atlas: DS102 · safe-pg-migrations: drops foreign keys first",
-    bad: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_sessions.sql
+    bad: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_sessions.sql
 -- migrate:up
 CREATE TABLE sessions (id bigint PRIMARY KEY, token text NOT NULL);
 -- migrate:down
@@ -31,10 +32,26 @@ DROP TABLE sessions; -- expect: drop-table
 -- migrate:down
 CREATE TABLE sessions (id bigint PRIMARY KEY, token text NOT NULL);
 ",
-    }],
-    good: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_sessions.sql
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_sessions.sql
+-- migrate:up
+CREATE TABLE sessions (id INTEGER PRIMARY KEY, token TEXT NOT NULL);
+-- migrate:down
+DROP TABLE sessions;
+-- file: 0002_drop_sessions.sql
+-- migrate:up
+DROP TABLE sessions; -- expect: drop-table
+-- migrate:down
+CREATE TABLE sessions (id INTEGER PRIMARY KEY, token TEXT NOT NULL);
+",
+        },
+    ],
+    good: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_sessions.sql
 -- migrate:up
 CREATE TABLE sessions (id bigint PRIMARY KEY, token text NOT NULL);
 -- migrate:down
@@ -46,7 +63,23 @@ DROP TABLE sessions;
 -- migrate:down
 CREATE TABLE sessions (id bigint PRIMARY KEY, token text NOT NULL);
 ",
-    }],
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_sessions.sql
+-- migrate:up
+CREATE TABLE sessions (id INTEGER PRIMARY KEY, token TEXT NOT NULL);
+-- migrate:down
+DROP TABLE sessions;
+-- file: 0002_drop_sessions.sql
+-- migrate:up
+-- migrate:allow(drop-table): sessions moved to Redis in v4.2; no reader left
+DROP TABLE sessions;
+-- migrate:down
+CREATE TABLE sessions (id INTEGER PRIMARY KEY, token TEXT NOT NULL);
+",
+        },
+    ],
     check: Some(check),
 };
 

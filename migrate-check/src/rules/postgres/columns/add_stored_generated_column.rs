@@ -2,9 +2,9 @@
 
 use sqlparser::ast::{AlterTableOperation, ColumnOption, GeneratedAs, GeneratedExpressionMode};
 
-use crate::config::Level;
+use crate::config::{Dialect, Level};
 use crate::model::ident;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 use super::support::{PG18, alter_table, ident_span};
@@ -12,11 +12,11 @@ use super::support::{PG18, alter_table, ident_span};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "add-stored-generated-column",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "adding a STORED generated column rewrites the whole table",
-    explanation: "A stored generated column holds a value computed from the other columns of the row, so ADD COLUMN … GENERATED ALWAYS AS (…) STORED computes it for every existing row: PostgreSQL rewrites the table and rebuilds its indexes under an ACCESS EXCLUSIVE lock, and every read and every write waits for a time that grows with the table. Generated columns exist since PostgreSQL 12; PostgreSQL 18 adds VIRTUAL generated columns, computed when read, which are added without a rewrite. A table created by this same migration is exempt.",
+    explanation: "A stored generated column holds a value computed from the other columns of the row, so ADD COLUMN … GENERATED ALWAYS AS (…) STORED computes it for every existing row: PostgreSQL rewrites the table and rebuilds its indexes under an ACCESS EXCLUSIVE lock, and every read and every write waits for a time that grows with the table. Generated columns exist since PostgreSQL 12; PostgreSQL 18 adds VIRTUAL generated columns, computed when read, which are added without a rewrite. A table created by this same migration is exempt. SQLite refuses it outright on a table with rows (\"cannot add a STORED column\"): the migration fails at deploy; a VIRTUAL generated column is added without touching the rows.",
     lock: "ACCESS EXCLUSIVE on the table for the whole rewrite: blocks every read and every write",
     safe_alternative: "add a plain nullable column, keep it filled for new rows (a trigger, or the application), backfill the existing rows in batches in a later migration marked `-- migrate:no-transaction`; on PostgreSQL ≥ 18 a VIRTUAL generated column needs no rewrite when the value need not be stored",
     equivalents: "squawk: adding-field-with-default · eugene: E11 · strong_migrations: add_column_generated_stored · Atlas: MY140 (MySQL)",
@@ -33,7 +33,22 @@ ALTER TABLE people ADD COLUMN full_name text GENERATED ALWAYS AS (first_name || 
 -- migrate:down
 ALTER TABLE people DROP COLUMN full_name;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_people.sql
+-- migrate:up
+CREATE TABLE people (id INTEGER PRIMARY KEY, first_name TEXT NOT NULL, last_name TEXT NOT NULL);
+-- migrate:down
+DROP TABLE people;
+-- file: 0002_add_people_full_name.sql
+-- migrate:up
+ALTER TABLE people ADD COLUMN full_name TEXT GENERATED ALWAYS AS (first_name || ' ' || last_name) STORED; -- expect: add-stored-generated-column
+-- migrate:down
+ALTER TABLE people DROP COLUMN full_name;
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_people.sql
@@ -54,7 +69,23 @@ ALTER TABLE people ADD COLUMN initials text;
 -- migrate:down
 ALTER TABLE people DROP COLUMN initials;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_people.sql
+-- migrate:up
+CREATE TABLE people (id INTEGER PRIMARY KEY, first_name TEXT NOT NULL, last_name TEXT NOT NULL);
+-- migrate:down
+DROP TABLE people;
+-- file: 0002_add_people_full_name.sql
+-- migrate:up
+-- VIRTUAL: computed when read, added without touching the rows
+ALTER TABLE people ADD COLUMN full_name TEXT GENERATED ALWAYS AS (first_name || ' ' || last_name) VIRTUAL;
+-- migrate:down
+ALTER TABLE people DROP COLUMN full_name;
+",
+        },
+],
     check: Some(check),
 };
 
@@ -81,6 +112,16 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             continue;
         }
         let column = ident(&column_def.name);
+        if ctx.dialect == Dialect::Sqlite {
+            let f = out.report(
+                format!("adding stored generated column `{column}` to existing table `{table}`: SQLite refuses it"),
+                "\"cannot add a STORED column\" as soon as the table has a row: fails at deploy",
+            );
+            f.span = ident_span(ctx, stmt, &column_def.name);
+            f.lock = Some(String::new());
+            f.help = Some("declare it VIRTUAL (`GENERATED ALWAYS AS (…) VIRTUAL`, computed when read, which SQLite adds without touching the rows), or rebuild the table with the stored column (sqlite.org/lang_altertable.html)".into());
+            continue;
+        }
         let finding = out.report(
             format!("adding stored generated column `{column}` to existing table `{table}` rewrites the table"),
             format!("the value is computed and written for every existing row while `{table}` is locked"),

@@ -2,21 +2,22 @@
 
 use sqlparser::ast::{AlterTableOperation, DropBehavior};
 
-use crate::config::Level;
-use crate::model::ident;
-use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::config::{Dialect, Level};
+use crate::model::{expression_identifiers, ident};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::support::{alter_table, ident_span};
+use crate::rules::sqlite::support::{dropped_tables, rebuild_dropping};
 
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-column",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "dropping a column of an existing table loses its data and breaks code still using it",
-    explanation: "DROP COLUMN deletes the column's data for good, and code still running that reads or writes it fails the moment the migration commits — ORMs that name every column in their INSERTs and SELECTs (Rails, Django, SQLAlchemy, Diesel's `table!`) break even when they never use the column. PostgreSQL only marks the column dropped: the ACCESS EXCLUSIVE lock is brief and nothing is rewritten, but indexes and constraints on the column go with it (and with CASCADE, the views using it). A table created by this same migration is exempt, and so is a down section, which removes what its up added.",
+    explanation: "DROP COLUMN deletes the column's data for good, and code still running that reads or writes it fails the moment the migration commits — ORMs that name every column in their INSERTs and SELECTs (Rails, Django, SQLAlchemy, Diesel's `table!`) break even when they never use the column. PostgreSQL only marks the column dropped: the ACCESS EXCLUSIVE lock is brief and nothing is rewritten, but indexes and constraints on the column go with it (and with CASCADE, the views using it). A table created by this same migration is exempt, and so is a down section, which removes what its up added. SQLite also drops columns by rebuilding the table: a rebuild whose new table lacks a column of the old one, and whose copy does not read it, is reported at its DROP TABLE.",
     lock: "ACCESS EXCLUSIVE on the table, briefly (no rewrite): reads and writes queue behind it until commit",
     safe_alternative: "first deploy code that no longer reads or writes the column (Rails `ignored_columns`, remove it from Diesel's `table!`, …), keep a copy of the data if it may be needed, then drop it in a later migration with `-- migrate:allow(drop-column): <why the data is not needed>`",
     equivalents: "squawk: ban-drop-column · strong_migrations: remove_column · Atlas: DS103",
@@ -33,7 +34,22 @@ ALTER TABLE users DROP COLUMN legacy_login; -- expect: drop-column
 -- migrate:down
 ALTER TABLE users ADD COLUMN legacy_login text;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, legacy_login TEXT);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_drop_users_legacy_login.sql
+-- migrate:up
+ALTER TABLE users DROP COLUMN legacy_login; -- expect: drop-column
+-- migrate:down
+ALTER TABLE users ADD COLUMN legacy_login TEXT;
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users.sql
@@ -54,7 +70,23 @@ ALTER TABLE users DROP COLUMN legacy_login;
 -- migrate:down
 ALTER TABLE users ADD COLUMN legacy_login text;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, legacy_login TEXT);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_drop_users_legacy_login.sql
+-- migrate:up
+-- migrate:allow(drop-column): no reader since release 4.2; data archived to legacy_login.csv
+ALTER TABLE users DROP COLUMN legacy_login;
+-- migrate:down
+ALTER TABLE users ADD COLUMN legacy_login TEXT;
+",
+        },
+],
     check: Some(check),
 };
 
@@ -64,6 +96,9 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     // `created_in` on columns would narrow this to exactly those.)
     if ctx.section == SectionKind::Down {
         return;
+    }
+    if ctx.dialect == Dialect::Sqlite {
+        sqlite_rebuild(ctx, stmt, out);
     }
     let Some((at, table)) = alter_table(stmt) else {
         return;
@@ -93,6 +128,45 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 );
             }
         }
+    }
+}
+
+/// SQLite drops columns by rebuilding the table too: the `DROP TABLE` of a
+/// rebuild whose new table lacks a column of the old one that the copy
+/// does not read either.
+fn sqlite_rebuild(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    for table in dropped_tables(stmt) {
+        let Some(rebuild) = rebuild_dropping(ctx, &table) else {
+            continue;
+        };
+        if ctx.is_new_table(&table) {
+            continue;
+        }
+        let (Some(old), Some(new)) = (ctx.schema.table(&table), ctx.schema.table(&rebuild.new))
+        else {
+            continue;
+        };
+        let copy = &ctx.statements[rebuild.copy];
+        let read = expression_identifiers(&ctx.file.text[copy.span.clone()]);
+        let star = ctx.file.text[copy.span.clone()].contains('*');
+        let lost: Vec<&str> = old
+            .columns
+            .iter()
+            .filter(|c| new.column(&c.name).is_none() && !star && !read.contains(&c.name))
+            .map(|c| c.name.as_str())
+            .collect();
+        if lost.is_empty() {
+            continue;
+        }
+        let list = lost
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.report(
+            format!("rebuilding `{table}` drops column {list}: `{}` has no such column and the copy does not read it", rebuild.new),
+            "data loss; code still reading or writing the column breaks",
+        );
     }
 }
 

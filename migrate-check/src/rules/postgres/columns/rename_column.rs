@@ -4,7 +4,7 @@ use sqlparser::ast::AlterTableOperation;
 
 use crate::config::Level;
 use crate::model::ident;
-use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::support::{alter_table, ident_span};
@@ -12,7 +12,7 @@ use super::support::{alter_table, ident_span};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "rename-column",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "renaming a column breaks the code still using the old name",
@@ -20,9 +20,10 @@ pub static RULE: Rule = Rule {
     lock: "",
     safe_alternative: "expand/contract: add the new column, write both (application or trigger), backfill in batches, switch reads to the new column, stop writing the old one, then drop it in a later release; or keep the column name and map it in the code (Diesel `#[diesel(column_name = …)]`, Rails `alias_attribute`)",
     equivalents: "squawk: renaming-column · strong_migrations: rename_column · Atlas: BC102 · django-pg-zero-downtime: ALTER_TABLE_RENAME_COLUMN",
-    bad: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_users.sql
+    bad: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_users.sql
 -- migrate:up
 CREATE TABLE users (id bigint PRIMARY KEY, mail text NOT NULL);
 -- migrate:down
@@ -33,10 +34,26 @@ ALTER TABLE users RENAME COLUMN mail TO email; -- expect: rename-column
 -- migrate:down
 ALTER TABLE users RENAME COLUMN email TO mail;
 ",
-    }],
-    good: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_users.sql
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, mail TEXT NOT NULL);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_rename_users_mail.sql
+-- migrate:up
+ALTER TABLE users RENAME COLUMN mail TO email; -- expect: rename-column
+-- migrate:down
+ALTER TABLE users RENAME COLUMN email TO mail;
+",
+        },
+    ],
+    good: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_users.sql
 -- migrate:up
 CREATE TABLE users (id bigint PRIMARY KEY, mail text NOT NULL);
 CREATE TABLE user_notes (id bigint PRIMARY KEY, txt text);
@@ -53,7 +70,24 @@ ALTER TABLE users ADD COLUMN email text;
 -- migrate:down
 ALTER TABLE users DROP COLUMN email;
 ",
-    }],
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, mail TEXT NOT NULL);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_add_users_email.sql
+-- migrate:up
+-- expand: the application writes both columns, a later migration backfills
+-- `email` in batches, reads switch, and a last one drops `mail`
+ALTER TABLE users ADD COLUMN email TEXT;
+-- migrate:down
+ALTER TABLE users DROP COLUMN email;
+",
+        },
+    ],
     check: Some(check),
 };
 

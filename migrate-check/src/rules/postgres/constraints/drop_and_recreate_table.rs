@@ -4,7 +4,7 @@ use sqlparser::ast::{ObjectType, Statement};
 
 use crate::config::Level;
 use crate::model::object;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 use super::helpers::{earlier, query_sources};
@@ -12,7 +12,7 @@ use super::helpers::{earlier, query_sources};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-and-recreate-table",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "a table is dropped and created again in the same migration: every row it held is silently lost",
@@ -20,9 +20,10 @@ pub static RULE: Rule = Rule {
     lock: "ACCESS EXCLUSIVE on the table (and on the tables whose foreign keys reference it) until commit: blocks every read and every write",
     safe_alternative: "change the table in place (`ALTER TABLE … ADD COLUMN`, `ALTER COLUMN … TYPE`, each with its own safe pattern), or build the new shape in a new table, copy the rows, and switch over in a later release",
     equivalents: "strong_migrations: create_table (force: true)",
-    bad: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_settings.sql
+    bad: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_settings.sql
 -- migrate:up
 CREATE TABLE settings (key text PRIMARY KEY, value text);
 -- migrate:down
@@ -35,10 +36,28 @@ CREATE TABLE settings (key text PRIMARY KEY, value jsonb NOT NULL);
 DROP TABLE settings;
 CREATE TABLE settings (key text PRIMARY KEY, value text);
 ",
-    }],
-    good: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_settings.sql
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_settings.sql
+-- migrate:up
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+-- migrate:down
+DROP TABLE settings;
+-- file: 0002_settings_value_not_null.sql
+-- migrate:up
+DROP TABLE IF EXISTS settings; -- expect: drop-and-recreate-table
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- migrate:down
+DROP TABLE settings;
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+",
+        },
+    ],
+    good: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_settings.sql
 -- migrate:up
 CREATE TABLE settings (key text PRIMARY KEY, value text);
 -- migrate:down
@@ -49,7 +68,25 @@ ALTER TABLE settings ADD COLUMN value_json jsonb;
 -- migrate:down
 ALTER TABLE settings DROP COLUMN value_json;
 ",
-    }],
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_settings.sql
+-- migrate:up
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+-- migrate:down
+DROP TABLE settings;
+-- file: 0002_settings_value_not_null.sql
+-- migrate:up
+-- the rows are copied first: a table rebuild, nothing is lost
+CREATE TABLE new_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL DEFAULT '');
+INSERT INTO new_settings (key, value) SELECT key, coalesce(value, '') FROM settings;
+DROP TABLE settings;
+ALTER TABLE new_settings RENAME TO settings;
+-- migrate:irreversible: NULL values are not kept
+",
+        },
+    ],
     check: Some(check),
 };
 

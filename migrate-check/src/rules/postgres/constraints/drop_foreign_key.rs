@@ -2,21 +2,22 @@
 
 use sqlparser::ast::{AlterTableOperation, DropBehavior, Statement};
 
-use crate::config::Level;
+use crate::config::{Dialect, Level};
 use crate::model::{ConstraintKind, ident, object};
-use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::helpers::{fks_added, model_fk};
+use crate::rules::sqlite::support::{LT3_53, dropped_tables, rebuild_dropping};
 
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-foreign-key",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "dropping a foreign key: the database stops guarding the reference",
-    explanation: "Once the constraint is gone nothing stops rows that point at missing parents, and ON DELETE actions stop happening; code that relied on them (cascading deletes, errors on bad references) changes behaviour silently, and putting the constraint back later means finding and fixing every orphan first. `DROP CONSTRAINT … CASCADE` on a primary key or unique constraint drops every foreign key that references it, on other tables too. The statement itself is quick (a brief ACCESS EXCLUSIVE lock on both tables). The model must know the constraint is a foreign key: constraints created outside the migrations are not reported. Constraints of a table created in the same migration, a foreign key replaced in the same migration by one on the same columns and table (to change its ON DELETE action, say), and the down section (which undoes its own up) are exempt. A warning: dropping a foreign key is sometimes the point (splitting a service, partitioning).",
+    explanation: "Once the constraint is gone nothing stops rows that point at missing parents, and ON DELETE actions stop happening; code that relied on them (cascading deletes, errors on bad references) changes behaviour silently, and putting the constraint back later means finding and fixing every orphan first. `DROP CONSTRAINT … CASCADE` on a primary key or unique constraint drops every foreign key that references it, on other tables too. The statement itself is quick (a brief ACCESS EXCLUSIVE lock on both tables). The model must know the constraint is a foreign key: constraints created outside the migrations are not reported. Constraints of a table created in the same migration, a foreign key replaced in the same migration by one on the same columns and table (to change its ON DELETE action, say), and the down section (which undoes its own up) are exempt. A warning: dropping a foreign key is sometimes the point (splitting a service, partitioning). SQLite (before 3.53, no DROP CONSTRAINT) drops a foreign key by rebuilding the table without it: the DROP TABLE of such a rebuild is reported.",
     lock: "",
     safe_alternative: "make sure the reference is enforced elsewhere, or no longer needed, then drop it with `-- migrate:allow(drop-foreign-key): <why>`; to replace it, add the new constraint `NOT VALID` and validate it before dropping the old one",
     equivalents: "Atlas: CD101",
@@ -39,7 +40,34 @@ ALTER TABLE orders DROP CONSTRAINT orders_user_id_fk; -- expect: drop-foreign-ke
 -- migrate:down
 ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users_and_orders.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id));
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE users;
+-- file: 0002_orders_without_user_fk.sql
+-- migrate:up
+-- migrate:no-transaction
+PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE new_orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);
+INSERT INTO new_orders (id, user_id) SELECT id, user_id FROM orders;
+DROP TABLE orders; -- expect: drop-foreign-key
+ALTER TABLE new_orders RENAME TO orders;
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA foreign_keys = ON;
+-- migrate:irreversible: the reference is enforced by the billing service from now on
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users_and_orders.sql
@@ -64,7 +92,35 @@ ALTER TABLE orders DROP CONSTRAINT orders_user_id_fk;
 ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
 ALTER TABLE orders ADD CONSTRAINT orders_amount_check CHECK (amount >= 0) NOT VALID;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users_and_orders.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id));
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE users;
+-- file: 0002_orders_without_user_fk.sql
+-- migrate:up
+-- migrate:no-transaction
+PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE new_orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);
+INSERT INTO new_orders (id, user_id) SELECT id, user_id FROM orders;
+-- migrate:allow(drop-foreign-key): users move to the identity service in 5.0; billing checks user ids on write
+DROP TABLE orders;
+ALTER TABLE new_orders RENAME TO orders;
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA foreign_keys = ON;
+-- migrate:irreversible: the reference is enforced by the billing service from now on
+",
+        },
+],
     check: Some(check),
 };
 
@@ -73,6 +129,13 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     // section is taken to drop what its up added.
     if ctx.section == SectionKind::Down {
         return;
+    }
+    if ctx.dialect == Dialect::Sqlite {
+        sqlite_rebuild(ctx, stmt, out);
+        // Before 3.53 SQLite has no DROP CONSTRAINT (`sqlite-unsupported-alter`).
+        if ctx.version < LT3_53 {
+            return;
+        }
     }
     let Some(Statement::AlterTable(at)) = stmt.ast() else {
         return;
@@ -119,6 +182,49 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             .help = Some(format!(
                 "drop the referencing foreign keys one by one (each is reported, and can be allowed with its reason), then drop `{name}` without CASCADE"
             ));
+        }
+    }
+}
+
+/// SQLite drops a foreign key by rebuilding the table without it: the
+/// `DROP TABLE` of a rebuild whose new table lacks a foreign key of the old.
+fn sqlite_rebuild(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    for table in dropped_tables(stmt) {
+        let Some(rebuild) = rebuild_dropping(ctx, &table) else {
+            continue;
+        };
+        let fks = |name: &str| -> Vec<(Vec<String>, String)> {
+            ctx.schema
+                .table(name)
+                .into_iter()
+                .flat_map(|t| &t.constraints)
+                .filter_map(|c| match &c.kind {
+                    ConstraintKind::ForeignKey {
+                        columns,
+                        references,
+                        ..
+                    } => Some((columns.clone(), references.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
+        let kept = fks(&rebuild.new);
+        for (columns, parent) in fks(&table) {
+            // A self-reference follows the table under its new name.
+            let same = |(c, p): &(Vec<String>, String)| {
+                *c == columns && (*p == parent || (parent == table && *p == rebuild.new))
+            };
+            if kept.iter().any(same) {
+                continue;
+            }
+            out.report(
+                format!(
+                    "rebuilding `{table}` drops its foreign key `{table} ({})` referencing `{parent}`: `{}` has none on these columns",
+                    columns.join(", "),
+                    rebuild.new
+                ),
+                format!("from now on `{table}` may hold rows pointing at missing `{parent}` rows"),
+            );
         }
     }
 }

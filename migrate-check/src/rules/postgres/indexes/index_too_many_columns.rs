@@ -4,7 +4,7 @@ use sqlparser::ast::Statement;
 
 use crate::config::Level;
 use crate::model::object;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 /// More key columns than this rarely help.
@@ -13,11 +13,11 @@ const MAX_COLUMNS: usize = 3;
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "index-too-many-columns",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "a non-unique index with more than three key columns rarely helps",
-    explanation: "A B-tree is searched by its leading columns: past the first two or three, extra key columns seldom narrow a lookup further, while they make the index larger, slower to build, and more expensive on every INSERT and UPDATE that touches any of them. Columns wanted only for index-only scans belong in INCLUDE (PostgreSQL ≥ 11), which does not count here, and a unique index needs all its columns to mean what it says, so it is not reported. Style advice: a warning, in every PostgreSQL version.",
+    explanation: "A B-tree is searched by its leading columns: past the first two or three, extra key columns seldom narrow a lookup further, while they make the index larger, slower to build, and more expensive on every INSERT and UPDATE that touches any of them. Columns wanted only for index-only scans belong in INCLUDE (PostgreSQL ≥ 11), which does not count here, and a unique index needs all its columns to mean what it says, so it is not reported. Style advice: a warning, in every PostgreSQL version. SQLite has no INCLUDE: keep the key narrow, a covering index there means more key columns only when a hot query needs it.",
     lock: "",
     safe_alternative: "index the two or three most selective columns your queries filter on, move columns that are only read into `INCLUDE (…)`, or create a second, narrower index for the other query",
     equivalents: "strong_migrations: add_index_columns",
@@ -30,7 +30,18 @@ CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at, total); -
 -- migrate:down
 DROP TABLE orders;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, total INTEGER NOT NULL);
+CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at, total); -- expect: index-too-many-columns
+-- migrate:down
+DROP TABLE orders;
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_orders.sql
@@ -40,7 +51,18 @@ CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at) INCLUDE (
 -- migrate:down
 DROP TABLE orders;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, total INTEGER NOT NULL);
+CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at);
+-- migrate:down
+DROP TABLE orders;
+",
+        },
+],
     check: Some(check),
 };
 

@@ -8,13 +8,13 @@ use sqlparser::ast::{
 use super::support::{ident_span, is_new_materialized_view, key_columns, unique_keys};
 use crate::config::Level;
 use crate::model::{ident, object};
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "unique-may-fail-on-data",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "a new unique index or constraint over existing rows fails at deploy if they hold duplicates",
@@ -37,7 +37,22 @@ CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email); -- expect: un
 -- migrate:no-transaction
 DROP INDEX CONCURRENTLY users_email_key;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_index_users_email.sql
+-- migrate:up
+CREATE UNIQUE INDEX users_email_key ON users (email); -- expect: unique-may-fail-on-data
+-- migrate:down
+DROP INDEX users_email_key;
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users.sql
@@ -62,7 +77,26 @@ CREATE UNIQUE INDEX CONCURRENTLY users_id_email_key ON users (id, email);
 -- migrate:no-transaction
 DROP INDEX CONCURRENTLY users_id_email_key;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_users.sql
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+-- migrate:down
+DROP TABLE users;
+-- file: 0002_index_users_email.sql
+-- migrate:up
+-- migrate:allow(unique-may-fail-on-data): duplicates removed by the 2024-05 cleanup; the signup form checks first
+CREATE UNIQUE INDEX users_email_key ON users (email);
+-- contains the primary key: cannot collide
+CREATE UNIQUE INDEX users_id_email_key ON users (id, email);
+-- migrate:down
+DROP INDEX users_id_email_key;
+DROP INDEX users_email_key;
+",
+        },
+],
     check: Some(check),
 };
 
@@ -77,6 +111,14 @@ struct NewKey<'a> {
 }
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if ctx.dialect == crate::config::Dialect::Sqlite {
+        // SQLite adds no key with ALTER TABLE (`sqlite-unsupported-alter`):
+        // its new keys are unique indexes, or a rebuild's copy.
+        if matches!(stmt.ast(), Some(Statement::AlterTable(_))) {
+            return;
+        }
+        sqlite_copy(ctx, stmt, out);
+    }
     let (table, keys, added) = match stmt.ast() {
         Some(Statement::CreateIndex(ci)) if ci.unique => {
             let table = object(&ci.table_name);
@@ -183,6 +225,36 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         if matches!(stmt.ast(), Some(Statement::CreateIndex(ci)) if ci.concurrently) {
             f.notes.push("if CREATE UNIQUE INDEX CONCURRENTLY fails, it leaves an INVALID index that still costs every write: drop it with DROP INDEX CONCURRENTLY before retrying".into());
         }
+    }
+}
+
+/// SQLite: the copy of a table rebuild into a new table with a unique key
+/// the old table did not have fails on duplicates.
+fn sqlite_copy(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    let Some((target, sources)) = crate::rules::state::copy_of(stmt) else {
+        return;
+    };
+    let [source] = sources.as_slice() else { return };
+    if !ctx.is_new_table(&target) || ctx.is_new_table(source) || ctx.schema.table(source).is_none()
+    {
+        return;
+    }
+    let existing = unique_keys(ctx, source);
+    let mut keys = unique_keys(ctx, &target);
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        if existing.iter().any(|k| k.iter().all(|c| key.contains(c))) {
+            continue;
+        }
+        let cols = key.join(", ");
+        let f = out.report(
+            format!("copying `{source}` into `{target}`, whose ({cols}) is unique, fails at deploy if the rows hold duplicates"),
+            format!("fails if two rows of `{source}` share ({cols})"),
+        );
+        f.help = Some(format!(
+            "look for duplicates before deploying: `SELECT {cols}, count(*) FROM {source} GROUP BY {cols} HAVING count(*) > 1`; remove them first, then accept with `-- migrate:allow(unique-may-fail-on-data): <how you know>`"
+        ));
     }
 }
 

@@ -7,7 +7,7 @@ use sqlparser::ast::{
 
 use crate::config::Level;
 use crate::model::{ident, object};
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 use super::identifier_too_long::truncated;
@@ -16,11 +16,11 @@ use super::introduced::span_of;
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "duplicate-column-assignments",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "a column defined or assigned twice in one statement",
-    explanation: "PostgreSQL rejects a CREATE TABLE or view column list that names a column twice (\"column specified more than once\"), an ALTER TABLE that adds the same column twice, and an UPDATE, INSERT column list or ON CONFLICT DO UPDATE that assigns a column twice (\"multiple assignments to same column\"): the migration fails at deploy, usually because of a copy-paste where one of the two was meant to be another column. Names compare the way the server resolves them: unquoted names fold to lower case and only the first 63 bytes count. Assigning different fields of one composite column (`SET pos.x = 1, pos.y = 2`) is allowed and not reported. Checked in up and down sections alike: a down that fails is a rollback that does not happen.",
+    explanation: "PostgreSQL rejects a CREATE TABLE or view column list that names a column twice (\"column specified more than once\"), an ALTER TABLE that adds the same column twice, and an UPDATE, INSERT column list or ON CONFLICT DO UPDATE that assigns a column twice (\"multiple assignments to same column\"): the migration fails at deploy, usually because of a copy-paste where one of the two was meant to be another column. Names compare the way the server resolves them: unquoted names fold to lower case and only the first 63 bytes count. Assigning different fields of one composite column (`SET pos.x = 1, pos.y = 2`) is allowed and not reported. Checked in up and down sections alike: a down that fails is a rollback that does not happen. SQLite rejects a duplicate column in CREATE TABLE (\"duplicate column name\") but silently keeps the last of two assignments in UPDATE and INSERT.",
     lock: "",
     safe_alternative: "remove the duplicate, or name the column that was meant",
     equivalents: "squawk: ban-duplicate-column-assignments",
@@ -43,7 +43,24 @@ SET currency = 'EUR',
     currency = now(); -- expect: duplicate-column-assignments
 -- migrate:irreversible: the previous currencies are not kept
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_prices.sql
+-- migrate:up
+CREATE TABLE prices (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, currency TEXT NOT NULL, updated_at TEXT);
+-- migrate:down
+DROP TABLE prices;
+-- file: 0002_fill_prices_currency.sql
+-- migrate:up
+-- migrate:no-transaction
+UPDATE prices
+SET currency = 'EUR',
+    currency = CURRENT_TIMESTAMP; -- expect: duplicate-column-assignments
+-- migrate:irreversible: the previous currencies are not kept
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_prices.sql
@@ -63,7 +80,24 @@ SET currency = 'EUR',
     updated_at = now();
 -- migrate:irreversible: the previous currencies are not kept
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_prices.sql
+-- migrate:up
+CREATE TABLE prices (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, currency TEXT NOT NULL, updated_at TEXT);
+-- migrate:down
+DROP TABLE prices;
+-- file: 0002_fill_prices_currency.sql
+-- migrate:up
+-- migrate:no-transaction
+UPDATE prices
+SET currency = 'EUR',
+    updated_at = CURRENT_TIMESTAMP;
+-- migrate:irreversible: the previous currencies are not kept
+",
+        },
+],
     check: Some(check),
 };
 
@@ -243,6 +277,15 @@ fn report(
             ),
         );
         f.span = span_of(ctx, occ.name);
+        if ctx.dialect == crate::config::Dialect::Sqlite {
+            let place = place();
+            f.label = if place.starts_with("CREATE TABLE") || place.starts_with("ALTER TABLE") {
+                format!("SQLite rejects the statement: duplicate column name: {key}")
+            } else {
+                "SQLite accepts it and keeps the last one: the other value is silently dropped"
+                    .into()
+            };
+        }
         if ident(first.name) != ident(occ.name) {
             f.notes.push(format!(
                 "`{}` and `{}` are the same name once cut to 63 bytes",

@@ -3,19 +3,19 @@
 
 use sqlparser::ast::{SetExpr, Statement, TableFactor, TableObject};
 
-use crate::config::Level;
+use crate::config::{Dialect, Level};
 use crate::model::object;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "dml-in-ddl-transaction",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "a backfill runs in the same transaction as DDL on the same table, under the DDL's lock",
-    explanation: "DDL locks are held until the end of the transaction. An ALTER TABLE takes ACCESS EXCLUSIVE (ADD FOREIGN KEY and CREATE INDEX take locks that block writes); an UPDATE, DELETE, INSERT … SELECT or MERGE of the same table after it, in the same transaction, keeps that lock for the whole time it takes to touch every row. With the runner wrapping the section, \"add a column and fill it\" in one migration blocks every read and write of the table for as long as the backfill runs, which grows with the table. A table created in the same migration (including the copy target of a table rebuild) is exempt.",
+    explanation: "DDL locks are held until the end of the transaction. An ALTER TABLE takes ACCESS EXCLUSIVE (ADD FOREIGN KEY and CREATE INDEX take locks that block writes); an UPDATE, DELETE, INSERT … SELECT or MERGE of the same table after it, in the same transaction, keeps that lock for the whole time it takes to touch every row. With the runner wrapping the section, \"add a column and fill it\" in one migration blocks every read and write of the table for as long as the backfill runs, which grows with the table. A table created in the same migration (including the copy target of a table rebuild) is exempt. SQLite has one write lock for the whole database: from the DDL to COMMIT every other writer waits (or fails with SQLITE_BUSY), and in rollback-journal mode readers too, for as long as the backfill runs.",
     lock: "the DDL's lock (ACCESS EXCLUSIVE for most ALTER TABLE, SHARE for CREATE INDEX), held until COMMIT while the DML runs: blocks every write (ACCESS EXCLUSIVE: every read too)",
     safe_alternative: "commit the DDL first: put the backfill in a later migration marked `-- migrate:no-transaction` and update in batches (e.g. `UPDATE … WHERE id IN (SELECT id … LIMIT 1000)` repeated, or a DO block that COMMITs after each batch), then add constraints such as NOT NULL afterwards",
     equivalents: "strong_migrations: README \"Backfilling data\" (advice, not detected) · eugene: E4 (partly)",
@@ -33,7 +33,23 @@ UPDATE orders SET status = 'new'; -- expect: dml-in-ddl-transaction
 -- migrate:down
 ALTER TABLE orders DROP COLUMN status;
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER);
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_status.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN status TEXT;
+UPDATE orders SET status = 'new'; -- expect: dml-in-ddl-transaction
+-- migrate:down
+ALTER TABLE orders DROP COLUMN status;
+",
+        },
+],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_orders.sql
@@ -52,7 +68,27 @@ ALTER TABLE orders DROP COLUMN status;
 UPDATE orders SET status = 'new' WHERE id IN (SELECT id FROM orders WHERE status IS NULL LIMIT 1000);
 -- migrate:irreversible: a backfill has nothing to undo
 ",
-    }],
+    },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER);
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_status.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN status TEXT;
+-- migrate:down
+ALTER TABLE orders DROP COLUMN status;
+-- file: 0003_backfill_orders_status.sql
+-- migrate:up
+-- migrate:no-transaction
+UPDATE orders SET status = 'new' WHERE id IN (SELECT id FROM orders WHERE status IS NULL LIMIT 1000);
+-- migrate:irreversible: a backfill has nothing to undo
+",
+        },
+],
     check: Some(check),
 };
 
@@ -65,6 +101,15 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         return;
     };
     if !ctx.state.ddl_tables.contains(&table) || ctx.is_new_table(&table) {
+        return;
+    }
+    if ctx.dialect == Dialect::Sqlite {
+        // SQLite locks the whole database for writing, from the DDL to COMMIT.
+        let f = out.report(
+            format!("{verb} of `{table}` in the same transaction as the DDL on it"),
+            "the transaction holds SQLite's write lock on the whole database while every row is touched: every other writer waits or fails with SQLITE_BUSY",
+        );
+        f.lock = Some("SQLite's database write lock (RESERVED, then EXCLUSIVE at commit), held from the DDL until COMMIT: blocks every other writer of the database; readers too in rollback-journal mode".into());
         return;
     }
     // The lock the DDL left on the table; a lock that lets writes go on

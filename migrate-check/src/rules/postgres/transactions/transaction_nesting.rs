@@ -1,8 +1,8 @@
 //! `transaction-nesting`: `BEGIN`/`COMMIT` in a section the runner wraps in a
 //! transaction, a `BEGIN` while one is open, a `COMMIT` with none open.
 
-use crate::config::Level;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::config::{Dialect, Level};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 use super::session::{begins_transaction, open_begin, terminates_transaction};
@@ -10,17 +10,18 @@ use super::session::{begins_transaction, open_begin, terminates_transaction};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "transaction-nesting",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "`BEGIN` or `COMMIT` inside a transaction the runner already opened, or a nested `BEGIN`",
-    explanation: "The runner wraps every section in one transaction (with its history row) unless it is marked `-- migrate:no-transaction`. PostgreSQL has no nested transactions: a `BEGIN` inside one only warns \"there is already a transaction in progress\" and opens nothing, and the `COMMIT` meant for it commits the runner's transaction halfway through the section. The statements after it then run in autocommit: a failure leaves the migration half applied while the history says otherwise, and the down can no longer assume all or nothing. A `COMMIT` with no transaction open does nothing but warn, which usually means its `BEGIN` was lost.",
+    explanation: "The runner wraps every section in one transaction (with its history row) unless it is marked `-- migrate:no-transaction`. PostgreSQL has no nested transactions: a `BEGIN` inside one only warns \"there is already a transaction in progress\" and opens nothing, and the `COMMIT` meant for it commits the runner's transaction halfway through the section. The statements after it then run in autocommit: a failure leaves the migration half applied while the history says otherwise, and the down can no longer assume all or nothing. A `COMMIT` with no transaction open does nothing but warn, which usually means its `BEGIN` was lost. SQLite refuses a BEGIN inside a transaction (\"cannot start a transaction within a transaction\") and a COMMIT with none open (\"cannot commit - no transaction is active\"): the migration fails at deploy.",
     lock: "",
     safe_alternative: "remove the `BEGIN`/`COMMIT`: the runner already makes the section atomic; to commit part of the work early, split it into migrations of their own (or mark the section `-- migrate:no-transaction` and manage the transactions explicitly); use `SAVEPOINT` for a partial rollback",
     equivalents: "squawk: transaction-nesting",
-    bad: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+    bad: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_orders.sql
 -- migrate:up
 BEGIN; -- expect: transaction-nesting
 CREATE TABLE orders (id bigint PRIMARY KEY, status text);
@@ -28,10 +29,23 @@ COMMIT; -- expect: transaction-nesting
 -- migrate:down
 DROP TABLE orders;
 ",
-    }],
-    good: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+BEGIN; -- expect: transaction-nesting
+CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
+COMMIT; -- expect: transaction-nesting
+-- migrate:down
+DROP TABLE orders;
+",
+        },
+    ],
+    good: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_orders.sql
 -- migrate:up
 CREATE TABLE orders (id bigint PRIMARY KEY, status text);
 -- migrate:down
@@ -46,11 +60,34 @@ COMMIT;
 -- migrate:down
 DROP TABLE orders_archive;
 ",
-    }],
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER);
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_archive.sql
+-- migrate:up
+-- migrate:no-transaction
+BEGIN;
+CREATE TABLE orders_archive (id INTEGER PRIMARY KEY, user_id INTEGER);
+INSERT INTO orders_archive SELECT id, user_id FROM orders WHERE user_id IS NULL;
+COMMIT;
+-- migrate:down
+DROP TABLE orders_archive;
+",
+        },
+    ],
     check: Some(check),
 };
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if ctx.dialect == Dialect::Sqlite {
+        sqlite(ctx, stmt, out);
+        return;
+    }
     if begins_transaction(stmt) {
         if ctx.runner_transaction {
             out.report(
@@ -74,6 +111,36 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             out.report(
                 "`COMMIT`/`ROLLBACK` with no transaction open",
                 "does nothing: each statement of this section already commits on its own",
+            );
+        }
+    }
+}
+
+/// SQLite has no nested transactions and says so: each of these fails.
+fn sqlite(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if begins_transaction(stmt) {
+        if ctx.runner_transaction {
+            out.report(
+                "`BEGIN` inside the transaction the runner opens for this section",
+                "SQLite rejects it: \"cannot start a transaction within a transaction\" — the migration fails at deploy",
+            );
+        } else if let Some(open) = open_begin(ctx) {
+            let line = ctx.statements[open].line;
+            out.report(
+                format!("nested `BEGIN`: the transaction begun at line {line} is still open"),
+                "SQLite rejects it: \"cannot start a transaction within a transaction\"",
+            );
+        }
+    } else if terminates_transaction(stmt) {
+        if ctx.runner_transaction {
+            out.report(
+                "`COMMIT`/`ROLLBACK` inside the transaction the runner opens for this section",
+                "ends the runner's transaction early; the runner's own COMMIT then fails (\"cannot commit - no transaction is active\") after the work is committed",
+            );
+        } else if open_begin(ctx).is_none() {
+            out.report(
+                "`COMMIT`/`ROLLBACK` with no transaction open",
+                "SQLite rejects it: \"cannot commit - no transaction is active\"",
             );
         }
     }

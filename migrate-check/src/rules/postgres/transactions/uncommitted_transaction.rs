@@ -2,7 +2,7 @@
 //! before the end of its section.
 
 use crate::config::Level;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
 use crate::statement::Stmt;
 
 use super::session::{begins_transaction, ends_transaction, open_begin};
@@ -10,7 +10,7 @@ use super::session::{begins_transaction, ends_transaction, open_begin};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "uncommitted-transaction",
-    dialects: &[PG],
+    dialects: &[PG, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "a `BEGIN` with no `COMMIT` or `ROLLBACK` before the end of its section",
@@ -18,9 +18,10 @@ pub static RULE: Rule = Rule {
     lock: "",
     safe_alternative: "end the transaction explicitly with `COMMIT;` before the end of the section, or drop `-- migrate:no-transaction` and the `BEGIN` and let the runner wrap the section",
     equivalents: "squawk: ban-uncommitted-transaction",
-    bad: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+    bad: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_orders.sql
 -- migrate:up
 -- migrate:no-transaction
 BEGIN; -- expect: uncommitted-transaction
@@ -28,10 +29,23 @@ CREATE TABLE orders (id bigint PRIMARY KEY, status text);
 -- migrate:down
 DROP TABLE orders;
 ",
-    }],
-    good: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+-- migrate:no-transaction
+BEGIN; -- expect: uncommitted-transaction
+CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
+-- migrate:down
+DROP TABLE orders;
+",
+        },
+    ],
+    good: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_orders.sql
 -- migrate:up
 -- migrate:no-transaction
 BEGIN;
@@ -40,7 +54,20 @@ COMMIT;
 -- migrate:down
 DROP TABLE orders;
 ",
-    }],
+        },
+        Example {
+            dialect: LT,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+-- migrate:no-transaction
+BEGIN;
+CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
+COMMIT;
+-- migrate:down
+DROP TABLE orders;
+",
+        },
+    ],
     check: Some(check),
 };
 

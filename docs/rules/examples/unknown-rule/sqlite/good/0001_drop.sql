@@ -1,5 +1,5 @@
 -- migrate:up
 -- migrate:allow(drop-table): unused since v2
-DROP TABLE legacy;
+DROP TABLE IF EXISTS legacy;
 -- migrate:down
 CREATE TABLE legacy (id INTEGER);

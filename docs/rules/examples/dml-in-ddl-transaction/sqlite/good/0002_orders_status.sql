@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE orders ADD COLUMN status TEXT;
+-- migrate:down
+ALTER TABLE orders DROP COLUMN status;

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+-- migrate:down
+DROP TABLE settings;

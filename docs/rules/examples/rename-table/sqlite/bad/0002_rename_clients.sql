@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE clients RENAME TO customers;
+-- migrate:down
+ALTER TABLE customers RENAME TO clients;

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE clients (id INTEGER PRIMARY KEY, name TEXT);
+-- migrate:down
+DROP TABLE clients;

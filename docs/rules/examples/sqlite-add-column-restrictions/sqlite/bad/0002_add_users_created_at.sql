@@ -1,0 +1,6 @@
+-- migrate:up
+ALTER TABLE users ADD COLUMN created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP;
+ALTER TABLE users ADD COLUMN handle TEXT UNIQUE;
+-- migrate:down
+ALTER TABLE users DROP COLUMN handle;
+ALTER TABLE users DROP COLUMN created_at;

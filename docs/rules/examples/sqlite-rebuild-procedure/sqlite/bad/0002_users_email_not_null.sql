@@ -1,0 +1,8 @@
+-- migrate:up
+PRAGMA foreign_keys = OFF;
+CREATE TABLE new_users (id INTEGER PRIMARY KEY, email TEXT NOT NULL DEFAULT '');
+INSERT INTO new_users (id, email) SELECT id, coalesce(email, '') FROM users;
+DROP TABLE users;
+ALTER TABLE new_users RENAME TO users;
+PRAGMA foreign_keys = ON;
+-- migrate:irreversible: the NULL emails are not kept

@@ -1,0 +1,6 @@
+-- migrate:up
+BEGIN;
+CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
+COMMIT;
+-- migrate:down
+DROP TABLE orders;

@@ -1,0 +1,6 @@
+-- migrate:up
+-- migrate:no-transaction
+BEGIN;
+CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
+-- migrate:down
+DROP TABLE orders;

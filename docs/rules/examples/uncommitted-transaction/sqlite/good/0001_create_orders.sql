@@ -1,0 +1,7 @@
+-- migrate:up
+-- migrate:no-transaction
+BEGIN;
+CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
+COMMIT;
+-- migrate:down
+DROP TABLE orders;
