@@ -976,6 +976,7 @@ fn run_section(
         let ctx = Ctx {
             dialect: config.dialect,
             version: config.server_version(),
+            mariadb: config.is_mariadb(),
             schema,
             migration: index,
             section: kind,
@@ -1001,6 +1002,7 @@ fn run_section(
                 let severity = match level {
                     Level::Allow => continue,
                     Level::Warn => Severity::Warning,
+                    Level::Error if f.warning_only => Severity::Warning,
                     Level::Error => Severity::Error,
                 };
                 let mut d = Diagnostic::new(
