@@ -202,6 +202,10 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
                 .unwrap_or_default();
             (!tables.is_empty()).then_some(Recognized::OptimizeTable { tables })
         }
+        // `CREATE FULLTEXT|SPATIAL INDEX`: parse without the kind, keep it as the clause.
+        (Dialect::MySql, "CREATE") if matches!(w(1), "FULLTEXT" | "SPATIAL") && w(2) == "INDEX" => {
+            without(slice, &toks, 1, 1, w(1), dialect)
+        }
         (Dialect::MySql, "ALTER") if w(1) == "TABLE" => {
             mysql_table_option(slice, &toks, &words, dialect)
         }
