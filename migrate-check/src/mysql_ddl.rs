@@ -504,14 +504,23 @@ fn type_change(
     })
 }
 
-/// Spelling differences that are not type changes (`INTEGER` = `INT`).
+/// Spelling differences that are not type changes (`INTEGER` = `INT`,
+/// integer display widths, `BOOLEAN` = `TINYINT(1)`).
 fn normalize_type(t: &str) -> String {
-    let t = t.replace(' ', "");
-    match t.as_str() {
-        "INTEGER" => "INT".into(),
-        "BOOL" | "BOOLEAN" => "TINYINT(1)".into(),
+    let t = t.replace(' ', "").replace("INTEGER", "INT");
+    let t = match t.as_str() {
+        "BOOL" | "BOOLEAN" => "TINYINT".to_string(),
         _ => t,
+    };
+    for int in ["TINYINT(", "SMALLINT(", "MEDIUMINT(", "BIGINT(", "INT("] {
+        if let Some(rest) = t.strip_prefix(int)
+            && let Some(close) = rest.find(')')
+            && rest[..close].chars().all(|c| c.is_ascii_digit())
+        {
+            return format!("{}{}", &int[..int.len() - 1], &rest[close + 1..]);
+        }
     }
+    t
 }
 
 /// Maximum bytes per character of a character set; unknown sets count as
