@@ -399,10 +399,10 @@ pub fn action_cost(
             TableConstraint::Check(c) if c.enforced == Some(false) => {
                 Cost::instant(Change::Metadata)
             }
-            TableConstraint::Check(_) if target.has(Feature::EnforcedCheck) => {
-                Cost::copy(Change::AddCheck)
-            }
-            TableConstraint::Check(_) => Cost::instant(Change::Metadata),
+            // Servers before MySQL 8.0.16 ignore CHECK, but the migrations
+            // must be safe on every version from the oldest on: later ones
+            // enforce it, so it counts as enforced.
+            TableConstraint::Check(_) => Cost::copy(Change::AddCheck),
             _ => Cost::copy(Change::Unknown),
         },
         Op::DropPrimaryKey { .. } => Cost::copy(Change::PrimaryKey),
