@@ -4,7 +4,7 @@ use sqlparser::ast::{AlterTableOperation, DropBehavior, Statement};
 
 use crate::config::Level;
 use crate::model::{ConstraintKind, ident, object};
-use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::helpers::{fks_added, model_fk};
@@ -12,7 +12,7 @@ use super::helpers::{fks_added, model_fk};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-foreign-key",
-    dialects: &[PG],
+    dialects: &[PG, MY],
     default_level: Level::Warn,
     versions: &[],
     summary: "dropping a foreign key: the database stops guarding the reference",
@@ -39,7 +39,24 @@ ALTER TABLE orders DROP CONSTRAINT orders_user_id_fk; -- expect: drop-foreign-ke
 -- migrate:down
 ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE customers (id bigint PRIMARY KEY) ENGINE=InnoDB;
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE customers;
+-- file: 0002_drop_orders_customer_fk.sql
+-- migrate:up
+ALTER TABLE orders DROP FOREIGN KEY orders_customer_fk; -- expect: drop-foreign-key
+-- migrate:down
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users_and_orders.sql
@@ -64,7 +81,28 @@ ALTER TABLE orders DROP CONSTRAINT orders_user_id_fk;
 ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
 ALTER TABLE orders ADD CONSTRAINT orders_amount_check CHECK (amount >= 0) NOT VALID;
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE customers (id bigint PRIMARY KEY) ENGINE=InnoDB;
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE customers;
+-- file: 0002_orders_customer_fk_cascade.sql
+-- migrate:up
+SET foreign_key_checks = 0;
+ALTER TABLE orders DROP FOREIGN KEY orders_customer_fk, ADD CONSTRAINT orders_customer_fk_2 FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE, ALGORITHM=INPLACE, LOCK=NONE;
+SET foreign_key_checks = 1;
+-- migrate:down
+SET foreign_key_checks = 0;
+ALTER TABLE orders DROP FOREIGN KEY orders_customer_fk_2, ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id), ALGORITHM=INPLACE, LOCK=NONE;
+SET foreign_key_checks = 1;
+",
+    },
+    ],
     check: Some(check),
 };
 
@@ -82,13 +120,18 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         return;
     }
     for op in &at.operations {
-        let AlterTableOperation::DropConstraint {
-            name,
-            drop_behavior,
-            ..
-        } = op
-        else {
-            continue;
+        let (name, drop_behavior) = match op {
+            AlterTableOperation::DropConstraint {
+                name,
+                drop_behavior,
+                ..
+            }
+            // MySQL `DROP FOREIGN KEY name`.
+            | AlterTableOperation::DropForeignKey {
+                name,
+                drop_behavior,
+            } => (name, drop_behavior),
+            _ => continue,
         };
         let name = ident(name);
         if let Some((columns, parent)) = model_fk(ctx.schema, &table, &name) {
