@@ -31,7 +31,22 @@ DROP TABLE sessions; -- expect: drop-table
 -- migrate:down
 CREATE TABLE sessions (id bigint PRIMARY KEY, token text NOT NULL);
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_drop_orders.sql
+-- migrate:up
+DROP TABLE orders; -- expect: drop-table
+-- migrate:down
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_sessions.sql
@@ -46,7 +61,23 @@ DROP TABLE sessions;
 -- migrate:down
 CREATE TABLE sessions (id bigint PRIMARY KEY, token text NOT NULL);
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_drop_orders.sql
+-- migrate:up
+-- migrate:allow(drop-table): orders moved to the billing service in v5; data exported
+DROP TABLE orders;
+-- migrate:down
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+",
+    },
+    ],
     check: Some(check),
 };
 
