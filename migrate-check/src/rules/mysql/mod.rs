@@ -13,7 +13,7 @@ pub mod inline_references_ignored;
 pub mod lock_shared_or_exclusive;
 pub mod modify_nullability;
 pub mod modify_primary_key;
-pub mod non_transactional_ddl_batch;
+pub(crate) mod non_transactional_ddl_batch;
 pub mod partitioning_change;
 pub mod require_algorithm_assertion;
 pub(crate) mod support;

@@ -52,14 +52,17 @@ ALTER TABLE orders DROP INDEX orders_tracking_idx, DROP COLUMN tracking_code;
     check: Some(check),
 };
 
-/// What a DDL statement does to objects, for this rule: the tables it
-/// changes or drops (empty when it only creates).
-enum Ddl {
+/// What a DDL statement does to objects: the tables it changes or drops
+/// (`""` for an index whose table is not named), or nothing but creating.
+pub(crate) enum Ddl {
+    /// Creates new objects (or drops views, triggers, routines).
     Creates,
+    /// Changes or drops these tables.
     Touches(Vec<String>),
 }
 
-fn ddl(stmt: &Stmt) -> Option<Ddl> {
+/// The statement as DDL, `None` when it is not DDL (DML, SET, …).
+pub(crate) fn ddl(stmt: &Stmt) -> Option<Ddl> {
     if let Some(r) = stmt.recognized() {
         return match r {
             Recognized::TableOptions { table, .. } => Some(Ddl::Touches(vec![object_text(table)])),

@@ -2,7 +2,7 @@
 //! before the end of its section.
 
 use crate::config::Level;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::session::{begins_transaction, ends_transaction, open_begin};
@@ -10,7 +10,7 @@ use super::session::{begins_transaction, ends_transaction, open_begin};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "uncommitted-transaction",
-    dialects: &[PG],
+    dialects: &[PG, MY],
     default_level: Level::Error,
     versions: &[],
     summary: "a `BEGIN` with no `COMMIT` or `ROLLBACK` before the end of its section",
@@ -18,9 +18,10 @@ pub static RULE: Rule = Rule {
     lock: "",
     safe_alternative: "end the transaction explicitly with `COMMIT;` before the end of the section, or drop `-- migrate:no-transaction` and the `BEGIN` and let the runner wrap the section",
     equivalents: "squawk: ban-uncommitted-transaction",
-    bad: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+    bad: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_orders.sql
 -- migrate:up
 -- migrate:no-transaction
 BEGIN; -- expect: uncommitted-transaction
@@ -28,10 +29,27 @@ CREATE TABLE orders (id bigint PRIMARY KEY, status text);
 -- migrate:down
 DROP TABLE orders;
 ",
-    }],
-    good: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+        },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_backfill.sql
+-- migrate:up
+-- migrate:no-transaction
+START TRANSACTION; -- expect: uncommitted-transaction
+UPDATE orders SET status = 'new' WHERE status = '';
+-- migrate:irreversible: data fix
+",
+        },
+    ],
+    good: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_orders.sql
 -- migrate:up
 -- migrate:no-transaction
 BEGIN;
@@ -40,7 +58,24 @@ COMMIT;
 -- migrate:down
 DROP TABLE orders;
 ",
-    }],
+        },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_backfill.sql
+-- migrate:up
+-- migrate:no-transaction
+START TRANSACTION;
+UPDATE orders SET status = 'new' WHERE status = '';
+COMMIT;
+-- migrate:irreversible: data fix
+",
+        },
+    ],
     check: Some(check),
 };
 
