@@ -28,7 +28,7 @@ pub(crate) struct Action {
 /// The table an `ALTER TABLE` changes and its actions, when the statement is
 /// one — on an existing table only (a table created earlier in this
 /// migration is exempt: nobody else uses it yet).
-pub(crate) fn actions<'a>(ctx: &Ctx<'_>, stmt: &'a Stmt) -> Option<(String, Vec<Action>)> {
+pub(crate) fn actions(ctx: &Ctx<'_>, stmt: &Stmt) -> Option<(String, Vec<Action>)> {
     let fk_off = foreign_key_checks_off(ctx);
     let (table, mut out, clause) = match (stmt.ast(), stmt.recognized()) {
         (Some(Statement::AlterTable(at)), rec) => {

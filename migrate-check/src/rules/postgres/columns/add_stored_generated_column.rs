@@ -129,6 +129,16 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     }
 }
 
+/// MySQL: a STORED column is added with ALGORITHM=COPY; a VIRTUAL one is
+/// metadata only (MySQL ≥ 8.0, MariaDB ≥ 10.3).
+fn mysql_finding(finding: &mut crate::rules::Finding) {
+    finding.label =
+        "MySQL adds a STORED column with ALGORITHM=COPY: every row is copied, writes blocked"
+            .into();
+    finding.lock = Some("ALGORITHM=COPY: writes blocked until every row has been copied".into());
+    finding.help = Some("declare it `VIRTUAL` (computed on read, added INSTANT; it can still be indexed), or add a plain nullable column, fill it from the application or a trigger, and backfill existing rows in batches".into());
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::support::testing::{fires, shown, two};
@@ -167,14 +177,4 @@ mod tests {
             assert!(!fires(&r, "add-stored-generated-column"), "{up}");
         }
     }
-}
-
-/// MySQL: a STORED column is added with ALGORITHM=COPY; a VIRTUAL one is
-/// metadata only (MySQL ≥ 8.0, MariaDB ≥ 10.3).
-fn mysql_finding(finding: &mut crate::rules::Finding) {
-    finding.label =
-        "MySQL adds a STORED column with ALGORITHM=COPY: every row is copied, writes blocked"
-            .into();
-    finding.lock = Some("ALGORITHM=COPY: writes blocked until every row has been copied".into());
-    finding.help = Some("declare it `VIRTUAL` (computed on read, added INSTANT; it can still be indexed), or add a plain nullable column, fill it from the application or a trigger, and backfill existing rows in batches".into());
 }

@@ -118,6 +118,19 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     }
 }
 
+/// MySQL: `MODIFY`/`CHANGE` that leaves NOT NULL out (the online-DDL model
+/// compares with the column's nullability).
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| {
+        (a.cost.change == crate::mysql_ddl::Change::DropNotNull).then(|| {
+            (
+                format!("this MODIFY makes a NOT NULL column of `{table}` nullable: NULLs can reach code that never expected them"),
+                "a MODIFY restates the whole column: without NOT NULL it becomes nullable".into(),
+            )
+        })
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::support::testing::{fires, hits, shown, two};
@@ -147,17 +160,4 @@ mod tests {
             assert!(!fires(&two("15", T, up), "drop-not-null"), "{up}");
         }
     }
-}
-
-/// MySQL: `MODIFY`/`CHANGE` that leaves NOT NULL out (the online-DDL model
-/// compares with the column's nullability).
-fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
-    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| {
-        (a.cost.change == crate::mysql_ddl::Change::DropNotNull).then(|| {
-            (
-                format!("this MODIFY makes a NOT NULL column of `{table}` nullable: NULLs can reach code that never expected them"),
-                "a MODIFY restates the whole column: without NOT NULL it becomes nullable".into(),
-            )
-        })
-    });
 }

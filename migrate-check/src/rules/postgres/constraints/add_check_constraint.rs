@@ -148,6 +148,22 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     }
 }
 
+/// MySQL/MariaDB: the online-DDL model says when an ADD CHECK copies (the
+/// server enforces CHECK constraints and the constraint is not `NOT ENFORCED`).
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| {
+        (a.cost.change == crate::mysql_ddl::Change::AddCheck).then(|| {
+            (
+                format!("adding a CHECK constraint to existing table `{table}` copies it and checks every row"),
+                "ALGORITHM=COPY: writes wait until every row is checked".into(),
+            )
+        })
+    });
+    for f in &mut out.items {
+        f.help = Some("declare CHECK constraints when creating the table; on a large existing table MySQL has no NOT VALID: add it off peak, or with gh-ost / pt-online-schema-change (`NOT ENFORCED` adds it without checking, but enforcing it later copies the table again)".into());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{SETUP, hits, lint, migration};
@@ -208,21 +224,5 @@ mod tests {
     fn other_constraints_are_not_this_rule() {
         assert!(second("ALTER TABLE orders ADD CONSTRAINT u UNIQUE (id);").is_empty());
         assert!(second("ALTER TABLE orders VALIDATE CONSTRAINT c;").is_empty());
-    }
-}
-
-/// MySQL/MariaDB: the online-DDL model says when an ADD CHECK copies (the
-/// server enforces CHECK constraints and the constraint is not `NOT ENFORCED`).
-fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
-    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| {
-        (a.cost.change == crate::mysql_ddl::Change::AddCheck).then(|| {
-            (
-                format!("adding a CHECK constraint to existing table `{table}` copies it and checks every row"),
-                "ALGORITHM=COPY: writes wait until every row is checked".into(),
-            )
-        })
-    });
-    for f in &mut out.items {
-        f.help = Some("declare CHECK constraints when creating the table; on a large existing table MySQL has no NOT VALID: add it off peak, or with gh-ost / pt-online-schema-change (`NOT ENFORCED` adds it without checking, but enforcing it later copies the table again)".into());
     }
 }

@@ -191,6 +191,27 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     }
 }
 
+/// MySQL/MariaDB: ADD FOREIGN KEY copies the table unless an earlier
+/// `SET foreign_key_checks = 0` lets it run in place (the online-DDL model
+/// decides).
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    use crate::mysql_ddl::{Algorithm, Change};
+    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| {
+        (a.cost.change == Change::AddForeignKey && a.cost.algorithm == Algorithm::Copy).then(|| {
+            (
+                format!(
+                    "adding a foreign key to existing table `{table}` copies it while writes wait"
+                ),
+                "ALGORITHM=COPY: with foreign_key_checks on, every row is copied and checked"
+                    .into(),
+            )
+        })
+    });
+    for f in &mut out.items {
+        f.help = Some("when the existing rows are known to satisfy the key, run `SET foreign_key_checks = 0;` before the ALTER and `SET foreign_key_checks = 1;` after it: the key is then added in place without checking them; otherwise check and fix the data first, or declare the key when creating the table".into());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{SETUP, hits, lint, migration};
@@ -283,26 +304,5 @@ mod tests {
             hits(&lint("15", &[SETUP, ("0002_x.sql", &m)]), ID),
             [("0002_x.sql".to_string(), 4)]
         );
-    }
-}
-
-/// MySQL/MariaDB: ADD FOREIGN KEY copies the table unless an earlier
-/// `SET foreign_key_checks = 0` lets it run in place (the online-DDL model
-/// decides).
-fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
-    use crate::mysql_ddl::{Algorithm, Change};
-    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| {
-        (a.cost.change == Change::AddForeignKey && a.cost.algorithm == Algorithm::Copy).then(|| {
-            (
-                format!(
-                    "adding a foreign key to existing table `{table}` copies it while writes wait"
-                ),
-                "ALGORITHM=COPY: with foreign_key_checks on, every row is copied and checked"
-                    .into(),
-            )
-        })
-    });
-    for f in &mut out.items {
-        f.help = Some("when the existing rows are known to satisfy the key, run `SET foreign_key_checks = 0;` before the ALTER and `SET foreign_key_checks = 1;` after it: the key is then added in place without checking them; otherwise check and fix the data first, or declare the key when creating the table".into());
     }
 }

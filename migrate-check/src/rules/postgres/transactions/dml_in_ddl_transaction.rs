@@ -159,7 +159,7 @@ fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     };
     let f = out.report(
         format!("{verb} of existing table `{table}` in the migration that changed it at line {line}, in one statement"),
-        format!("every row it touches stays locked until it commits; replicas replay it as one event"),
+        "every row it touches stays locked until it commits; replicas replay it as one event",
     );
     f.warning_only = true;
     f.lock = Some(format!(
