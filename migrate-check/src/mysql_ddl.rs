@@ -64,6 +64,9 @@ pub enum Feature {
     /// A column-level `REFERENCES` creates a foreign key (MySQL parses and
     /// ignores it).
     InlineReferences,
+    /// `ADD COLUMN … DEFAULT (expr)` is INSTANT too (MariaDB evaluates the
+    /// expression once for the existing rows; MySQL copies the table).
+    InstantExpressionDefault,
     /// Instant ADD/DROP COLUMN counts row versions: 64 per table, then the
     /// next instant change needs a rebuild.
     RowVersionLimit,
@@ -98,6 +101,7 @@ pub static GATES: &[Gate] = &[
     gate(Feature::EnforcedCheck, Flavor::MySql, 8, 0, 16),
     gate(Feature::RowVersionLimit, Flavor::MySql, 8, 0, 29),
     gate(Feature::InstantAddColumnLast, Flavor::MariaDb, 10, 3, 2),
+    gate(Feature::InstantExpressionDefault, Flavor::MariaDb, 10, 3, 2),
     gate(Feature::InstantAddColumnAnywhere, Flavor::MariaDb, 10, 4, 0),
     gate(Feature::InstantDropColumn, Flavor::MariaDb, 10, 4, 0),
     gate(Feature::InstantRenameColumn, Flavor::MariaDb, 10, 3, 0),
@@ -322,6 +326,7 @@ pub fn action_cost(
             } else if opts
                 .iter()
                 .any(|o| matches!(o, ColumnOption::Default(e) if is_expression_default(e)))
+                && !target.has(Feature::InstantExpressionDefault)
             {
                 Cost::copy(Change::AddExpressionDefault)
             } else if opts
@@ -408,6 +413,38 @@ pub fn action_cost(
         Op::DropPrimaryKey { .. } => Cost::copy(Change::PrimaryKey),
         _ => Cost::copy(Change::Unknown),
     })
+}
+
+/// The cost of each action of one `ALTER TABLE` (index into `ops`, cost):
+/// [`action_cost`], plus what depends on the other actions of the
+/// statement (`DROP PRIMARY KEY` with an `ADD PRIMARY KEY` is in place).
+pub fn alter_costs(
+    ops: &[AlterTableOperation],
+    table: Option<&Table>,
+    target: Target,
+    fk_checks_off: bool,
+) -> Vec<(usize, Cost)> {
+    let adds_primary_key = ops.iter().any(|op| {
+        matches!(
+            op,
+            AlterTableOperation::AddConstraint {
+                constraint: TableConstraint::PrimaryKey(_),
+                ..
+            }
+        )
+    });
+    ops.iter()
+        .enumerate()
+        .filter_map(|(i, op)| {
+            let cost = match op {
+                AlterTableOperation::DropPrimaryKey { .. } if adds_primary_key => {
+                    Cost::rebuild(Change::PrimaryKey)
+                }
+                _ => action_cost(op, table, target, fk_checks_off)?,
+            };
+            Some((i, cost))
+        })
+        .collect()
 }
 
 /// The cost of `CREATE [UNIQUE] INDEX` on an existing table.
@@ -620,41 +657,55 @@ pub fn is_literal(e: &Expr) -> bool {
     }
 }
 
+/// The cost of each action of the `ALTER TABLE` statement `alter` on the
+/// schema that the `;`-separated MySQL statements `setup` build — for tools
+/// and for the tests that hold the model against a real server.
+///
+/// ```
+/// use migrate_check::mysql_ddl::{Algorithm, Target, costs_after};
+/// use migrate_check::ServerVersion;
+/// let target = Target::new(false, ServerVersion::new(8, 0, 29));
+/// let costs = costs_after("CREATE TABLE t (a int)", "ALTER TABLE t MODIFY a bigint", target).unwrap();
+/// assert_eq!(costs[0].algorithm, Algorithm::Copy);
+/// ```
+pub fn costs_after(setup: &str, alter: &str, target: Target) -> Result<Vec<Cost>, String> {
+    use sqlparser::ast::Statement;
+    use sqlparser::dialect::MySqlDialect;
+    use sqlparser::parser::Parser;
+    let mut schema = crate::model::Schema::default();
+    for sql in setup.split(';').filter(|s| !s.trim().is_empty()) {
+        let statement = Parser::parse_sql(&MySqlDialect {}, sql)
+            .map_err(|e| format!("{sql}: {e}"))?
+            .pop()
+            .ok_or_else(|| format!("{sql}: no statement"))?;
+        let stmt = crate::statement::Stmt {
+            span: 0..0,
+            line: 1,
+            column: 1,
+            kind: crate::statement::StmtKind::Parsed(Box::new(statement)),
+            allows: Vec::new(),
+        };
+        schema.apply(&stmt, 0);
+    }
+    let statement = Parser::parse_sql(&MySqlDialect {}, alter)
+        .map_err(|e| format!("{alter}: {e}"))?
+        .pop();
+    let Some(Statement::AlterTable(at)) = statement else {
+        return Err(format!("{alter}: not an ALTER TABLE"));
+    };
+    let table = schema.table(&crate::model::object(&at.name));
+    Ok(alter_costs(&at.operations, table, target, false)
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sqlparser::ast::Statement;
 
     fn costs(setup: &str, alter: &str, target: Target) -> Vec<Cost> {
-        let mut schema = crate::model::Schema::default();
-        for sql in setup.split(';').filter(|s| !s.trim().is_empty()) {
-            let st = crate::parse::parse_tokens(
-                &sqlparser::tokenizer::Tokenizer::new(&sqlparser::dialect::MySqlDialect {}, sql)
-                    .tokenize_with_location()
-                    .unwrap(),
-                crate::config::Dialect::MySql,
-            )
-            .unwrap();
-            let stmt = crate::statement::Stmt {
-                span: 0..0,
-                line: 1,
-                column: 1,
-                kind: crate::statement::StmtKind::Parsed(Box::new(st)),
-                allows: vec![],
-            };
-            schema.apply(&stmt, 0);
-        }
-        let st = sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::MySqlDialect {}, alter)
-            .unwrap()
-            .remove(0);
-        let Statement::AlterTable(at) = st else {
-            panic!()
-        };
-        let t = schema.table(&crate::model::object(&at.name));
-        at.operations
-            .iter()
-            .filter_map(|op| action_cost(op, t, target, false))
-            .collect()
+        costs_after(setup, alter, target).unwrap()
     }
 
     const MY80: Target = Target::new(false, ServerVersion::new(8, 0, 0));

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "adding a column with an expression default `DEFAULT (…)` copies the table",
-    explanation: "A parenthesised default (`DEFAULT (now())`, `DEFAULT (uuid())`, even `DEFAULT (3)`) must be evaluated for every existing row, so MySQL cannot add the column INSTANT or in place: it copies the table and blocks writes for the whole copy. Plain literal defaults and `DEFAULT CURRENT_TIMESTAMP` are metadata-only on MySQL ≥ 8.0.12 and MariaDB ≥ 10.3.",
+    explanation: "A parenthesised default (`DEFAULT (now())`, `DEFAULT (uuid())`, even `DEFAULT (3)`) must be evaluated for every existing row, so MySQL cannot add the column INSTANT or in place: it copies the table and blocks writes for the whole copy. Plain literal defaults and `DEFAULT CURRENT_TIMESTAMP` are metadata-only on MySQL ≥ 8.0.12. MariaDB (≥ 10.3.2) adds such a column INSTANT, evaluating the expression once for the existing rows, so with `mariadb_version` set the rule stays silent.",
     lock: "ALGORITHM=COPY: writes blocked until every row has been copied",
     safe_alternative: "add the column without a default (or with a literal one), then `ALTER TABLE … ALTER COLUMN c SET DEFAULT (…)` (metadata only) and backfill existing rows in batches",
     equivalents: "strong_migrations: add_column_default, add_column_default_callable",

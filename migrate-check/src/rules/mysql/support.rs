@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use sqlparser::ast::{AlterTableOperation, Expr, Set, Statement, Value};
 
-use crate::mysql_ddl::{Cost, Target, action_cost, option_cost};
+use crate::mysql_ddl::{Cost, Target, alter_costs, option_cost};
 use crate::rules::Ctx;
 use crate::statement::{Recognized, Stmt};
 
@@ -34,13 +34,11 @@ pub(crate) fn actions(ctx: &Ctx<'_>, stmt: &Stmt) -> Option<(String, Vec<Action>
         (Some(Statement::AlterTable(at)), rec) => {
             let table = crate::model::object(&at.name);
             let t = ctx.schema.table(&table);
-            let out: Vec<Action> = at
-                .operations
-                .iter()
-                .filter_map(|op| {
-                    let cost = action_cost(op, t, target(ctx), fk_off)?;
-                    let span = op_ident(op).and_then(|i| ident_span(ctx, stmt, i));
-                    Some(Action { cost, span })
+            let out: Vec<Action> = alter_costs(&at.operations, t, target(ctx), fk_off)
+                .into_iter()
+                .map(|(i, cost)| {
+                    let span = op_ident(&at.operations[i]).and_then(|id| ident_span(ctx, stmt, id));
+                    Action { cost, span }
                 })
                 .collect();
             let clause = match rec {
