@@ -461,6 +461,11 @@ pub fn option_cost(first_word: &str) -> Cost {
         // charset only applies to columns added later.
         "COMMENT" | "AUTO_INCREMENT" | "CHARACTER" | "CHARSET" | "DEFAULT" | "COLLATE"
         | "STATS_PERSISTENT" => Cost::instant(Change::Metadata),
+        // Actions recognized at token level: index renames and visibility,
+        // dropping a CHECK, and the partition maintenance that touches only
+        // the partitions named (adding or dropping a RANGE/LIST partition).
+        "RENAME" | "ALTER" | "DROP" | "ADD" | "TRUNCATE" | "EXCHANGE" | "ANALYZE" | "CHECK"
+        | "REPAIR" | "DISCARD" | "IMPORT" => Cost::instant(Change::Metadata),
         "ENGINE" | "CONVERT" | "PARTITION" | "REMOVE" => Cost::copy(Change::TableOption(word)),
         // ROW_FORMAT, KEY_BLOCK_SIZE, FORCE: in place, with a rebuild.
         _ => Cost::rebuild(Change::TableOption(word)),

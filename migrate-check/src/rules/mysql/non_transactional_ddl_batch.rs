@@ -125,12 +125,18 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         .collect();
     // Tables this migration creates (earlier migrations' tables, and tables
     // the model does not know, existed before it).
+    // (A table renamed in the section keeps its status under its new name.)
     let created_here: Vec<String> = ctx
         .statements
         .iter()
-        .filter_map(|s| match s.ast() {
-            Some(Statement::CreateTable(ct)) => Some(object(&ct.name)),
-            _ => None,
+        .flat_map(|s| match s.ast() {
+            Some(Statement::CreateTable(ct)) => vec![object(&ct.name)],
+            Some(Statement::RenameTable(r)) => r
+                .iter()
+                .filter(|r| ctx.is_new_table(&object(&r.old_name)))
+                .map(|r| object(&r.new_name))
+                .collect(),
+            _ => Vec::new(),
         })
         .collect();
     let existing = |t: &String| {
