@@ -138,6 +138,16 @@ mod tests {
             hits(&r, "non-transactional-ddl-batch"),
             [("0002_b.sql".into(), 2, Severity::Error)]
         );
+        // Guarded everywhere: re-runnable, a warning.
+        let r = run(
+            "",
+            ORDERS,
+            "ALTER TABLE orders ADD COLUMN IF NOT EXISTS c int;\nCREATE INDEX IF NOT EXISTS oc ON orders (c);",
+        );
+        assert_eq!(
+            hits(&r, "non-transactional-ddl-batch"),
+            [("0002_b.sql".into(), 2, Severity::Warning)]
+        );
         // DML and SET statements are not DDL; one DDL is atomic enough.
         let r = run(
             "",

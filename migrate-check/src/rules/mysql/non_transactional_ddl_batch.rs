@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "several DDL statements in one MySQL migration are not atomic",
-    explanation: "MySQL and MariaDB commit every DDL statement implicitly, before and after it: a migration's transaction cannot hold two of them. When the third of five statements fails, the first two stay applied, the history table does not record the migration, and neither re-running the up (its first statements now fail: the column exists) nor running the down (it undoes statements that never ran) works without hand repair. Reported as an error when at least one statement changes or drops an object that existed before the migration; as a warning when they only create new objects — a failure then leaves only new, unused objects behind and the runner, which applies MySQL migrations statement by statement, can resume.",
+    explanation: "MySQL and MariaDB commit every DDL statement implicitly, before and after it: a migration's transaction cannot hold two of them. When the third of five statements fails, the first two stay applied, the history table does not record the migration, and neither re-running the up (its first statements now fail: the column exists) nor running the down (it undoes statements that never ran) works without hand repair. Reported as an error when at least one statement changes or drops an object that existed before the migration; as a warning when they only create new objects — a failure then leaves only new, unused objects behind and the runner, which applies MySQL migrations statement by statement, can resume — or when every statement is guarded with `IF [NOT] EXISTS`, so that the migration can simply be run again.",
     lock: "",
     safe_alternative: "one DDL statement per migration (several actions on one table fit in one `ALTER TABLE … , …`), or make each statement idempotent (`CREATE TABLE IF NOT EXISTS`, `DROP … IF EXISTS`, MariaDB `ADD COLUMN IF NOT EXISTS`) so that a failed migration can be re-run",
     equivalents: "gap (Atlas notes partial migration failures on MySQL: no transactional DDL)",
@@ -107,6 +107,23 @@ fn ddl_ast(ast: &Statement) -> Option<Ddl> {
     })
 }
 
+/// Whether a DDL statement can run twice: `IF [NOT] EXISTS` on the object
+/// (and MariaDB's guards inside every action of an ALTER TABLE).
+fn guarded(stmt: &Stmt) -> bool {
+    if let Some(Recognized::WithClause { clause, .. }) = stmt.recognized()
+        && clause == "IF EXISTS"
+    {
+        return true;
+    }
+    match stmt.ast() {
+        Some(Statement::CreateTable(ct)) => ct.if_not_exists || ct.or_replace,
+        Some(Statement::CreateIndex(ci)) => ci.if_not_exists,
+        Some(Statement::CreateView(v)) => v.or_replace || v.if_not_exists,
+        Some(Statement::Drop { if_exists, .. }) => *if_exists,
+        _ => false,
+    }
+}
+
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     let Some(_) = ddl(stmt) else { return };
     // Reported once, at the first DDL statement of the section: the schema
@@ -157,7 +174,14 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     if n < 2 {
         return;
     }
-    let f = if let Some(t) = touched.first() {
+    // Every statement guarded (`IF [NOT] EXISTS`): a failed run can be
+    // repeated, so what remains is a warning.
+    let rerunnable = ctx
+        .statements
+        .iter()
+        .filter(|s| ddl(s).is_some())
+        .all(guarded);
+    let f = if let Some(t) = touched.first().filter(|_| !rerunnable) {
         let what = if t.is_empty() {
             "an existing index".to_string()
         } else {
