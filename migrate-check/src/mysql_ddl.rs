@@ -486,6 +486,20 @@ fn column_change(
     if normalize_type(&new_type) != normalize_type(&old.data_type) {
         return type_change(old, data_type, &new_type, options, table);
     }
+    // A new character set converts every value: a copy (only when both are
+    // known: ORMs restate the same one).
+    let charset = options.iter().find_map(|o| match o {
+        ColumnOption::CharacterSet(cs) => Some(crate::model::object(cs)),
+        _ => None,
+    });
+    if let (Some(new), Some(was)) = (&charset, &old.charset)
+        && new != was
+    {
+        return Cost::copy(Change::TypeChange {
+            from: format!("{} CHARACTER SET {was}", old.data_type),
+            to: format!("{new_type} CHARACTER SET {new}"),
+        });
+    }
     let not_null = options
         .iter()
         .any(|o| matches!(o, ColumnOption::NotNull | ColumnOption::PrimaryKey(_)));

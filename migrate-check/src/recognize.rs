@@ -228,7 +228,9 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
 }
 
 /// MariaDB's `IF [NOT] EXISTS` guards inside `ALTER TABLE` actions (`ADD
-/// COLUMN IF NOT EXISTS`, `DROP INDEX IF EXISTS`, …): parse without them.
+/// COLUMN IF NOT EXISTS`, `DROP INDEX IF EXISTS`, …) and MySQL's index
+/// visibility (`ADD INDEX i (a) INVISIBLE`): parse without them. The clause
+/// is `IF EXISTS` when guards were removed, else the visibility word.
 fn mysql_without_guards(
     slice: &[TokenWithSpan],
     words: &[String],
@@ -247,13 +249,26 @@ fn mysql_without_guards(
         {
             drop.extend([i, i + 1, i + 2]);
             i += 3;
+        } else if matches!(words[i].as_str(), "VISIBLE" | "INVISIBLE") && words[i - 1] != "SET" {
+            drop.push(i);
+            i += 1;
         } else {
             i += 1;
         }
     }
+    if matches!(
+        words.last().map(String::as_str),
+        Some("VISIBLE" | "INVISIBLE")
+    ) && words.len() > 4
+        && words[words.len() - 2] != "SET"
+        && !drop.contains(&(words.len() - 1))
+    {
+        drop.push(words.len() - 1);
+    }
     if drop.is_empty() {
         return None;
     }
+    let guards = drop.iter().any(|&i| words[i] == "EXISTS");
     let mut kept = Vec::with_capacity(slice.len());
     let mut nth = 0usize;
     for t in slice {
@@ -268,7 +283,11 @@ fn mysql_without_guards(
     let statement = parse_tokens(&kept, dialect).ok()?;
     Some(Recognized::WithClause {
         statement: Box::new(statement),
-        clause: "IF EXISTS".to_string(),
+        clause: if guards {
+            "IF EXISTS".to_string()
+        } else {
+            words[drop[0]].clone()
+        },
     })
 }
 
@@ -302,6 +321,7 @@ fn mysql_table_option(
         ("ALTER", "INDEX"),
         ("ALTER", "KEY"),
         ("ALTER", "CHECK"),
+        ("ALTER", "COLUMN"),
         ("DROP", "CHECK"),
         ("ADD", "PARTITION"),
         ("DROP", "PARTITION"),

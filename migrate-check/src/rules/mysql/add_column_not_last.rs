@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     summary: "`ADD COLUMN … FIRST | AFTER c` rebuilds the table before MySQL 8.0.29 / MariaDB 10.4",
     explanation: "MySQL 8.0.12–8.0.28 (and MariaDB 10.3) add a column INSTANT only as the last column; with `FIRST` or `AFTER c` the server rebuilds the whole table in place — every row rewritten, replicas lagging as long — and before 8.0.12 every ADD COLUMN rebuilds. MySQL ≥ 8.0.29 and MariaDB ≥ 10.4 add a column anywhere instantly (MySQL counts each instant ADD/DROP COLUMN as a row version, at most 64 per table before a rebuild is needed). Set `mysql_version`/`mariadb_version` to the oldest server you run and this rule follows it.",
     lock: "ALGORITHM=INPLACE with a table rebuild: concurrent DML allowed, but the rebuild takes as long as a copy and replicas replay it",
-    safe_alternative: "append the column at the end (no `FIRST`/`AFTER`): column order does not matter to queries that name their columns",
+    safe_alternative: "append the column at the end (no `FIRST`/`AFTER`): column order does not matter to queries that name their columns; if every server you run is MySQL ≥ 8.0.29 (MariaDB ≥ 10.4), say so in `migrate.toml` (`mysql_version = \"8.0.29\"`) and the position is free",
     equivalents: "Atlas: MY142",
     bad: &[Example {
         dialect: MY,
