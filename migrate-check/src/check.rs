@@ -1262,6 +1262,7 @@ fn run_section(
         let ctx = Ctx {
             dialect: config.dialect,
             version: config.server_version(),
+            mariadb: config.is_mariadb(),
             schema,
             migration: index,
             section: kind,
@@ -1287,6 +1288,7 @@ fn run_section(
                 let severity = match level {
                     Level::Allow => continue,
                     Level::Warn => Severity::Warning,
+                    Level::Error if f.warning_only => Severity::Warning,
                     Level::Error => Severity::Error,
                 };
                 let mut d = Diagnostic::new(

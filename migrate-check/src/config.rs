@@ -218,6 +218,10 @@ pub struct Config {
     pub postgres_version: ServerVersion,
     /// Oldest MySQL the migrations must be safe on.
     pub mysql_version: ServerVersion,
+    /// When set, the `mysql` dialect targets MariaDB, and this is the oldest
+    /// MariaDB release the migrations must be safe on (it replaces
+    /// `mysql_version`: MariaDB's online DDL and foreign-key parsing differ).
+    pub mariadb_version: Option<ServerVersion>,
     /// Oldest SQLite the migrations must be safe on.
     pub sqlite_version: ServerVersion,
     /// Level overrides by rule id (validated when checking: an unknown id is a diagnostic).
@@ -232,6 +236,7 @@ impl Default for Config {
             dialect: Dialect::Sqlite,
             postgres_version: DEFAULT_POSTGRES_VERSION,
             mysql_version: DEFAULT_MYSQL_VERSION,
+            mariadb_version: None,
             sqlite_version: DEFAULT_SQLITE_VERSION,
             rule_levels: BTreeMap::new(),
             history_table: DEFAULT_HISTORY_TABLE.to_string(),
@@ -245,6 +250,7 @@ struct RawConfig {
     dialect: Option<String>,
     postgres_version: Option<VersionValue>,
     mysql_version: Option<VersionValue>,
+    mariadb_version: Option<VersionValue>,
     sqlite_version: Option<VersionValue>,
     #[serde(default)]
     rules: BTreeMap<String, String>,
@@ -285,6 +291,9 @@ impl Config {
         if let Some(v) = raw.mysql_version {
             cfg.mysql_version = v.parse("mysql_version")?;
         }
+        if let Some(v) = raw.mariadb_version {
+            cfg.mariadb_version = Some(v.parse("mariadb_version")?);
+        }
         if let Some(v) = raw.sqlite_version {
             cfg.sqlite_version = v.parse("sqlite_version")?;
         }
@@ -305,13 +314,28 @@ impl Config {
         Ok(cfg)
     }
 
-    /// The oldest server version of the configured dialect.
+    /// The oldest server version of the configured dialect (for `mysql`:
+    /// the MariaDB version when `mariadb_version` is set).
+    ///
+    /// ```
+    /// use migrate_check::{Config, ServerVersion};
+    /// let cfg = Config::from_toml("dialect = \"mysql\"\nmariadb_version = \"10.11\"").unwrap();
+    /// assert!(cfg.is_mariadb());
+    /// assert_eq!(cfg.server_version(), ServerVersion::new(10, 11, 0));
+    /// ```
     pub fn server_version(&self) -> ServerVersion {
         match self.dialect {
             Dialect::Postgres => self.postgres_version,
-            Dialect::MySql => self.mysql_version,
+            Dialect::MySql => self.mariadb_version.unwrap_or(self.mysql_version),
             Dialect::Sqlite => self.sqlite_version,
         }
+    }
+}
+
+impl Config {
+    /// Whether the `mysql` dialect targets MariaDB (`mariadb_version` is set).
+    pub fn is_mariadb(&self) -> bool {
+        self.dialect == Dialect::MySql && self.mariadb_version.is_some()
     }
 }
 

@@ -16,6 +16,7 @@ pub mod directives;
 pub mod discover;
 pub mod locks;
 pub mod model;
+pub mod mysql_ddl;
 pub mod parse;
 pub mod recognize;
 pub mod rules;

@@ -29,6 +29,9 @@ pub struct Column {
     pub nullable: bool,
     /// The default expression as written, when there is one.
     pub default: Option<String>,
+    /// MySQL: its character set, lower case, when the column or its
+    /// `CREATE TABLE` names one (`utf8mb4`, `latin1`).
+    pub charset: Option<String>,
     /// The migration that added it (with its table, or by `ADD COLUMN`).
     pub created_in: MigrationIndex,
 }
@@ -414,8 +417,12 @@ impl Schema {
                     constraints: Vec::new(),
                     created_in: migration,
                 };
+                let charset = table_charset(ct);
                 for c in &ct.columns {
-                    let (column, constraints) = column_of(c, &name, migration);
+                    let (mut column, constraints) = column_of(c, &name, migration);
+                    if column.charset.is_none() {
+                        column.charset.clone_from(&charset);
+                    }
                     table.columns.push(column);
                     table.constraints.extend(constraints);
                 }
@@ -733,6 +740,7 @@ impl Schema {
                     c.nullable = !options
                         .iter()
                         .any(|o| matches!(o, ColumnOption::NotNull | ColumnOption::PrimaryKey(_)));
+                    restate_column(c, options);
                 }
             }
             AlterTableOperation::ChangeColumn {
@@ -749,6 +757,7 @@ impl Schema {
                     c.nullable = !options
                         .iter()
                         .any(|o| matches!(o, ColumnOption::NotNull | ColumnOption::PrimaryKey(_)));
+                    restate_column(c, options);
                 }
             }
             AlterTableOperation::DropConstraint { name, .. }
@@ -776,6 +785,47 @@ impl Schema {
     }
 }
 
+/// MySQL `MODIFY`/`CHANGE` restate the whole column: the default is the one
+/// written (or none); a character set written replaces the old one.
+fn restate_column(c: &mut Column, options: &[ColumnOption]) {
+    c.default = options.iter().find_map(|o| match o {
+        ColumnOption::Default(e) => Some(e.to_string()),
+        _ => None,
+    });
+    if let Some(cs) = options.iter().find_map(|o| match o {
+        ColumnOption::CharacterSet(cs) => Some(object(cs)),
+        _ => None,
+    }) {
+        c.charset = Some(cs);
+    }
+}
+
+/// MySQL: the default character set a `CREATE TABLE` names
+/// (`[DEFAULT] CHARSET=x`, `[DEFAULT] CHARACTER SET x`, or the prefix of
+/// `COLLATE=x_…`).
+fn table_charset(ct: &ast::CreateTable) -> Option<String> {
+    let ast::CreateTableOptions::Plain(options) = &ct.table_options else {
+        return None;
+    };
+    let mut collation = None;
+    for o in options {
+        let ast::SqlOption::KeyValue { key, value } = o else {
+            continue;
+        };
+        let key = key.to_string().to_ascii_uppercase();
+        let value = value
+            .to_string()
+            .trim_matches(['\'', '"', '`'])
+            .to_lowercase();
+        match key.trim_start_matches("DEFAULT ") {
+            "CHARSET" | "CHARACTER SET" => return Some(value),
+            "COLLATE" => collation = value.split('_').next().map(str::to_string),
+            _ => {}
+        }
+    }
+    collation
+}
+
 fn column_of(
     def: &ast::ColumnDef,
     table: &str,
@@ -787,6 +837,7 @@ fn column_of(
         data_type: def.data_type.to_string().to_uppercase(),
         nullable: true,
         default: None,
+        charset: None,
         created_in: migration,
     };
     let mut constraints = Vec::new();
@@ -796,6 +847,7 @@ fn column_of(
             ColumnOption::NotNull => column.nullable = false,
             ColumnOption::Null => column.nullable = true,
             ColumnOption::Default(e) => column.default = Some(e.to_string()),
+            ColumnOption::CharacterSet(cs) => column.charset = Some(object(cs)),
             ColumnOption::PrimaryKey(_) => {
                 column.nullable = false;
                 constraints.push(Constraint {

@@ -277,8 +277,26 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
                 .unwrap_or_default();
             (!tables.is_empty()).then_some(Recognized::OptimizeTable { tables })
         }
+        // `CREATE FULLTEXT|SPATIAL INDEX`: parse without the kind, keep it as the clause.
+        (Dialect::MySql, "CREATE") if matches!(w(1), "FULLTEXT" | "SPATIAL") && w(2) == "INDEX" => {
+            without(slice, &toks, 1, 1, w(1), dialect)
+        }
         (Dialect::MySql, "ALTER") if w(1) == "TABLE" => {
-            mysql_table_option(slice, &toks, &words, dialect)
+            mysql_without_guards(slice, &words, dialect)
+                .or_else(|| mysql_table_option(slice, &toks, &words, dialect))
+        }
+        // `DROP INDEX i ON t ALGORITHM=… LOCK=…`: parse without the clauses.
+        (Dialect::MySql, "DROP") if w(1) == "INDEX" => {
+            let at = (4..words.len()).find(|&i| matches!(w(i), "ALGORITHM" | "LOCK"))?;
+            let clause: Vec<String> = toks[at..].iter().map(|t| t.to_string()).collect();
+            without(
+                slice,
+                &toks,
+                at,
+                toks.len() - at,
+                &clause.join(" ").to_ascii_uppercase(),
+                dialect,
+            )
         }
         _ => None,
     }
@@ -420,6 +438,70 @@ fn virtual_generated(slice: &[TokenWithSpan]) -> Option<Recognized> {
     })
 }
 
+/// MariaDB's `IF [NOT] EXISTS` guards inside `ALTER TABLE` actions (`ADD
+/// COLUMN IF NOT EXISTS`, `DROP INDEX IF EXISTS`, …) and MySQL's index
+/// visibility (`ADD INDEX i (a) INVISIBLE`): parse without them. The clause
+/// is `IF EXISTS` when guards were removed, else the visibility word.
+fn mysql_without_guards(
+    slice: &[TokenWithSpan],
+    words: &[String],
+    dialect: Dialect,
+) -> Option<Recognized> {
+    // Non-whitespace indexes of the guard words, after `ALTER TABLE [IF EXISTS] t`.
+    let mut drop = Vec::new();
+    let mut i = 4;
+    while i + 1 < words.len() {
+        if words[i] == "IF" && words[i + 1] == "EXISTS" {
+            drop.extend([i, i + 1]);
+            i += 2;
+        } else if words[i] == "IF"
+            && words.get(i + 1).map(String::as_str) == Some("NOT")
+            && words.get(i + 2).map(String::as_str) == Some("EXISTS")
+        {
+            drop.extend([i, i + 1, i + 2]);
+            i += 3;
+        } else if matches!(words[i].as_str(), "VISIBLE" | "INVISIBLE") && words[i - 1] != "SET" {
+            drop.push(i);
+            i += 1;
+        } else {
+            i += 1;
+        }
+    }
+    if matches!(
+        words.last().map(String::as_str),
+        Some("VISIBLE" | "INVISIBLE")
+    ) && words.len() > 4
+        && words[words.len() - 2] != "SET"
+        && !drop.contains(&(words.len() - 1))
+    {
+        drop.push(words.len() - 1);
+    }
+    if drop.is_empty() {
+        return None;
+    }
+    let guards = drop.iter().any(|&i| words[i] == "EXISTS");
+    let mut kept = Vec::with_capacity(slice.len());
+    let mut nth = 0usize;
+    for t in slice {
+        if !matches!(t.token, Token::Whitespace(_)) {
+            nth += 1;
+            if drop.contains(&(nth - 1)) {
+                continue;
+            }
+        }
+        kept.push(t.clone());
+    }
+    let statement = parse_tokens(&kept, dialect).ok()?;
+    Some(Recognized::WithClause {
+        statement: Box::new(statement),
+        clause: if guards {
+            "IF EXISTS".to_string()
+        } else {
+            words[drop[0]].clone()
+        },
+    })
+}
+
 /// MySQL `ALTER TABLE t …, ENGINE=…` and other table options sqlparser rejects:
 /// parse the statement without the option when it is the last one.
 fn mysql_table_option(
@@ -443,9 +525,36 @@ fn mysql_table_option(
         "COLLATE",
         "STATS_PERSISTENT",
     ];
-    // The option starts at a word in OPTIONS right after the table name or a comma.
+    // Actions sqlparser does not know, by their first two words.
+    const ACTIONS: &[(&str, &str)] = &[
+        ("RENAME", "INDEX"),
+        ("RENAME", "KEY"),
+        ("ALTER", "INDEX"),
+        ("ALTER", "KEY"),
+        ("ALTER", "CHECK"),
+        ("ALTER", "COLUMN"),
+        ("DROP", "CHECK"),
+        ("ADD", "PARTITION"),
+        ("DROP", "PARTITION"),
+        ("TRUNCATE", "PARTITION"),
+        ("COALESCE", "PARTITION"),
+        ("REORGANIZE", "PARTITION"),
+        ("EXCHANGE", "PARTITION"),
+        ("ANALYZE", "PARTITION"),
+        ("CHECK", "PARTITION"),
+        ("REPAIR", "PARTITION"),
+        ("REBUILD", "PARTITION"),
+        ("OPTIMIZE", "PARTITION"),
+        ("DISCARD", "TABLESPACE"),
+        ("IMPORT", "TABLESPACE"),
+    ];
+    // The option starts at a word in OPTIONS (or ACTIONS) right after the
+    // table name or a comma.
     let start = (3..words.len()).find(|&i| {
-        OPTIONS.contains(&words[i].as_str())
+        (OPTIONS.contains(&words[i].as_str())
+            || ACTIONS
+                .iter()
+                .any(|(a, b)| words[i] == *a && words.get(i + 1).map(String::as_str) == Some(*b)))
             && (i == 3 || toks[i - 1] == &Token::Comma)
             && (words[i] != "DEFAULT"
                 || matches!(
@@ -870,6 +979,49 @@ mod tests {
             rec("CREATE TRIGGER IF NOT EXISTS trg AFTER UPDATE ON t FOR EACH ROW BEGIN UPDATE t SET a = 1 WHERE id = NEW.id; END", Dialect::Sqlite),
             Some(Recognized::WithClause { clause, statement }) if clause == "IF NOT EXISTS"
                 && matches!(*statement, sqlparser::ast::Statement::CreateTrigger(_))
+        ));
+    }
+
+    #[test]
+    fn mysql_forms() {
+        let my = Dialect::MySql;
+        for sql in [
+            "ALTER TABLE t ADD COLUMN IF NOT EXISTS c int",
+            "ALTER TABLE t DROP INDEX IF EXISTS i, ADD INDEX IF NOT EXISTS j (a)",
+            "ALTER TABLE t DROP FOREIGN KEY IF EXISTS fk",
+        ] {
+            assert!(
+                matches!(rec(sql, my), Some(Recognized::WithClause { ref clause, .. }) if clause == "IF EXISTS"),
+                "{sql}"
+            );
+        }
+        assert!(matches!(
+            rec("DROP INDEX i ON t ALGORITHM=INPLACE LOCK=NONE", my),
+            Some(Recognized::WithClause { clause, statement })
+                if clause.starts_with("ALGORITHM") && matches!(*statement, sqlparser::ast::Statement::Drop { .. })
+        ));
+        assert!(matches!(
+            rec("CREATE FULLTEXT INDEX f ON t (body)", my),
+            Some(Recognized::WithClause { clause, .. }) if clause == "FULLTEXT"
+        ));
+        for (sql, clause) in [
+            ("ALTER TABLE t RENAME INDEX a TO b", "RENAME INDEX A TO B"),
+            ("ALTER TABLE t ENGINE=InnoDB", "ENGINE = INNODB"),
+            ("ALTER TABLE t DROP CHECK ck", "DROP CHECK CK"),
+            ("ALTER TABLE t REMOVE PARTITIONING", "REMOVE PARTITIONING"),
+        ] {
+            assert_eq!(
+                rec(sql, my),
+                Some(Recognized::TableOptions {
+                    table: "t".into(),
+                    clause: clause.into()
+                }),
+                "{sql}"
+            );
+        }
+        assert!(matches!(
+            rec("ALTER TABLE t ADD COLUMN d int, ROW_FORMAT=DYNAMIC", my),
+            Some(Recognized::WithClause { clause, .. }) if clause.starts_with("ROW_FORMAT")
         ));
     }
 

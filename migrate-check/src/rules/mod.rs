@@ -11,6 +11,7 @@ use crate::source::SourceFile;
 use crate::statement::Stmt;
 
 mod common;
+mod mysql;
 mod postgres;
 mod seeds;
 mod sqlite;
@@ -104,6 +105,9 @@ pub struct Ctx<'a> {
     pub dialect: Dialect,
     /// The oldest server version the migrations must be safe on.
     pub version: ServerVersion,
+    /// The `mysql` dialect targets MariaDB (`mariadb_version` is set), and
+    /// `version` is a MariaDB version.
+    pub mariadb: bool,
     /// The schema just before this statement.
     pub schema: &'a Schema,
     /// The position of this migration in the ordered list.
@@ -164,6 +168,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// Extra notes, after the explanation.
     pub notes: Vec<String>,
+    /// Reported at most as a warning, even when the rule's level is `error`
+    /// (a rule whose severity depends on what it found).
+    pub warning_only: bool,
 }
 
 /// Collects a rule's findings on one statement.
@@ -203,6 +210,7 @@ pub fn statement_rules() -> impl Iterator<Item = &'static Rule> {
         postgres::constraints::RULES,
         postgres::transactions::RULES,
         postgres::style::RULES,
+        mysql::RULES,
         sqlite::RULES,
         seeds::RULES,
     ]

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "adding a NOT NULL column without a default to an existing table",
-    explanation: "Existing rows have no value for the new column. PostgreSQL and SQLite reject the statement as soon as the table has a row, so the migration passes on an empty development database and fails at deploy; MySQL silently fills the zero value of the type (0, '', '0000-00-00') in non-strict mode. Either way, INSERTs from the running application, which does not know the column yet, start failing.",
+    explanation: "Existing rows have no value for the new column. PostgreSQL and SQLite reject the statement as soon as the table has a row, so the migration passes on an empty development database and fails at deploy; MySQL and MariaDB silently fill the zero value of the type (0, '', '0000-00-00'), even in strict mode. Either way, INSERTs from the running application, which does not know the column yet, start failing.",
     lock: "",
     safe_alternative: "add the column nullable (or `NOT NULL DEFAULT <constant>`, metadata-only on PostgreSQL ≥ 11 and MySQL ≥ 8.0.12), backfill it in batches, then set NOT NULL in a later migration (PostgreSQL: through a validated `CHECK (c IS NOT NULL)`)",
     equivalents: "squawk: adding-required-field · Atlas: MF103, MY101 · django-pg-zero-downtime: ADD_COLUMN_NOT_NULL",
@@ -91,6 +91,21 @@ ALTER TABLE users ADD COLUMN email TEXT NOT NULL;
 DROP TABLE users;
 ",
         },
+        Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_currency.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR';
+-- migrate:down
+ALTER TABLE orders DROP COLUMN currency;
+",
+    },
+
     ],
     check: Some(check),
 };
@@ -122,7 +137,7 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         let column = &column_def.name;
         let consequence = match ctx.dialect {
             Dialect::MySql => {
-                "MySQL fills existing rows with the type's zero value (non-strict mode) or fails"
+                "MySQL and MariaDB silently fill existing rows with the type's zero value (0, '', '0000-00-00'), strict mode or not"
             }
             _ => "fails as soon as the table has a row",
         };

@@ -47,6 +47,20 @@ DROP TABLE sessions; -- expect: drop-table
 CREATE TABLE sessions (id INTEGER PRIMARY KEY, token TEXT NOT NULL);
 ",
         },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_drop_orders.sql
+-- migrate:up
+DROP TABLE orders; -- expect: drop-table
+-- migrate:down
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+",
+    },
     ],
     good: &[
         Example {
@@ -79,6 +93,22 @@ DROP TABLE sessions;
 CREATE TABLE sessions (id INTEGER PRIMARY KEY, token TEXT NOT NULL);
 ",
         },
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_drop_orders.sql
+-- migrate:up
+-- migrate:allow(drop-table): orders moved to the billing service in v5; data exported
+DROP TABLE orders;
+-- migrate:down
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+",
+    },
     ],
     check: Some(check),
 };

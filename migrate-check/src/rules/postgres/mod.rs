@@ -3,5 +3,5 @@ pub mod columns;
 pub mod constraints;
 pub mod indexes;
 pub mod style;
-mod support;
+pub(crate) mod support;
 pub mod transactions;

@@ -4,7 +4,7 @@ use sqlparser::ast::{AlterTableOperation, ColumnOption, GeneratedAs, GeneratedEx
 
 use crate::config::{Dialect, Level};
 use crate::model::ident;
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::support::{PG18, alter_table, ident_span};
@@ -12,11 +12,11 @@ use super::support::{PG18, alter_table, ident_span};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "add-stored-generated-column",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "adding a STORED generated column rewrites the whole table",
-    explanation: "A stored generated column holds a value computed from the other columns of the row, so ADD COLUMN … GENERATED ALWAYS AS (…) STORED computes it for every existing row: PostgreSQL rewrites the table and rebuilds its indexes under an ACCESS EXCLUSIVE lock, and every read and every write waits for a time that grows with the table. Generated columns exist since PostgreSQL 12; PostgreSQL 18 adds VIRTUAL generated columns, computed when read, which are added without a rewrite. A table created by this same migration is exempt. SQLite refuses it outright on a table with rows (\"cannot add a STORED column\"): the migration fails at deploy; a VIRTUAL generated column is added without touching the rows.",
+    explanation: "A stored generated column holds a value computed from the other columns of the row, so ADD COLUMN … GENERATED ALWAYS AS (…) STORED computes it for every existing row: PostgreSQL rewrites the table and rebuilds its indexes under an ACCESS EXCLUSIVE lock, and every read and every write waits for a time that grows with the table. Generated columns exist since PostgreSQL 12; PostgreSQL 18 adds VIRTUAL generated columns, computed when read, which are added without a rewrite. A table created by this same migration is exempt. SQLite refuses it outright on a table with rows (\"cannot add a STORED column\"): the migration fails at deploy; a VIRTUAL generated column is added without touching the rows. MySQL and MariaDB add a STORED column with ALGORITHM=COPY — every row copied, writes blocked — while a VIRTUAL one is added INSTANT.",
     lock: "ACCESS EXCLUSIVE on the table for the whole rewrite: blocks every read and every write",
     safe_alternative: "add a plain nullable column, keep it filled for new rows (a trigger, or the application), backfill the existing rows in batches in a later migration marked `-- migrate:no-transaction`; on PostgreSQL ≥ 18 a VIRTUAL generated column needs no rewrite when the value need not be stored",
     equivalents: "squawk: adding-field-with-default · eugene: E11 · strong_migrations: add_column_generated_stored · Atlas: MY140 (MySQL)",
@@ -48,7 +48,22 @@ ALTER TABLE people ADD COLUMN full_name TEXT GENERATED ALWAYS AS (first_name || 
 ALTER TABLE people DROP COLUMN full_name;
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_order_lines.sql
+-- migrate:up
+CREATE TABLE order_lines (id bigint PRIMARY KEY, quantity int NOT NULL, price_cents bigint NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE order_lines;
+-- file: 0002_order_lines_total.sql
+-- migrate:up
+ALTER TABLE order_lines ADD COLUMN total_cents bigint GENERATED ALWAYS AS (quantity * price_cents) STORED; -- expect: add-stored-generated-column
+-- migrate:down
+ALTER TABLE order_lines DROP COLUMN total_cents;
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_people.sql
@@ -85,7 +100,22 @@ ALTER TABLE people ADD COLUMN full_name TEXT GENERATED ALWAYS AS (first_name || 
 ALTER TABLE people DROP COLUMN full_name;
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_order_lines.sql
+-- migrate:up
+CREATE TABLE order_lines (id bigint PRIMARY KEY, quantity int NOT NULL, price_cents bigint NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE order_lines;
+-- file: 0002_order_lines_total.sql
+-- migrate:up
+ALTER TABLE order_lines ADD COLUMN total_cents bigint GENERATED ALWAYS AS (quantity * price_cents) VIRTUAL;
+-- migrate:down
+ALTER TABLE order_lines DROP COLUMN total_cents;
+",
+    },
+    ],
     check: Some(check),
 };
 
@@ -127,6 +157,10 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             format!("the value is computed and written for every existing row while `{table}` is locked"),
         );
         finding.span = ident_span(ctx, stmt, &column_def.name);
+        if ctx.dialect == Dialect::MySql {
+            mysql_finding(finding);
+            continue;
+        }
         if ctx.version >= PG18 {
             finding.help = Some(format!(
                 "`postgres_version` is {}: if the value need not be stored, declare it `GENERATED ALWAYS AS (…) VIRTUAL`, which adds it without a rewrite; otherwise add a plain nullable column, fill it for new rows (trigger or application) and backfill the existing rows in batches in a later migration marked `-- migrate:no-transaction`",
@@ -134,6 +168,16 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             ));
         }
     }
+}
+
+/// MySQL: a STORED column is added with ALGORITHM=COPY; a VIRTUAL one is
+/// metadata only (MySQL ≥ 8.0, MariaDB ≥ 10.3).
+fn mysql_finding(finding: &mut crate::rules::Finding) {
+    finding.label =
+        "MySQL adds a STORED column with ALGORITHM=COPY: every row is copied, writes blocked"
+            .into();
+    finding.lock = Some("ALGORITHM=COPY: writes blocked until every row has been copied".into());
+    finding.help = Some("declare it `VIRTUAL` (computed on read, added INSTANT; it can still be indexed), or add a plain nullable column, fill it from the application or a trigger, and backfill existing rows in batches".into());
 }
 
 #[cfg(test)]

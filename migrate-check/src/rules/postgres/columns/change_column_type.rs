@@ -5,9 +5,9 @@ use sqlparser::ast::{
     TimezoneInfo,
 };
 
-use crate::config::Level;
+use crate::config::{Dialect, Level};
 use crate::model::ident;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::support::{PG12, alter_table, ident_span, parse_type};
@@ -15,11 +15,11 @@ use super::support::{PG12, alter_table, ident_span, parse_type};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "change-column-type",
-    dialects: &[PG],
+    dialects: &[PG, MY],
     default_level: Level::Error,
     versions: &[],
     summary: "changing a column's type rewrites the whole table unless the types are binary-coercible",
-    explanation: "ALTER COLUMN … TYPE takes an ACCESS EXCLUSIVE lock and, unless the old type is binary-coercible to the new one, rewrites every row and rebuilds every index of the table: every read and every write waits for a time that grows with the table. No rewrite is needed (PostgreSQL ≥ 9.2) for varchar(n) → varchar(m ≥ n), varchar or text; text → varchar without a length; numeric(p,s) → numeric(p' ≥ p, s) or numeric; cidr → inet; a wider precision of timestamp, timestamptz, time or varbit. timestamp ↔ timestamptz skips the rewrite on PostgreSQL ≥ 12 only when the session time zone is UTC. A `USING` expression other than the column itself forces a rewrite. The checker knows a column's old type from the CREATE TABLE, ADD COLUMN or earlier type change that made it; when it does not, the change is reported as a possible rewrite. A table created by this same migration is exempt.",
+    explanation: "ALTER COLUMN … TYPE takes an ACCESS EXCLUSIVE lock and, unless the old type is binary-coercible to the new one, rewrites every row and rebuilds every index of the table: every read and every write waits for a time that grows with the table. No rewrite is needed (PostgreSQL ≥ 9.2) for varchar(n) → varchar(m ≥ n), varchar or text; text → varchar without a length; numeric(p,s) → numeric(p' ≥ p, s) or numeric; cidr → inet; a wider precision of timestamp, timestamptz, time or varbit. timestamp ↔ timestamptz skips the rewrite on PostgreSQL ≥ 12 only when the session time zone is UTC. A `USING` expression other than the column itself forces a rewrite. The checker knows a column's old type from the CREATE TABLE, ADD COLUMN or earlier type change that made it; when it does not, the change is reported as a possible rewrite. A table created by this same migration is exempt. On MySQL and MariaDB, `MODIFY`/`CHANGE` to another data type runs with ALGORITHM=COPY: every row copied, writes blocked (VARCHAR resizes and ENUM/SET appends have rules of their own: varchar-length-class-change, enum-set-change-copies).",
     lock: "ACCESS EXCLUSIVE on the table for the whole rewrite: blocks every read and every write",
     safe_alternative: "expand/contract: add a new column of the new type, write both columns (application or trigger), backfill the new one in batches in a later migration marked `-- migrate:no-transaction`, switch reads to it, then drop the old column in a later release",
     equivalents: "squawk: changing-column-type · eugene: E5 · strong_migrations: change_column · Atlas: PG301 · django-pg-zero-downtime: ALTER_COLUMN_TYPE",
@@ -35,7 +35,21 @@ DROP TABLE line_items;
 ALTER TABLE line_items ALTER COLUMN quantity TYPE bigint; -- expect: change-column-type
 -- migrate:irreversible: narrowing back to integer could fail on large values
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, quantity int NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_quantity_bigint.sql
+-- migrate:up
+ALTER TABLE orders MODIFY quantity bigint NOT NULL; -- expect: change-column-type
+-- migrate:irreversible: narrowing back could overflow
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_products.sql
@@ -52,11 +66,29 @@ ALTER TABLE products
   ALTER COLUMN price TYPE numeric(14,2);
 -- migrate:irreversible: narrowing the columns back would rewrite the table and could fail on longer values
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, quantity int NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_quantity_big.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN quantity_big bigint NULL;
+-- migrate:down
+ALTER TABLE orders DROP COLUMN quantity_big;
+",
+    },
+    ],
     check: Some(check),
 };
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if ctx.dialect == Dialect::MySql {
+        return mysql_check(ctx, stmt, out);
+    }
     let Some((at, table)) = alter_table(stmt) else {
         return;
     };
@@ -107,6 +139,21 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             }
         }
     }
+}
+
+/// MySQL: `MODIFY`/`CHANGE` to another data type (the online-DDL model
+/// tells a type change from a VARCHAR resize or an ENUM append).
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    use crate::mysql_ddl::Change as My;
+    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| match &a.cost.change {
+        My::TypeChange { from, to } => Some((
+            format!(
+                "changing a column of existing table `{table}` from `{from}` to `{to}` copies the table"
+            ),
+            "ALGORITHM=COPY: every row is copied while writes wait".into(),
+        )),
+        _ => None,
+    });
 }
 
 /// What a type change does to the rows.

@@ -4,7 +4,7 @@ use sqlparser::ast::{AlterTableOperation, DropBehavior};
 
 use crate::config::{Dialect, Level};
 use crate::model::{expression_identifiers, ident};
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule, SectionKind};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::support::{alter_table, ident_span};
@@ -13,11 +13,11 @@ use crate::rules::sqlite::support::{dropped_tables, rebuild_dropping};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-column",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "dropping a column of an existing table loses its data and breaks code still using it",
-    explanation: "DROP COLUMN deletes the column's data for good, and code still running that reads or writes it fails the moment the migration commits — ORMs that name every column in their INSERTs and SELECTs (Rails, Django, SQLAlchemy, Diesel's `table!`) break even when they never use the column. PostgreSQL only marks the column dropped: the ACCESS EXCLUSIVE lock is brief and nothing is rewritten, but indexes and constraints on the column go with it (and with CASCADE, the views using it). A table created by this same migration is exempt, and so is a down section, which removes what its up added. SQLite also drops columns by rebuilding the table: a rebuild whose new table lacks a column of the old one, and whose copy does not read it, is reported at its DROP TABLE.",
+    explanation: "DROP COLUMN deletes the column's data for good, and code still running that reads or writes it fails the moment the migration commits — ORMs that name every column in their INSERTs and SELECTs (Rails, Django, SQLAlchemy, Diesel's `table!`) break even when they never use the column. PostgreSQL only marks the column dropped: the ACCESS EXCLUSIVE lock is brief and nothing is rewritten, but indexes and constraints on the column go with it (and with CASCADE, the views using it). A table created by this same migration is exempt, and so is a down section, which removes what its up added. SQLite also drops columns by rebuilding the table: a rebuild whose new table lacks a column of the old one, and whose copy does not read it, is reported at its DROP TABLE. MySQL before 8.0.29 (MariaDB before 10.4) also rebuilds the table to drop a column; later versions drop it INSTANT, up to 64 instant column changes per table.",
     lock: "ACCESS EXCLUSIVE on the table, briefly (no rewrite): reads and writes queue behind it until commit",
     safe_alternative: "first deploy code that no longer reads or writes the column (Rails `ignored_columns`, remove it from Diesel's `table!`, …), keep a copy of the data if it may be needed, then drop it in a later migration with `-- migrate:allow(drop-column): <why the data is not needed>`",
     equivalents: "squawk: ban-drop-column · strong_migrations: remove_column · Atlas: DS103",
@@ -49,7 +49,22 @@ ALTER TABLE users DROP COLUMN legacy_login; -- expect: drop-column
 ALTER TABLE users ADD COLUMN legacy_login TEXT;
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_drop_note.sql
+-- migrate:up
+ALTER TABLE orders DROP COLUMN note; -- expect: drop-column
+-- migrate:down
+ALTER TABLE orders ADD COLUMN note varchar(50);
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users.sql
@@ -86,7 +101,23 @@ ALTER TABLE users DROP COLUMN legacy_login;
 ALTER TABLE users ADD COLUMN legacy_login TEXT;
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_drop_note.sql
+-- migrate:up
+-- migrate:allow(drop-column): no release since v3.2 reads or writes orders.note; archived to S3
+ALTER TABLE orders DROP COLUMN note;
+-- migrate:down
+ALTER TABLE orders ADD COLUMN note varchar(50);
+",
+    },
+    ],
     check: Some(check),
 };
 

@@ -2,9 +2,9 @@
 
 use sqlparser::ast::{AlterColumnOperation, AlterTableOperation};
 
-use crate::config::Level;
+use crate::config::{Dialect, Level};
 use crate::model::ident;
-use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::support::{alter_table, ident_span};
@@ -12,11 +12,11 @@ use super::support::{alter_table, ident_span};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-not-null",
-    dialects: &[PG],
+    dialects: &[PG, MY],
     default_level: Level::Warn,
     versions: &[],
     summary: "dropping NOT NULL lets NULLs reach code written for a column that never held one",
-    explanation: "Everything that reads the column — the application, reports, PL/pgSQL functions, other services — was written for a value that is always there. Once NULLs can be written they surface there as crashes (an unwrapped `Option`, a null pointer) or as wrong results (`NOT IN` with a NULL matches nothing, aggregates skip rows). The statement itself only changes the catalog (brief ACCESS EXCLUSIVE lock). A warning: check the readers first. Not reported: a table created by this same migration, a column already nullable, and a down section, which restores the nullability its up removed.",
+    explanation: "Everything that reads the column — the application, reports, PL/pgSQL functions, other services — was written for a value that is always there. Once NULLs can be written they surface there as crashes (an unwrapped `Option`, a null pointer) or as wrong results (`NOT IN` with a NULL matches nothing, aggregates skip rows). The statement itself only changes the catalog (brief ACCESS EXCLUSIVE lock). A warning: check the readers first. Not reported: a table created by this same migration, a column already nullable, and a down section, which restores the nullability its up removed. On MySQL, `MODIFY c type` without NOT NULL makes a NOT NULL column nullable (a MODIFY restates the whole column), and rebuilds the table in place.",
     lock: "",
     safe_alternative: "make sure every reader handles NULL before dropping the constraint; or keep NOT NULL and store a sentinel value with a DEFAULT",
     equivalents: "squawk: ban-drop-not-null",
@@ -32,7 +32,22 @@ DROP TABLE users;
 ALTER TABLE users ALTER COLUMN nickname DROP NOT NULL; -- expect: drop-not-null
 -- migrate:irreversible: rows written with a NULL nickname could not be made NOT NULL again
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_status_optional.sql
+-- migrate:up
+ALTER TABLE orders MODIFY status varchar(20) NULL; -- expect: drop-not-null
+-- migrate:down
+ALTER TABLE orders MODIFY status varchar(20) NOT NULL;
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users.sql
@@ -47,7 +62,22 @@ ALTER TABLE users ALTER COLUMN nickname SET DEFAULT '';
 -- migrate:down
 ALTER TABLE users ALTER COLUMN nickname DROP DEFAULT;
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_status_comment.sql
+-- migrate:up
+ALTER TABLE orders MODIFY status varchar(20) NOT NULL COMMENT 'new, paid or shipped';
+-- migrate:down
+ALTER TABLE orders MODIFY status varchar(20) NOT NULL;
+",
+    },
+    ],
     check: Some(check),
 };
 
@@ -62,6 +92,9 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         return;
     }
     let model = ctx.schema.table(&table);
+    if ctx.dialect == Dialect::MySql {
+        return mysql_check(ctx, stmt, out);
+    }
     for op in &at.operations {
         let AlterTableOperation::AlterColumn {
             column_name,
@@ -83,6 +116,19 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         )
         .span = ident_span(ctx, stmt, column_name);
     }
+}
+
+/// MySQL: `MODIFY`/`CHANGE` that leaves NOT NULL out (the online-DDL model
+/// compares with the column's nullability).
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| {
+        (a.cost.change == crate::mysql_ddl::Change::DropNotNull).then(|| {
+            (
+                format!("this MODIFY makes a NOT NULL column of `{table}` nullable: NULLs can reach code that never expected them"),
+                "a MODIFY restates the whole column: without NOT NULL it becomes nullable".into(),
+            )
+        })
+    });
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use sqlparser::ast::AlterTableOperation;
 
 use crate::config::Level;
 use crate::model::ident;
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule, SectionKind};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::support::{alter_table, ident_span};
@@ -12,11 +12,11 @@ use super::support::{alter_table, ident_span};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "rename-column",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "renaming a column breaks the code still using the old name",
-    explanation: "Code still running reads and writes the column by its old name: its queries fail with \"column does not exist\" from the moment the rename commits until every instance runs new code, and during a rolling deploy old and new code never agree. ORMs that name every column (Rails, Django, Diesel's `table!`) break even when they never use it. The ACCESS EXCLUSIVE lock itself is brief. A table created by this same migration is exempt, and so is a down section, which renames back what its up renamed.",
+    explanation: "Code still running reads and writes the column by its old name: its queries fail with \"column does not exist\" from the moment the rename commits until every instance runs new code, and during a rolling deploy old and new code never agree. ORMs that name every column (Rails, Django, Diesel's `table!`) break even when they never use it. The ACCESS EXCLUSIVE lock itself is brief. A table created by this same migration is exempt, and so is a down section, which renames back what its up renamed. On MySQL, `CHANGE old new type` renames too (and `RENAME COLUMN`, INSTANT since 8.0.28).",
     lock: "",
     safe_alternative: "expand/contract: add the new column, write both (application or trigger), backfill in batches, switch reads to the new column, stop writing the old one, then drop it in a later release; or keep the column name and map it in the code (Diesel `#[diesel(column_name = …)]`, Rails `alias_attribute`)",
     equivalents: "squawk: renaming-column · strong_migrations: rename_column · Atlas: BC102 · django-pg-zero-downtime: ALTER_TABLE_RENAME_COLUMN",
@@ -49,6 +49,20 @@ ALTER TABLE users RENAME COLUMN mail TO email; -- expect: rename-column
 ALTER TABLE users RENAME COLUMN email TO mail;
 ",
         },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_rename_note.sql
+-- migrate:up
+ALTER TABLE orders CHANGE note remark varchar(50); -- expect: rename-column
+-- migrate:down
+ALTER TABLE orders CHANGE remark note varchar(50);
+",
+    },
     ],
     good: &[
         Example {
@@ -87,6 +101,21 @@ ALTER TABLE users ADD COLUMN email TEXT;
 ALTER TABLE users DROP COLUMN email;
 ",
         },
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, note varchar(50)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_add_remark.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN remark varchar(50);
+-- migrate:down
+ALTER TABLE orders DROP COLUMN remark;
+",
+    },
     ],
     check: Some(check),
 };
@@ -102,12 +131,16 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         return;
     }
     for op in &at.operations {
-        let AlterTableOperation::RenameColumn {
-            old_column_name,
-            new_column_name,
-        } = op
-        else {
-            continue;
+        let (old_column_name, new_column_name) = match op {
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => (old_column_name, new_column_name),
+            // MySQL `CHANGE old new type`: a rename when the names differ.
+            AlterTableOperation::ChangeColumn {
+                old_name, new_name, ..
+            } if ident(old_name) != ident(new_name) => (old_name, new_name),
+            _ => continue,
         };
         let (old, new) = (ident(old_column_name), ident(new_column_name));
         out.report(

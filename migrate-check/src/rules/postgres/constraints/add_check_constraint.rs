@@ -2,20 +2,20 @@
 
 use sqlparser::ast::{AlterTableOperation, ColumnOption, Statement, TableConstraint};
 
-use crate::config::Level;
+use crate::config::{Dialect, Level};
 use crate::locks::LockMode;
 use crate::model::{ident, object};
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule};
 use crate::statement::Stmt;
 
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "add-check-constraint",
-    dialects: &[PG],
+    dialects: &[PG, MY],
     default_level: Level::Error,
     versions: &[],
     summary: "adding a CHECK constraint without `NOT VALID` to an existing table blocks every read and write while all rows are checked",
-    explanation: "ALTER TABLE … ADD CONSTRAINT … CHECK takes an ACCESS EXCLUSIVE lock and, unless the constraint is NOT VALID, reads every row to verify it before committing: every query on the table waits for a time proportional to its size. A CHECK written on the column in ADD COLUMN is verified the same way, although the new column holds only NULLs or its default. With NOT VALID the ADD is metadata-only (the ACCESS EXCLUSIVE lock lasts an instant and new rows are checked from then on); ALTER TABLE … VALIDATE CONSTRAINT, run in a later transaction, scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on. This holds on every PostgreSQL version; a table created earlier in the same migration is exempt.",
+    explanation: "ALTER TABLE … ADD CONSTRAINT … CHECK takes an ACCESS EXCLUSIVE lock and, unless the constraint is NOT VALID, reads every row to verify it before committing: every query on the table waits for a time proportional to its size. A CHECK written on the column in ADD COLUMN is verified the same way, although the new column holds only NULLs or its default. With NOT VALID the ADD is metadata-only (the ACCESS EXCLUSIVE lock lasts an instant and new rows are checked from then on); ALTER TABLE … VALIDATE CONSTRAINT, run in a later transaction, scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on. This holds on every PostgreSQL version; a table created earlier in the same migration is exempt. On MySQL ≥ 8.0.16 and MariaDB ≥ 10.2 (which enforce CHECK constraints) ADD CHECK copies the table and checks every row while writes wait, and there is no NOT VALID: the constraint is best declared when the table is created.",
     lock: "ACCESS EXCLUSIVE on the table while every row is checked: blocks every read and every write",
     safe_alternative: "add the constraint `NOT VALID` (`ALTER TABLE t ADD CONSTRAINT c CHECK (…) NOT VALID`), then run `ALTER TABLE t VALIDATE CONSTRAINT c` in a later migration; for a new column, add the column without the CHECK first and the constraint that way",
     equivalents: "squawk: constraint-missing-not-valid · eugene: E1 · strong_migrations: add_check_constraint · Atlas: PG305 · django-pg-zero-downtime, safe-pg-migrations: rewritten to NOT VALID + VALIDATE",
@@ -48,6 +48,20 @@ ALTER TABLE orders ADD COLUMN discount numeric CHECK (discount >= 0); -- expect:
 ALTER TABLE orders DROP COLUMN discount;
 ",
         },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, quantity int NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_quantity_positive.sql
+-- migrate:up
+ALTER TABLE orders ADD CONSTRAINT orders_quantity_positive CHECK (quantity > 0); -- expect: add-check-constraint
+-- migrate:down
+ALTER TABLE orders DROP CONSTRAINT orders_quantity_positive;
+",
+    },
     ],
     good: &[Example {
         dialect: PG,
@@ -67,7 +81,17 @@ ALTER TABLE orders DROP CONSTRAINT orders_amount_positive;
 ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;
 -- migrate:irreversible: a validated constraint stays validated; 0002's down drops it
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, quantity int NOT NULL, CONSTRAINT orders_quantity_positive CHECK (quantity > 0)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+",
+    },
+    ],
     check: Some(check),
 };
 
@@ -78,6 +102,9 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     let table = object(&at.name);
     if ctx.is_new_table(&table) {
         return;
+    }
+    if ctx.dialect == Dialect::MySql {
+        return mysql_check(ctx, stmt, out);
     }
     let lock = format!(
         "{} on `{table}` while every row is checked: blocks {}",
@@ -118,6 +145,22 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             }
             _ => {}
         }
+    }
+}
+
+/// MySQL/MariaDB: the online-DDL model says when an ADD CHECK copies (the
+/// server enforces CHECK constraints and the constraint is not `NOT ENFORCED`).
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| {
+        (a.cost.change == crate::mysql_ddl::Change::AddCheck).then(|| {
+            (
+                format!("adding a CHECK constraint to existing table `{table}` copies it and checks every row"),
+                "ALGORITHM=COPY: writes wait until every row is checked".into(),
+            )
+        })
+    });
+    for f in &mut out.items {
+        f.help = Some("declare CHECK constraints when creating the table; on a large existing table MySQL has no NOT VALID: add it off peak, or with gh-ost / pt-online-schema-change (`NOT ENFORCED` adds it without checking, but enforcing it later copies the table again)".into());
     }
 }
 

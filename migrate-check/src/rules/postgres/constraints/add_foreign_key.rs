@@ -1,8 +1,8 @@
 //! `add-foreign-key`: a foreign key added without `NOT VALID` where PostgreSQL must check existing rows.
 
-use crate::config::Level;
+use crate::config::{Dialect, Level};
 use crate::locks::LockMode;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::helpers::{FkForm, filled_earlier, fks_added};
@@ -10,11 +10,11 @@ use super::helpers::{FkForm, filled_earlier, fks_added};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "add-foreign-key",
-    dialects: &[PG],
+    dialects: &[PG, MY],
     default_level: Level::Error,
     versions: &[],
     summary: "adding a foreign key without `NOT VALID` to an existing table blocks writes on both tables while every row is checked",
-    explanation: "ALTER TABLE … ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE locks on the referencing and the referenced table and, unless the constraint is NOT VALID, looks up every existing row in the referenced table before committing: INSERT, UPDATE and DELETE on both tables wait for a time proportional to the referencing table. ADD COLUMN … REFERENCES is checked the same way when the new column gets a value in existing rows (any DEFAULT, even DEFAULT NULL, a generated expression, an identity or a serial type), and then under ACCESS EXCLUSIVE, which blocks reads too; without one the column is all NULL and PostgreSQL skips the check, so that form is not reported. With NOT VALID the ADD is metadata-only and ALTER TABLE … VALIDATE CONSTRAINT, run in a later transaction, checks the rows under SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the referenced one, which let reads and writes go on. A foreign key from a table created in the same migration is not reported: the table is empty, so PostgreSQL checks nothing and holds SHARE ROW EXCLUSIVE on the referenced table only for the catalog update (waiting for that lock is what `require-lock-timeout` is about) — unless rows were copied into the new table earlier in the migration, in which case they are checked while writes to the referenced table wait. This holds on every PostgreSQL version.",
+    explanation: "ALTER TABLE … ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE locks on the referencing and the referenced table and, unless the constraint is NOT VALID, looks up every existing row in the referenced table before committing: INSERT, UPDATE and DELETE on both tables wait for a time proportional to the referencing table. ADD COLUMN … REFERENCES is checked the same way when the new column gets a value in existing rows (any DEFAULT, even DEFAULT NULL, a generated expression, an identity or a serial type), and then under ACCESS EXCLUSIVE, which blocks reads too; without one the column is all NULL and PostgreSQL skips the check, so that form is not reported. With NOT VALID the ADD is metadata-only and ALTER TABLE … VALIDATE CONSTRAINT, run in a later transaction, checks the rows under SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the referenced one, which let reads and writes go on. A foreign key from a table created in the same migration is not reported: the table is empty, so PostgreSQL checks nothing and holds SHARE ROW EXCLUSIVE on the referenced table only for the catalog update (waiting for that lock is what `require-lock-timeout` is about) — unless rows were copied into the new table earlier in the migration, in which case they are checked while writes to the referenced table wait. This holds on every PostgreSQL version. On MySQL and MariaDB, ADD FOREIGN KEY on an existing table copies it (ALGORITHM=COPY, writes blocked) unless `foreign_key_checks` is 0, when it is added in place without checking the existing rows — only safe when they are known to be valid.",
     lock: "SHARE ROW EXCLUSIVE on the table and on the referenced table while every row is checked: blocks INSERT, UPDATE and DELETE on both (reads go on)",
     safe_alternative: "add the foreign key `NOT VALID` (`ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES p (id) NOT VALID`), then run `ALTER TABLE t VALIDATE CONSTRAINT fk` in a later migration",
     equivalents: "squawk: adding-foreign-key-constraint · eugene: E1 · strong_migrations: add_foreign_key · Atlas: PG306 · django-pg-zero-downtime, safe-pg-migrations: rewritten to NOT VALID + VALIDATE",
@@ -52,6 +52,22 @@ ALTER TABLE orders ADD COLUMN currency text NOT NULL DEFAULT 'EUR' REFERENCES cu
 ALTER TABLE orders DROP COLUMN currency;
 ",
         },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE customers (id bigint PRIMARY KEY) ENGINE=InnoDB;
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, KEY orders_customer_idx (customer_id)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE customers;
+-- file: 0002_orders_customer_fk.sql
+-- migrate:up
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id); -- expect: add-foreign-key
+-- migrate:down
+ALTER TABLE orders DROP FOREIGN KEY orders_customer_fk;
+",
+    },
     ],
     good: &[Example {
         dialect: PG,
@@ -77,11 +93,34 @@ ALTER TABLE orders DROP CONSTRAINT orders_user_id_fk;
 ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fk;
 -- migrate:irreversible: a validated constraint stays validated; 0002's down drops it
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE customers (id bigint PRIMARY KEY) ENGINE=InnoDB;
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, KEY orders_customer_idx (customer_id)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE customers;
+-- file: 0002_orders_customer_fk.sql
+-- migrate:up
+-- Every orders.customer_id was checked against customers by the previous release's job.
+SET foreign_key_checks = 0;
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id), ALGORITHM=INPLACE, LOCK=NONE;
+SET foreign_key_checks = 1;
+-- migrate:down
+ALTER TABLE orders DROP FOREIGN KEY orders_customer_fk;
+",
+    },
+    ],
     check: Some(check),
 };
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if ctx.dialect == Dialect::MySql {
+        return mysql_check(ctx, stmt, out);
+    }
     for fk in fks_added(stmt) {
         if !fk.enforced {
             continue;
@@ -149,6 +188,27 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             }
             _ => {}
         }
+    }
+}
+
+/// MySQL/MariaDB: ADD FOREIGN KEY copies the table unless an earlier
+/// `SET foreign_key_checks = 0` lets it run in place (the online-DDL model
+/// decides).
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    use crate::mysql_ddl::{Algorithm, Change};
+    crate::rules::mysql::support::report_actions(ctx, stmt, out, |table, a| {
+        (a.cost.change == Change::AddForeignKey && a.cost.algorithm == Algorithm::Copy).then(|| {
+            (
+                format!(
+                    "adding a foreign key to existing table `{table}` copies it while writes wait"
+                ),
+                "ALGORITHM=COPY: with foreign_key_checks on, every row is copied and checked"
+                    .into(),
+            )
+        })
+    });
+    for f in &mut out.items {
+        f.help = Some("when the existing rows are known to satisfy the key, run `SET foreign_key_checks = 0;` before the ALTER and `SET foreign_key_checks = 1;` after it: the key is then added in place without checking them; otherwise check and fix the data first, or declare the key when creating the table".into());
     }
 }
 

@@ -4,7 +4,7 @@ use sqlparser::ast::{ObjectType, Statement};
 
 use crate::config::Level;
 use crate::model::object;
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::helpers::{earlier, query_sources};
@@ -12,7 +12,7 @@ use super::helpers::{earlier, query_sources};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-and-recreate-table",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "a table is dropped and created again in the same migration: every row it held is silently lost",
@@ -53,6 +53,20 @@ DROP TABLE settings;
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
 ",
         },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status varchar(20) NOT NULL, placed_at datetime NOT NULL, total_cents bigint NOT NULL, email varchar(120)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_recreate_orders.sql
+-- migrate:up
+DROP TABLE IF EXISTS orders; -- expect: drop-and-recreate-table
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status varchar(40) NOT NULL) ENGINE=InnoDB;
+-- migrate:irreversible: the old rows are gone
+",
+    },
     ],
     good: &[
         Example {
@@ -86,6 +100,21 @@ ALTER TABLE new_settings RENAME TO settings;
 -- migrate:irreversible: NULL values are not kept
 ",
         },
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status varchar(20) NOT NULL, placed_at datetime NOT NULL, total_cents bigint NOT NULL, email varchar(120)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_archive.sql
+-- migrate:up
+CREATE TABLE IF NOT EXISTS orders_archive (id bigint PRIMARY KEY, customer_id bigint NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders_archive;
+",
+    },
     ],
     check: Some(check),
 };

@@ -4,7 +4,7 @@ use sqlparser::ast::{AlterTableOperation, DropBehavior, Statement};
 
 use crate::config::{Dialect, Level};
 use crate::model::{ConstraintKind, ident, object};
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule, SectionKind};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::helpers::{fks_added, model_fk};
@@ -13,7 +13,7 @@ use crate::rules::sqlite::support::{LT3_53, dropped_tables, rebuild_dropping};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-foreign-key",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "dropping a foreign key: the database stops guarding the reference",
@@ -67,7 +67,24 @@ PRAGMA foreign_keys = ON;
 -- migrate:irreversible: the reference is enforced by the billing service from now on
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE customers (id bigint PRIMARY KEY) ENGINE=InnoDB;
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE customers;
+-- file: 0002_drop_orders_customer_fk.sql
+-- migrate:up
+ALTER TABLE orders DROP FOREIGN KEY orders_customer_fk; -- expect: drop-foreign-key
+-- migrate:down
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users_and_orders.sql
@@ -120,7 +137,28 @@ PRAGMA foreign_keys = ON;
 -- migrate:irreversible: the reference is enforced by the billing service from now on
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE customers (id bigint PRIMARY KEY) ENGINE=InnoDB;
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+DROP TABLE customers;
+-- file: 0002_orders_customer_fk_cascade.sql
+-- migrate:up
+SET foreign_key_checks = 0;
+ALTER TABLE orders DROP FOREIGN KEY orders_customer_fk, ADD CONSTRAINT orders_customer_fk_2 FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE, ALGORITHM=INPLACE, LOCK=NONE;
+SET foreign_key_checks = 1;
+-- migrate:down
+SET foreign_key_checks = 0;
+ALTER TABLE orders DROP FOREIGN KEY orders_customer_fk_2, ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id), ALGORITHM=INPLACE, LOCK=NONE;
+SET foreign_key_checks = 1;
+",
+    },
+    ],
     check: Some(check),
 };
 
@@ -145,13 +183,18 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         return;
     }
     for op in &at.operations {
-        let AlterTableOperation::DropConstraint {
-            name,
-            drop_behavior,
-            ..
-        } = op
-        else {
-            continue;
+        let (name, drop_behavior) = match op {
+            AlterTableOperation::DropConstraint {
+                name,
+                drop_behavior,
+                ..
+            }
+            // MySQL `DROP FOREIGN KEY name`.
+            | AlterTableOperation::DropForeignKey {
+                name,
+                drop_behavior,
+            } => (name, drop_behavior),
+            _ => continue,
         };
         let name = ident(name);
         if let Some((columns, parent)) = model_fk(ctx.schema, &table, &name) {

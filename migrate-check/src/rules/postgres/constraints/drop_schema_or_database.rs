@@ -2,9 +2,9 @@
 
 use sqlparser::ast::{ObjectType, SchemaName, Statement};
 
-use crate::config::Level;
+use crate::config::{Dialect, Level};
 use crate::model::object;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::helpers::earlier;
@@ -12,11 +12,11 @@ use super::helpers::earlier;
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "drop-schema-or-database",
-    dialects: &[PG],
+    dialects: &[PG, MY],
     default_level: Level::Error,
     versions: &[],
     summary: "`DROP DATABASE` or `DROP SCHEMA … CASCADE` deletes everything in it",
-    explanation: "DROP DATABASE deletes every table of the database, and DROP SCHEMA … CASCADE every table, view, function, sequence and type in the schema — including what other migrations, or no migration at all, put there — along with the objects elsewhere that depend on them (foreign keys, views). Nothing in the migration lists what is lost, and no down section can bring the data back. DROP SCHEMA without CASCADE (RESTRICT, the default) is not reported: PostgreSQL refuses to drop a schema that still holds anything, so it loses nothing. A schema or database created earlier in the same section is exempt. Since the model does not track schemas, a down section dropping with CASCADE the schema its up created is reported too: drop the objects the up created one by one, then the schema without CASCADE.",
+    explanation: "DROP DATABASE deletes every table of the database, and DROP SCHEMA … CASCADE every table, view, function, sequence and type in the schema — including what other migrations, or no migration at all, put there — along with the objects elsewhere that depend on them (foreign keys, views). Nothing in the migration lists what is lost, and no down section can bring the data back. DROP SCHEMA without CASCADE (RESTRICT, the default) is not reported: PostgreSQL refuses to drop a schema that still holds anything, so it loses nothing. A schema or database created earlier in the same section is exempt. Since the model does not track schemas, a down section dropping with CASCADE the schema its up created is reported too: drop the objects the up created one by one, then the schema without CASCADE. On MySQL, SCHEMA is a synonym for DATABASE: `DROP SCHEMA s` drops every table in it, with or without CASCADE.",
     lock: "ACCESS EXCLUSIVE on every table dropped: blocks every read and every write, then the tables are gone",
     safe_alternative: "drop the objects you mean to drop by name (`DROP TABLE s.t`, each reported by its own rule), then `DROP SCHEMA s` without CASCADE, which fails instead of deleting what you did not list; never drop a database from a migration",
     equivalents: "squawk: ban-drop-database · Atlas: DS101",
@@ -38,10 +38,19 @@ DROP DATABASE analytics; -- expect: drop-schema-or-database
 -- migrate:irreversible: the analytics database is gone
 ",
         },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_drop_legacy.sql
+-- migrate:up
+DROP DATABASE legacy_reports; -- expect: drop-schema-or-database
+-- migrate:irreversible: the data is gone
+",
+        },
     ],
-    good: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_billing.sql
+    good: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_billing.sql
 -- migrate:up
 CREATE SCHEMA billing;
 CREATE TABLE billing.invoices (id bigint PRIMARY KEY);
@@ -50,7 +59,17 @@ DROP TABLE billing.invoices;
 -- RESTRICT: fails rather than delete anything not listed above
 DROP SCHEMA billing;
 ",
-    }],
+        },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+",
+        },
+    ],
     check: Some(check),
 };
 
@@ -66,6 +85,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     };
     let kind = match object_type {
         ObjectType::Database => "database",
+        // MySQL: a schema is a database, and DROP SCHEMA drops everything.
+        ObjectType::Schema if ctx.dialect == Dialect::MySql => "database",
         ObjectType::Schema if *cascade => "schema",
         _ => return,
     };
@@ -75,7 +96,7 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             Statement::CreateSchema {
                 schema_name: SchemaName::Simple(s) | SchemaName::NamedAuthorization(s, _),
                 ..
-            } => kind == "schema" && object(s) == name,
+            } => (kind == "schema" || ctx.dialect == Dialect::MySql) && object(s) == name,
             Statement::CreateDatabase { db_name, .. } => {
                 kind == "database" && object(db_name) == name
             }
@@ -99,7 +120,12 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             )
         };
         let f = out.report(message, label);
-        if kind == "database" {
+        if ctx.dialect == Dialect::MySql {
+            f.lock = Some(
+                "exclusive metadata locks on every table of the database while they are dropped"
+                    .into(),
+            );
+        } else if kind == "database" {
             f.lock = Some("the whole database: DROP DATABASE fails while other sessions are connected to it, and `WITH (FORCE)` (PostgreSQL 13+) terminates them".into());
         }
     }

@@ -106,7 +106,7 @@ mod tests {
     use super::RULES;
     use super::testing::{SETUP, hits, lint, migration};
     use crate::rules::tests::example_files;
-    use crate::{Config, Dialect, Input, check};
+    use crate::{Config, Input, check};
 
     #[test]
     fn good_examples_do_not_report_their_own_rule_even_as_a_warning() {
@@ -117,7 +117,7 @@ mod tests {
                     entries,
                     display_dir: String::new(),
                     config: Config {
-                        dialect: Dialect::Postgres,
+                        dialect: ex.dialect,
                         ..Config::default()
                     },
                     config_source: None,

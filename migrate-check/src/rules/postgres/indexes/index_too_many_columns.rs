@@ -4,7 +4,7 @@ use sqlparser::ast::Statement;
 
 use crate::config::Level;
 use crate::model::object;
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule};
 use crate::statement::Stmt;
 
 /// More key columns than this rarely help.
@@ -13,7 +13,7 @@ const MAX_COLUMNS: usize = 3;
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "index-too-many-columns",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "a non-unique index with more than three key columns rarely helps",
@@ -41,7 +41,22 @@ CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at, total); -
 DROP TABLE orders;
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status varchar(20) NOT NULL, placed_at datetime NOT NULL, total_cents bigint NOT NULL, email varchar(120)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_report_idx.sql
+-- migrate:up
+CREATE INDEX orders_report_idx ON orders (customer_id, status, placed_at, total_cents) ALGORITHM=INPLACE LOCK=NONE; -- expect: index-too-many-columns
+-- migrate:down
+DROP INDEX orders_report_idx ON orders;
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_orders.sql
@@ -62,11 +77,46 @@ CREATE INDEX orders_lookup_idx ON orders (user_id, status, created_at);
 DROP TABLE orders;
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status varchar(20) NOT NULL, placed_at datetime NOT NULL, total_cents bigint NOT NULL, email varchar(120)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_report_idx.sql
+-- migrate:up
+CREATE INDEX orders_report_idx ON orders (customer_id, status, placed_at) ALGORITHM=INPLACE LOCK=NONE;
+-- migrate:down
+DROP INDEX orders_report_idx ON orders;
+",
+    },
+    ],
     check: Some(check),
 };
 
 fn check(_ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    // MySQL `ALTER TABLE t ADD INDEX i (…)`.
+    if let Some(Statement::AlterTable(at)) = stmt.ast() {
+        for op in &at.operations {
+            if let sqlparser::ast::AlterTableOperation::AddConstraint {
+                constraint: sqlparser::ast::TableConstraint::Index(ix),
+                ..
+            } = op
+                && ix.columns.len() > MAX_COLUMNS
+            {
+                let name = ix.name.as_ref().map_or("an index".to_string(), |n| {
+                    format!("index `{}`", crate::model::ident(n))
+                });
+                out.report(
+                    format!("{name} on `{}` has {} key columns", object(&at.name), ix.columns.len()),
+                    format!("columns past the first {MAX_COLUMNS} rarely narrow a lookup; each costs space and write time"),
+                );
+            }
+        }
+        return;
+    }
     let Some(Statement::CreateIndex(ci)) = stmt.ast() else {
         return;
     };

@@ -143,6 +143,7 @@ pub(super) mod testing {
                     let ctx = Ctx {
                         dialect: Dialect::Postgres,
                         version,
+                        mariadb: false,
                         schema: &schema,
                         migration: index,
                         section: kind,

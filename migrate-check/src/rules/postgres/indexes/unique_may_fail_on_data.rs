@@ -8,13 +8,13 @@ use sqlparser::ast::{
 use super::support::{ident_span, is_new_materialized_view, key_columns, unique_keys};
 use crate::config::Level;
 use crate::model::{ident, object};
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule};
 use crate::statement::Stmt;
 
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "unique-may-fail-on-data",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "a new unique index or constraint over existing rows fails at deploy if they hold duplicates",
@@ -52,7 +52,22 @@ CREATE UNIQUE INDEX users_email_key ON users (email); -- expect: unique-may-fail
 DROP INDEX users_email_key;
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status varchar(20) NOT NULL, placed_at datetime NOT NULL, total_cents bigint NOT NULL, email varchar(120)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_email_unique.sql
+-- migrate:up
+ALTER TABLE orders ADD UNIQUE INDEX orders_email_key (email), ALGORITHM=INPLACE, LOCK=NONE; -- expect: unique-may-fail-on-data
+-- migrate:down
+ALTER TABLE orders DROP INDEX orders_email_key;
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users.sql
@@ -96,7 +111,18 @@ DROP INDEX users_id_email_key;
 DROP INDEX users_email_key;
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, email varchar(120)) ENGINE=InnoDB;
+ALTER TABLE orders ADD UNIQUE INDEX orders_email_key (email);
+-- migrate:down
+DROP TABLE orders;
+",
+    },
+    ],
     check: Some(check),
 };
 

@@ -7,7 +7,7 @@ use sqlparser::ast::{
 
 use crate::config::Level;
 use crate::model::{ident, object};
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::identifier_too_long::truncated;
@@ -16,11 +16,11 @@ use super::introduced::span_of;
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "duplicate-column-assignments",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Warn,
     versions: &[],
     summary: "a column defined or assigned twice in one statement",
-    explanation: "PostgreSQL rejects a CREATE TABLE or view column list that names a column twice (\"column specified more than once\"), an ALTER TABLE that adds the same column twice, and an UPDATE, INSERT column list or ON CONFLICT DO UPDATE that assigns a column twice (\"multiple assignments to same column\"): the migration fails at deploy, usually because of a copy-paste where one of the two was meant to be another column. Names compare the way the server resolves them: unquoted names fold to lower case and only the first 63 bytes count. Assigning different fields of one composite column (`SET pos.x = 1, pos.y = 2`) is allowed and not reported. Checked in up and down sections alike: a down that fails is a rollback that does not happen. SQLite rejects a duplicate column in CREATE TABLE (\"duplicate column name\") but silently keeps the last of two assignments in UPDATE and INSERT.",
+    explanation: "PostgreSQL rejects a CREATE TABLE or view column list that names a column twice (\"column specified more than once\"), an ALTER TABLE that adds the same column twice, and an UPDATE, INSERT column list or ON CONFLICT DO UPDATE that assigns a column twice (\"multiple assignments to same column\"): the migration fails at deploy, usually because of a copy-paste where one of the two was meant to be another column. Names compare the way the server resolves them: unquoted names fold to lower case and only the first 63 bytes count. Assigning different fields of one composite column (`SET pos.x = 1, pos.y = 2`) is allowed and not reported. Checked in up and down sections alike: a down that fails is a rollback that does not happen. SQLite rejects a duplicate column in CREATE TABLE (\"duplicate column name\") but silently keeps the last of two assignments in UPDATE and INSERT. MySQL and MariaDB reject the same duplicates in CREATE TABLE, ALTER TABLE and INSERT column lists (\"Duplicate column name\"), but accept `UPDATE … SET a = 1, a = 2` (assignments apply left to right), so there the UPDATE case is not reported.",
     lock: "",
     safe_alternative: "remove the duplicate, or name the column that was meant",
     equivalents: "squawk: ban-duplicate-column-assignments",
@@ -60,7 +60,22 @@ SET currency = 'EUR',
 -- migrate:irreversible: the previous currencies are not kept
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_columns.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN shipped_at datetime NULL, ADD COLUMN shipped_at datetime NULL; -- expect: duplicate-column-assignments
+-- migrate:down
+ALTER TABLE orders DROP COLUMN shipped_at;
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_prices.sql
@@ -97,7 +112,22 @@ SET currency = 'EUR',
 -- migrate:irreversible: the previous currencies are not kept
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_columns.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN shipped_at datetime NULL, ADD COLUMN delivered_at datetime NULL;
+-- migrate:down
+ALTER TABLE orders DROP COLUMN delivered_at, DROP COLUMN shipped_at;
+",
+    },
+    ],
     check: Some(check),
 };
 
@@ -161,6 +191,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                 || format!("column \"{{}}\" of relation \"{table}\" already exists"),
             );
         }
+        // MySQL applies repeated UPDATE assignments left to right.
+        Statement::Update(_) if ctx.dialect == crate::config::Dialect::MySql => {}
         Statement::Update(u) => {
             let table = match &u.table.relation {
                 TableFactor::Table { name, .. } => object(name),

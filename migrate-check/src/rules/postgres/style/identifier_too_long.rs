@@ -5,8 +5,8 @@ use sqlparser::ast::{
     Statement, TableConstraint,
 };
 
-use crate::config::Level;
-use crate::rules::{Ctx, Example, Findings, PG, Rule, SectionKind};
+use crate::config::{Dialect, Level};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::introduced::{last_ident, span_of};
@@ -17,11 +17,11 @@ pub(super) const MAX_BYTES: usize = 63;
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "identifier-too-long",
-    dialects: &[PG],
-    default_level: Level::Warn,
+    dialects: &[PG, MY],
+    default_level: Level::Error,
     versions: &[],
     summary: "a new table, column, index or constraint name longer than 63 bytes",
-    explanation: "PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN − 1) and silently drops the rest, with only a NOTICE. The object then has a name nobody wrote: code and later migrations that spell the full name still work (they are truncated the same way), but tools, ORMs and error messages show the truncated one, and two long names that share their first 63 bytes collide (\"relation already exists\", \"column specified more than once\"). Bytes, not characters: a name with accents or other non-ASCII letters reaches the limit sooner, and the cut may fall inside a character. Judged on the names a migration introduces (CREATE TABLE, its columns and constraints, ADD COLUMN, ADD CONSTRAINT, CREATE INDEX, views, sequences, types, schemas, and RENAME … TO), not in down sections, which restore names that were judged when introduced.",
+    explanation: "PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN − 1) and silently drops the rest, with only a NOTICE. The object then has a name nobody wrote: code and later migrations that spell the full name still work (they are truncated the same way), but tools, ORMs and error messages show the truncated one, and two long names that share their first 63 bytes collide (\"relation already exists\", \"column specified more than once\"). Bytes, not characters: a name with accents or other non-ASCII letters reaches the limit sooner, and the cut may fall inside a character. Judged on the names a migration introduces (CREATE TABLE, its columns and constraints, ADD COLUMN, ADD CONSTRAINT, CREATE INDEX, views, sequences, types, schemas, and RENAME … TO), not in down sections, which restore names that were judged when introduced. MySQL and MariaDB do not truncate: a name longer than 64 characters is rejected (error 1059, `Identifier name … is too long`), so the migration fails at deploy — an error there, a warning on PostgreSQL.",
     lock: "",
     safe_alternative: "shorten the name to at most 63 bytes (abbreviate, or drop the table name from index and constraint names)",
     equivalents: "squawk: identifier-too-long",
@@ -37,7 +37,22 @@ CREATE INDEX invoices_customer_id_for_the_monthly_billing_and_dunning_report_loo
 -- migrate:down
 DROP TABLE invoices;
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_index.sql
+-- migrate:up
+CREATE INDEX index_orders_on_status_for_the_nightly_reconciliation_and_refund_report_job ON orders (status); -- expect: identifier-too-long
+-- migrate:down
+DROP INDEX index_orders_on_status_for_the_nightly_reconciliation_and_refund_report_job ON orders;
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_invoices.sql
@@ -50,13 +65,31 @@ CREATE INDEX invoices_customer_id_idx ON invoices (customer_id);
 -- migrate:down
 DROP TABLE invoices;
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_index.sql
+-- migrate:up
+CREATE INDEX orders_status_idx ON orders (status) ALGORITHM=INPLACE LOCK=NONE;
+-- migrate:down
+DROP INDEX orders_status_idx ON orders;
+",
+    },
+    ],
     check: Some(check),
 };
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     if ctx.section == SectionKind::Down {
         return;
+    }
+    if ctx.dialect == Dialect::MySql {
+        return mysql_check(ctx, stmt, out);
     }
     for (name, kind) in introduced_names(stmt) {
         let len = name.value.len();
@@ -71,6 +104,28 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             ),
         );
         f.span = span_of(ctx, name);
+        // PostgreSQL truncates and goes on: a warning.
+        f.warning_only = true;
+    }
+}
+
+/// MySQL and MariaDB reject names longer than 64 characters (error 1059).
+const MYSQL_MAX_CHARS: usize = 64;
+
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    for (name, kind) in introduced_names(stmt) {
+        let len = name.value.chars().count();
+        if len <= MYSQL_MAX_CHARS {
+            continue;
+        }
+        let f = out.report(
+            format!("{kind} name `{}` is {len} characters long", name.value),
+            format!("MySQL rejects names longer than {MYSQL_MAX_CHARS} characters: the migration fails at deploy"),
+        );
+        f.span = span_of(ctx, name);
+        f.help = Some(format!(
+            "shorten the name to at most {MYSQL_MAX_CHARS} characters"
+        ));
     }
 }
 

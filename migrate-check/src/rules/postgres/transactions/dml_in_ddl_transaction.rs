@@ -5,17 +5,17 @@ use sqlparser::ast::{SetExpr, Statement, TableFactor, TableObject};
 
 use crate::config::{Dialect, Level};
 use crate::model::object;
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule};
 use crate::statement::Stmt;
 
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "dml-in-ddl-transaction",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "a backfill runs in the same transaction as DDL on the same table, under the DDL's lock",
-    explanation: "DDL locks are held until the end of the transaction. An ALTER TABLE takes ACCESS EXCLUSIVE (ADD FOREIGN KEY and CREATE INDEX take locks that block writes); an UPDATE, DELETE, INSERT … SELECT or MERGE of the same table after it, in the same transaction, keeps that lock for the whole time it takes to touch every row. With the runner wrapping the section, \"add a column and fill it\" in one migration blocks every read and write of the table for as long as the backfill runs, which grows with the table. A table created in the same migration (including the copy target of a table rebuild) is exempt. SQLite has one write lock for the whole database: from the DDL to COMMIT every other writer waits (or fails with SQLITE_BUSY), and in rollback-journal mode readers too, for as long as the backfill runs.",
+    explanation: "DDL locks are held until the end of the transaction. An ALTER TABLE takes ACCESS EXCLUSIVE (ADD FOREIGN KEY and CREATE INDEX take locks that block writes); an UPDATE, DELETE, INSERT … SELECT or MERGE of the same table after it, in the same transaction, keeps that lock for the whole time it takes to touch every row. With the runner wrapping the section, \"add a column and fill it\" in one migration blocks every read and write of the table for as long as the backfill runs, which grows with the table. A table created in the same migration (including the copy target of a table rebuild) is exempt. SQLite has one write lock for the whole database: from the DDL to COMMIT every other writer waits (or fails with SQLITE_BUSY), and in rollback-journal mode readers too, for as long as the backfill runs. MySQL and MariaDB commit DDL implicitly, so no DDL lock is held into the DML; there the finding is a warning about the backfill itself: one UPDATE over the table keeps every row it touches locked until it commits, and replicas apply it as one long event.",
     lock: "the DDL's lock (ACCESS EXCLUSIVE for most ALTER TABLE, SHARE for CREATE INDEX), held until COMMIT while the DML runs: blocks every write (ACCESS EXCLUSIVE: every read too)",
     safe_alternative: "commit the DDL first: put the backfill in a later migration marked `-- migrate:no-transaction` and update in batches (e.g. `UPDATE … WHERE id IN (SELECT id … LIMIT 1000)` repeated, or a DO block that COMMITs after each batch), then add constraints such as NOT NULL afterwards",
     equivalents: "strong_migrations: README \"Backfilling data\" (advice, not detected) · eugene: E4 (partly)",
@@ -49,7 +49,23 @@ UPDATE orders SET status = 'new'; -- expect: dml-in-ddl-transaction
 ALTER TABLE orders DROP COLUMN status;
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_currency.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN currency char(3) NULL;
+UPDATE orders SET currency = 'EUR' WHERE currency IS NULL; -- expect: dml-in-ddl-transaction
+-- migrate:down
+ALTER TABLE orders DROP COLUMN currency;
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_orders.sql
@@ -88,11 +104,33 @@ UPDATE orders SET status = 'new' WHERE id IN (SELECT id FROM orders WHERE status
 -- migrate:irreversible: a backfill has nothing to undo
 ",
         },
-],
+
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_currency.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN currency char(3) NULL;
+-- migrate:down
+ALTER TABLE orders DROP COLUMN currency;
+-- file: 0003_orders_currency_backfill.sql
+-- migrate:up
+UPDATE orders SET currency = 'EUR' WHERE currency IS NULL AND id BETWEEN 1 AND 10000;
+-- migrate:irreversible: data backfill
+",
+    },
+    ],
     check: Some(check),
 };
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if ctx.dialect == Dialect::MySql {
+        return mysql_check(ctx, stmt, out);
+    }
     if !ctx.in_transaction {
         return;
     }
@@ -142,6 +180,37 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         held.line,
         mode.blocks()
     ));
+}
+
+/// MySQL: DDL commits implicitly, so no DDL lock outlives it; what remains
+/// is a whole-table backfill in one statement right after a DDL changed the
+/// table (a warning: its row locks and replication delay, not a DDL lock).
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    use crate::rules::mysql::non_transactional_ddl_batch::{Ddl, ddl};
+    let Some((verb, table)) = stmt.ast().and_then(bulk_dml) else {
+        return;
+    };
+    if ctx.is_new_table(&table) {
+        return;
+    }
+    let Some(line) = ctx.statements[..ctx.position]
+        .iter()
+        .find_map(|s| match ddl(s) {
+            Some(Ddl::Touches(ts)) if ts.contains(&table) => Some(s.line),
+            _ => None,
+        })
+    else {
+        return;
+    };
+    let f = out.report(
+        format!("{verb} of existing table `{table}` in the migration that changed it at line {line}, in one statement"),
+        "every row it touches stays locked until it commits; replicas replay it as one event",
+    );
+    f.warning_only = true;
+    f.lock = Some(format!(
+        "InnoDB row locks on every row of `{table}` the statement touches, until it commits (the DDL itself committed implicitly)"
+    ));
+    f.help = Some("backfill in a later migration, in batches of a few thousand rows by primary-key range (or from the application)".into());
 }
 
 /// The statement's verb and target when it changes rows in bulk: UPDATE,

@@ -8,13 +8,13 @@ use sqlparser::ast::{
 use crate::config::{Level, ServerVersion};
 use crate::locks;
 use crate::model::{ident, object};
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule};
 use crate::statement::Stmt;
 
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "multiple-alter-same-table",
-    dialects: &[PG],
+    dialects: &[PG, MY],
     default_level: Level::Warn,
     versions: &[],
     summary: "several `ALTER TABLE` statements on the same table where one would do",
@@ -36,7 +36,23 @@ ALTER TABLE users ADD COLUMN last_name text; -- expect: multiple-alter-same-tabl
 -- migrate:down
 ALTER TABLE users DROP COLUMN last_name, DROP COLUMN first_name;
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_columns.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN note varchar(50);
+ALTER TABLE orders ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR'; -- expect: multiple-alter-same-table
+-- migrate:down
+ALTER TABLE orders DROP COLUMN currency, DROP COLUMN note;
+",
+    },
+    ],
     good: &[Example {
         dialect: PG,
         text: "-- file: 0001_create_users.sql
@@ -50,7 +66,22 @@ ALTER TABLE users ADD COLUMN first_name text, ADD COLUMN last_name text;
 -- migrate:down
 ALTER TABLE users DROP COLUMN last_name, DROP COLUMN first_name;
 ",
-    }],
+    },
+    Example {
+        dialect: MY,
+        text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_columns.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN note varchar(50), ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR';
+-- migrate:down
+ALTER TABLE orders DROP COLUMN currency, DROP COLUMN note;
+",
+    },
+    ],
     check: Some(check),
 };
 

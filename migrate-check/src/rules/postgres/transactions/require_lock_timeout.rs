@@ -1,8 +1,8 @@
 //! `require-lock-timeout`: lock-taking DDL on an existing table with no
 //! `lock_timeout` set before it.
 
-use crate::config::Level;
-use crate::rules::{Ctx, Example, Findings, PG, Rule};
+use crate::config::{Dialect, Level};
+use crate::rules::{Ctx, Example, Findings, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::session::{Timeout, check_timeout};
@@ -10,17 +10,18 @@ use super::session::{Timeout, check_timeout};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "require-lock-timeout",
-    dialects: &[PG],
+    dialects: &[PG, MY],
     default_level: Level::Warn,
     versions: &[],
     summary: "DDL waits for a lock on an existing table with no `lock_timeout` set",
-    explanation: "A statement that needs SHARE or a stronger lock (most ALTER TABLE, CREATE INDEX, DROP, TRUNCATE, LOCK TABLE) queues behind any transaction using the table — a long report, an idle-in-transaction session — and, while it waits, every new query on the table queues behind it: a lock that would be held for a millisecond takes the application down for as long as the oldest transaction lasts. `lock_timeout` makes the statement give up instead, so it can be retried. The `migrate` runtime already sets `lock_timeout` itself for each PostgreSQL migration (configurable, with bounded retries), so this rule is advice for migrations that may also run outside it — psql, another runner, a DBA's console — and is a warning. Only the first such statement of a section is reported: one SET at the top covers them all.",
+    explanation: "A statement that needs SHARE or a stronger lock (most ALTER TABLE, CREATE INDEX, DROP, TRUNCATE, LOCK TABLE) queues behind any transaction using the table — a long report, an idle-in-transaction session — and, while it waits, every new query on the table queues behind it: a lock that would be held for a millisecond takes the application down for as long as the oldest transaction lasts. `lock_timeout` makes the statement give up instead, so it can be retried. The `migrate` runtime already sets `lock_timeout` itself for each PostgreSQL migration (configurable, with bounded retries), so this rule is advice for migrations that may also run outside it — psql, another runner, a DBA's console — and is a warning. Only the first such statement of a section is reported: one SET at the top covers them all. On MySQL and MariaDB every DDL statement on an existing table takes an exclusive metadata lock, at least at its start and end, and `lock_wait_timeout` defaults to a year: set `SET SESSION lock_wait_timeout = 5` (the `migrate` runtime sets it per migration too).",
     lock: "SHARE or stronger on an existing table: while the request waits, it blocks every later query that conflicts with it (ACCESS EXCLUSIVE: all of them)",
     safe_alternative: "start the section with `SET lock_timeout = '2s';` (or `SET LOCAL` inside a transaction) and retry the migration when it times out",
     equivalents: "squawk: require-lock-timeout (require-timeout-settings) · eugene: E9 · strong_migrations: lock_timeout (runtime setting) · django-pg-zero-downtime, safe-pg-migrations: set it",
-    bad: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+    bad: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_orders.sql
 -- migrate:up
 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);
 -- migrate:down
@@ -31,10 +32,26 @@ ALTER TABLE orders ADD COLUMN note text; -- expect: require-lock-timeout
 -- migrate:down
 ALTER TABLE orders DROP COLUMN note;
 ",
-    }],
-    good: &[Example {
-        dialect: PG,
-        text: "-- file: 0001_create_orders.sql
+        },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_note.sql
+-- migrate:up
+ALTER TABLE orders ADD COLUMN note varchar(50); -- expect: require-lock-timeout
+-- migrate:down
+ALTER TABLE orders DROP COLUMN note;
+",
+        },
+    ],
+    good: &[
+        Example {
+            dialect: PG,
+            text: "-- file: 0001_create_orders.sql
 -- migrate:up
 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);
 -- migrate:down
@@ -49,12 +66,66 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '5s';
 ALTER TABLE orders DROP COLUMN note;
 ",
-    }],
+        },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_note.sql
+-- migrate:up
+SET SESSION lock_wait_timeout = 5;
+ALTER TABLE orders ADD COLUMN note varchar(50);
+-- migrate:down
+SET SESSION lock_wait_timeout = 5;
+ALTER TABLE orders DROP COLUMN note;
+",
+        },
+    ],
     check: Some(check),
 };
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    if ctx.dialect == Dialect::MySql {
+        return mysql_check(ctx, stmt, out);
+    }
     check_timeout(ctx, stmt, out, Timeout::Lock);
+}
+
+/// MySQL: every DDL statement on an existing table takes an exclusive
+/// metadata lock, at least at its start and end; `lock_wait_timeout`
+/// (default: a year) bounds the wait. Only the first unprotected DDL of the
+/// section is reported.
+fn mysql_check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
+    use crate::rules::mysql::non_transactional_ddl_batch::{Ddl, ddl};
+    let existing = |s: &Stmt| match ddl(s) {
+        Some(Ddl::Touches(tables)) => tables
+            .into_iter()
+            .find(|t| !t.is_empty() && !ctx.is_new_table(t)),
+        _ => None,
+    };
+    if ctx.state.lock_timeout {
+        return;
+    }
+    let Some(table) = existing(stmt) else {
+        return;
+    };
+    if ctx.statements[..ctx.position]
+        .iter()
+        .any(|s| existing(s).is_some())
+    {
+        return;
+    }
+    let f = out.report(
+        format!("DDL on existing table `{table}` with no `lock_wait_timeout` set earlier in this section"),
+        format!("waits for an exclusive metadata lock on `{table}`: every later query on `{table}` queues behind it"),
+    );
+    f.lock = Some(format!(
+        "exclusive metadata lock on `{table}` (at least at the start and the end of the statement): while it waits, every new query on the table waits behind it"
+    ));
+    f.help = Some("start the section with `SET SESSION lock_wait_timeout = 5;` (seconds) and retry the migration when it times out".into());
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! transaction, a `BEGIN` while one is open, a `COMMIT` with none open.
 
 use crate::config::{Dialect, Level};
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::session::{begins_transaction, open_begin, terminates_transaction};
@@ -10,11 +10,11 @@ use super::session::{begins_transaction, open_begin, terminates_transaction};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "transaction-nesting",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "`BEGIN` or `COMMIT` inside a transaction the runner already opened, or a nested `BEGIN`",
-    explanation: "The runner wraps every section in one transaction (with its history row) unless it is marked `-- migrate:no-transaction`. PostgreSQL has no nested transactions: a `BEGIN` inside one only warns \"there is already a transaction in progress\" and opens nothing, and the `COMMIT` meant for it commits the runner's transaction halfway through the section. The statements after it then run in autocommit: a failure leaves the migration half applied while the history says otherwise, and the down can no longer assume all or nothing. A `COMMIT` with no transaction open does nothing but warn, which usually means its `BEGIN` was lost. SQLite refuses a BEGIN inside a transaction (\"cannot start a transaction within a transaction\") and a COMMIT with none open (\"cannot commit - no transaction is active\"): the migration fails at deploy.",
+    explanation: "The runner wraps every section in one transaction (with its history row) unless it is marked `-- migrate:no-transaction`. PostgreSQL has no nested transactions: a `BEGIN` inside one only warns \"there is already a transaction in progress\" and opens nothing, and the `COMMIT` meant for it commits the runner's transaction halfway through the section. The statements after it then run in autocommit: a failure leaves the migration half applied while the history says otherwise, and the down can no longer assume all or nothing. A `COMMIT` with no transaction open does nothing but warn, which usually means its `BEGIN` was lost. SQLite refuses a BEGIN inside a transaction (\"cannot start a transaction within a transaction\") and a COMMIT with none open (\"cannot commit - no transaction is active\"): the migration fails at deploy. On MySQL and MariaDB the runner runs each statement in its own transaction with its progress row; a `BEGIN`/`START TRANSACTION` there implicitly commits the open transaction, and DDL commits implicitly anyway, so a hand-written transaction around DDL protects nothing.",
     lock: "",
     safe_alternative: "remove the `BEGIN`/`COMMIT`: the runner already makes the section atomic; to commit part of the work early, split it into migrations of their own (or mark the section `-- migrate:no-transaction` and manage the transactions explicitly); use `SAVEPOINT` for a partial rollback",
     equivalents: "squawk: transaction-nesting",
@@ -39,6 +39,21 @@ CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
 COMMIT; -- expect: transaction-nesting
 -- migrate:down
 DROP TABLE orders;
+",
+        },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_backfill.sql
+-- migrate:up
+START TRANSACTION; -- expect: transaction-nesting
+UPDATE orders SET status = 'new' WHERE status = '';
+COMMIT;
+-- migrate:irreversible: data fix
 ",
         },
     ],
@@ -79,6 +94,19 @@ COMMIT;
 DROP TABLE orders_archive;
 ",
         },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_backfill.sql
+-- migrate:up
+UPDATE orders SET status = 'new' WHERE status = '';
+-- migrate:irreversible: data fix
+",
+        },
     ],
     check: Some(check),
 };
@@ -92,7 +120,11 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         if ctx.runner_transaction {
             out.report(
                 "`BEGIN` inside the transaction the runner opens for this section",
-                "opens nothing: PostgreSQL only warns that a transaction is in progress",
+                if ctx.dialect == crate::config::Dialect::MySql {
+                    "MySQL commits the runner's transaction implicitly and starts another: the runner's bookkeeping no longer matches"
+                } else {
+                    "opens nothing: PostgreSQL only warns that a transaction is in progress"
+                },
             );
         } else if let Some(open) = open_begin(ctx) {
             let line = ctx.statements[open].line;

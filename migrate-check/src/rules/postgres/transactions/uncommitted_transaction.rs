@@ -2,7 +2,7 @@
 //! before the end of its section.
 
 use crate::config::Level;
-use crate::rules::{Ctx, Example, Findings, LT, PG, Rule};
+use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule};
 use crate::statement::Stmt;
 
 use super::session::{begins_transaction, ends_transaction, open_begin};
@@ -10,7 +10,7 @@ use super::session::{begins_transaction, ends_transaction, open_begin};
 /// The declaration.
 pub static RULE: Rule = Rule {
     id: "uncommitted-transaction",
-    dialects: &[PG, LT],
+    dialects: &[PG, MY, LT],
     default_level: Level::Error,
     versions: &[],
     summary: "a `BEGIN` with no `COMMIT` or `ROLLBACK` before the end of its section",
@@ -41,6 +41,21 @@ CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
 DROP TABLE orders;
 ",
         },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_backfill.sql
+-- migrate:up
+-- migrate:no-transaction
+START TRANSACTION; -- expect: uncommitted-transaction
+UPDATE orders SET status = 'new' WHERE status = '';
+-- migrate:irreversible: data fix
+",
+        },
     ],
     good: &[
         Example {
@@ -65,6 +80,22 @@ CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
 COMMIT;
 -- migrate:down
 DROP TABLE orders;
+",
+        },
+        Example {
+            dialect: MY,
+            text: "-- file: 0001_create_orders.sql
+-- migrate:up
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE orders;
+-- file: 0002_orders_backfill.sql
+-- migrate:up
+-- migrate:no-transaction
+START TRANSACTION;
+UPDATE orders SET status = 'new' WHERE status = '';
+COMMIT;
+-- migrate:irreversible: data fix
 ",
         },
     ],

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE events (uuid char(36) NOT NULL, payload text, PRIMARY KEY (uuid)) ENGINE=InnoDB;
+-- migrate:down
+DROP TABLE events;

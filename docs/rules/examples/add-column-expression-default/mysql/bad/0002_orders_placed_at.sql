@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE orders ADD COLUMN placed_at datetime DEFAULT (now());
+-- migrate:down
+ALTER TABLE orders DROP COLUMN placed_at;

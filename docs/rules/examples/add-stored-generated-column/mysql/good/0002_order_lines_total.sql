@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE order_lines ADD COLUMN total_cents bigint GENERATED ALWAYS AS (quantity * price_cents) VIRTUAL;
+-- migrate:down
+ALTER TABLE order_lines DROP COLUMN total_cents;

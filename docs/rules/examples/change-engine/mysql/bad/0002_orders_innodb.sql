@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE orders ENGINE=InnoDB;
+-- migrate:down
+ALTER TABLE orders ENGINE=MyISAM;

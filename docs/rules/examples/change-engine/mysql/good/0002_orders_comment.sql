@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE orders COMMENT = 'customer orders';
+-- migrate:down
+ALTER TABLE orders COMMENT = '';

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE INDEX orders_report_idx ON orders (customer_id, status, placed_at, total_cents) ALGORITHM=INPLACE LOCK=NONE;
+-- migrate:down
+DROP INDEX orders_report_idx ON orders;

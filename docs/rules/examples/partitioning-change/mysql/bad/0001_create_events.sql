@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE events (id bigint NOT NULL, payload text, PRIMARY KEY (id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+-- migrate:down
+DROP TABLE events;

@@ -1,0 +1,4 @@
+-- migrate:up
+ALTER TABLE events PARTITION BY HASH (id) PARTITIONS 4;
+-- migrate:down
+ALTER TABLE events REMOVE PARTITIONING;

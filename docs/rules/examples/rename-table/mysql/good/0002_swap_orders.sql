@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE orders_new LIKE orders;
+-- migrate:down
+DROP TABLE orders_new;

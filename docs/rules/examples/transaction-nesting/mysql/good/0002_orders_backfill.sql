@@ -1,0 +1,3 @@
+-- migrate:up
+UPDATE orders SET status = 'new' WHERE status = '';
+-- migrate:irreversible: data fix

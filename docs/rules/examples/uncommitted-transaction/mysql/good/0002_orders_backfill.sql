@@ -1,0 +1,6 @@
+-- migrate:up
+-- migrate:no-transaction
+START TRANSACTION;
+UPDATE orders SET status = 'new' WHERE status = '';
+COMMIT;
+-- migrate:irreversible: data fix
