@@ -65,7 +65,17 @@ fn rule_cases() -> BTreeMap<PathBuf, String> {
                 };
                 let dir = format!("rules/{id}/{d}/{kind}{sub}");
                 let (folder, body) = if kind == "bad" {
-                    if rule.default_level != migrate_check::Level::Error {
+                    // Only bad examples that fail the build: the rule is an
+                    // error, and this example's findings are not warning-only
+                    // (an error rule may report milder cases as warnings).
+                    if rule.default_level != migrate_check::Level::Error
+                        || (sub.is_empty()
+                            && !fails_the_build(
+                                &root.join("docs/rules/examples").join(&dir["rules/".len()..]),
+                                id,
+                                ex.dialect,
+                            ))
+                    {
                         continue;
                     }
                     (
@@ -90,6 +100,20 @@ fn rule_cases() -> BTreeMap<PathBuf, String> {
         }
     }
     cases
+}
+
+/// Whether checking an example directory (`docs/rules/examples/…`) reports
+/// `rule` as an error.
+fn fails_the_build(dir: &Path, rule: &str, dialect: migrate_check::Dialect) -> bool {
+    let config = migrate_check::Config {
+        dialect,
+        ..migrate_check::Config::default()
+    };
+    let report = migrate_check::check_dir(dir, "", config).expect("the example directory");
+    report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == rule && d.severity == migrate_check::Severity::Error)
 }
 
 fn sync_rule_cases() {

@@ -1,0 +1,7 @@
+// Generated from the declaration of `add-stored-generated-column`: its bad example fails the build.
+const MIGRATIONS: migrate::Migrations =
+    migrate::embed_migrations!("rules/add-stored-generated-column/sqlite/bad", dialect = "sqlite");
+
+fn main() {
+    let _ = MIGRATIONS;
+}

@@ -1,0 +1,7 @@
+// Generated from the declaration of `rename-column`: its bad example fails the build.
+const MIGRATIONS: migrate::Migrations =
+    migrate::embed_migrations!("rules/rename-column/sqlite/bad", dialect = "sqlite");
+
+fn main() {
+    let _ = MIGRATIONS;
+}

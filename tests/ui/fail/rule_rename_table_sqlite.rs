@@ -1,0 +1,7 @@
+// Generated from the declaration of `rename-table`: its bad example fails the build.
+const MIGRATIONS: migrate::Migrations =
+    migrate::embed_migrations!("rules/rename-table/sqlite/bad", dialect = "sqlite");
+
+fn main() {
+    let _ = MIGRATIONS;
+}

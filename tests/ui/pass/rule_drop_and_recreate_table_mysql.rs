@@ -1,0 +1,7 @@
+// Generated from the declaration of `drop-and-recreate-table`: its good example builds.
+const MIGRATIONS: migrate::Migrations =
+    migrate::embed_migrations!("rules/drop-and-recreate-table/mysql/good", dialect = "mysql");
+
+fn main() {
+    assert!(!MIGRATIONS.migrations().is_empty());
+}

@@ -1,0 +1,7 @@
+// Generated from the declaration of `duplicate-column-assignments`: its good example builds.
+const MIGRATIONS: migrate::Migrations =
+    migrate::embed_migrations!("rules/duplicate-column-assignments/sqlite/good", dialect = "sqlite");
+
+fn main() {
+    assert!(!MIGRATIONS.migrations().is_empty());
+}

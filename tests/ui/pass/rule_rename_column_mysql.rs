@@ -1,0 +1,7 @@
+// Generated from the declaration of `rename-column`: its good example builds.
+const MIGRATIONS: migrate::Migrations =
+    migrate::embed_migrations!("rules/rename-column/mysql/good", dialect = "mysql");
+
+fn main() {
+    assert!(!MIGRATIONS.migrations().is_empty());
+}

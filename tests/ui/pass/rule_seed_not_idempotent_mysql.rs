@@ -1,0 +1,7 @@
+// Generated from the declaration of `seed-not-idempotent`: its good example builds.
+const MIGRATIONS: migrate::Migrations =
+    migrate::embed_migrations!("rules/seed-not-idempotent/mysql/good/migrations", dialect = "mysql");
+
+fn main() {
+    assert!(!MIGRATIONS.migrations().is_empty());
+}

@@ -1,0 +1,7 @@
+// Generated from the declaration of `transaction-nesting`: its good example builds.
+const MIGRATIONS: migrate::Migrations =
+    migrate::embed_migrations!("rules/transaction-nesting/mysql/good", dialect = "mysql");
+
+fn main() {
+    assert!(!MIGRATIONS.migrations().is_empty());
+}

@@ -1,0 +1,7 @@
+// Generated from the declaration of `unique-may-fail-on-data`: its good example builds.
+const MIGRATIONS: migrate::Migrations =
+    migrate::embed_migrations!("rules/unique-may-fail-on-data/sqlite/good", dialect = "sqlite");
+
+fn main() {
+    assert!(!MIGRATIONS.migrations().is_empty());
+}
