@@ -564,6 +564,7 @@ PRAGMA foreign_keys = ON;
         ("PRAGMA inside the runner's transaction", users_rebuild(false, false, true), &["sqlite-rebuild-procedure"]),
         ("rename the old table first", users_rebuild(true, true, true), &["sqlite-rebuild-procedure"]),
         ("rebuild loses index and trigger", users_rebuild(false, true, false), &["sqlite-rebuild-procedure"]),
+        ("rebuild while a view names the table", REBUILD_POSTS.replacen("PRAGMA foreign_keys = OFF;", "CREATE VIEW post_titles AS SELECT title FROM posts;\nPRAGMA foreign_keys = OFF;", 1), &["sqlite-rebuild-procedure"]),
         ("drop an existing table", "-- migrate:up\nDROP TABLE posts;\n-- migrate:irreversible: test\n".into(), &["drop-table"]),
         ("rename a column", "-- migrate:up\nALTER TABLE posts RENAME COLUMN body TO content;\n-- migrate:down\nALTER TABLE posts RENAME COLUMN content TO body;\n".into(), &["rename-column"]),
         ("ADD CONSTRAINT UNIQUE", "-- migrate:up\nALTER TABLE posts ADD CONSTRAINT posts_title_key UNIQUE (title);\n-- migrate:irreversible: test\n".into(), &["sqlite-unsupported-alter"]),
@@ -592,6 +593,18 @@ PRAGMA foreign_keys = ON;
         got.sort();
         got.dedup();
         assert_eq!(got, expected, "{name}:\n{}", report.render(false));
+        if name.contains("view names") {
+            // The engine agrees: the rename into place fails.
+            let db = Connection::open_in_memory().unwrap();
+            apply(&db, &report, &report.migrations[0].up).unwrap();
+            let Err((sql, e)) = apply(&db, &report, &report.migrations[1].up) else {
+                panic!("{name}: the engine ran it");
+            };
+            assert!(
+                sql.contains("RENAME TO posts") && e.contains("error in view post_titles"),
+                "{sql}: {e}"
+            );
+        }
         if expected.is_empty() {
             let db = Connection::open_in_memory().unwrap();
             apply(&db, &report, &report.migrations[0].up).unwrap();
