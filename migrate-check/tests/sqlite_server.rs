@@ -155,6 +155,12 @@ fn good_examples_apply_and_roll_back() {
     for (id, example) in sqlite_examples(true) {
         let (entries, config, _) = split(example);
         let report = lint(entries, config);
+        // Clean of every rule, warnings included: a good example teaches one thing.
+        assert!(
+            report.diagnostics.is_empty(),
+            "{id}: good example reports:\n{}",
+            report.render(false)
+        );
         let db = Connection::open_in_memory().unwrap();
         for m in &report.migrations {
             if let Err((sql, e)) = apply(&db, &report, &m.up) {
