@@ -116,6 +116,9 @@ pub struct Schema {
     by_table: HashMap<String, Vec<String>>,
     /// Views and triggers: what dropping or renaming a column or table breaks.
     dependents: HashMap<String, Dependent>,
+    /// SQLite `PRAGMA legacy_alter_table = ON` is in force: RENAME TO leaves
+    /// the references of other tables, views and triggers as written.
+    legacy_rename: bool,
     journal: Option<Journal>,
 }
 
@@ -367,6 +370,10 @@ impl Schema {
     /// Applies a statement's effect on the schema. Statements the model does
     /// not track (DML, views, functions, …) change nothing.
     pub fn apply(&mut self, stmt: &Stmt, migration: MigrationIndex) {
+        if let Some(on) = legacy_alter_table(stmt) {
+            self.legacy_rename = on;
+            return;
+        }
         if let Some(r) = stmt.recognized() {
             if let Recognized::DropIndexConcurrently { names, .. } = r {
                 for n in names {
@@ -516,10 +523,13 @@ impl Schema {
     fn rename_table(&mut self, old: &str, new: &str) {
         self.touch_table(old);
         // Foreign keys follow the table they reference (PostgreSQL and MySQL
-        // by object identity; SQLite ≥ 3.26 rewrites their text).
+        // by object identity; SQLite ≥ 3.26 rewrites their text, unless
+        // `legacy_alter_table` is on).
+        let follow = !self.legacy_rename;
         let referencing: Vec<String> = self
             .tables
             .values()
+            .filter(|_| follow)
             .filter(|t| {
                 t.constraints.iter().any(
                     |c| matches!(&c.kind, ConstraintKind::ForeignKey { references, .. } if references == old),
@@ -552,6 +562,9 @@ impl Schema {
             if let Some(d) = self.dependents.get_mut(&name) {
                 if d.trigger_on.as_deref() == Some(old) {
                     d.trigger_on = Some(new.to_string());
+                }
+                if !follow {
+                    continue;
                 }
                 for i in &mut d.identifiers {
                     if i == old {
@@ -1040,6 +1053,23 @@ fn view_columns(query: &ast::Query) -> Vec<(String, String)> {
     out
 }
 
+/// `PRAGMA legacy_alter_table = …` (SQLite): `Some(true)` when it turns it on.
+fn legacy_alter_table(stmt: &Stmt) -> Option<bool> {
+    let (name, value) = match (stmt.recognized(), stmt.ast()) {
+        (Some(Recognized::Pragma { name, value }), _) => (name.clone(), value.clone()?),
+        (_, Some(Statement::Pragma { name, value, .. })) => {
+            (object(name), value.as_ref()?.value.to_string())
+        }
+        _ => return None,
+    };
+    (name == "legacy_alter_table").then(|| {
+        matches!(
+            value.trim_matches('\'').to_ascii_lowercase().as_str(),
+            "1" | "on" | "true" | "yes"
+        )
+    })
+}
+
 /// Every word of a definition (keywords included: a table may be named
 /// like one), normalized: what views and triggers are searched by.
 fn words(text: &str) -> Vec<String> {
@@ -1318,6 +1348,17 @@ mod tests {
         );
         assert_eq!(s.views_using("users_old", "email").count(), 1);
         assert_eq!(s.views_using("users", "email").count(), 0);
+    }
+
+    #[test]
+    fn legacy_alter_table_leaves_references_as_written() {
+        let s = schema_after(
+            "CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE orders (id int, user_id int REFERENCES users (id));\nPRAGMA legacy_alter_table = 1;\nALTER TABLE users RENAME TO users_old;",
+        );
+        assert_eq!(
+            s.tables_referencing("users").collect::<Vec<_>>(),
+            ["orders"]
+        );
     }
 
     #[test]

@@ -155,6 +155,12 @@ fn good_examples_apply_and_roll_back() {
     for (id, example) in sqlite_examples(true) {
         let (entries, config, _) = split(example);
         let report = lint(entries, config);
+        // Clean of every rule, warnings included: a good example teaches one thing.
+        assert!(
+            report.diagnostics.is_empty(),
+            "{id}: good example reports:\n{}",
+            report.render(false)
+        );
         let db = Connection::open_in_memory().unwrap();
         for m in &report.migrations {
             if let Err((sql, e)) = apply(&db, &report, &m.up) {
@@ -441,5 +447,186 @@ DETACH DATABASE aux;
     let db = Connection::open_in_memory().unwrap();
     if let Err((sql, e)) = apply(&db, &report, &report.migrations[0].up) {
         panic!("`{sql}`: {e}");
+    }
+}
+
+/// A realistic schema, then one migration: safe ones report nothing (no
+/// error and no warning), dangerous ones report exactly the expected rules;
+/// and every safe one applies and rolls back on the engine, with a row in
+/// every table and foreign keys on.
+#[test]
+fn realistic_migrations_safe_and_dangerous() {
+    const BASE: &str = "-- migrate:up
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    email TEXT NOT NULL,
+    name TEXT,
+    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE UNIQUE INDEX users_email_idx ON users (email);
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    body TEXT,
+    published INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX posts_user_id_idx ON posts (user_id);
+CREATE TRIGGER IF NOT EXISTS users_trim AFTER UPDATE ON users
+BEGIN
+    UPDATE users SET name = trim(NEW.name) WHERE id = NEW.id AND NEW.name <> trim(NEW.name);
+END;
+-- migrate:down
+DROP TABLE posts;
+DROP TABLE users;
+";
+    const REBUILD_POSTS: &str = "-- migrate:up
+-- migrate:no-transaction
+PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE posts_new (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    title TEXT NOT NULL CHECK (length(title) <= 200),
+    body TEXT,
+    published INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO posts_new (id, user_id, title, body, published)
+SELECT id, user_id, title, body, published FROM posts;
+DROP TABLE posts;
+ALTER TABLE posts_new RENAME TO posts;
+CREATE INDEX posts_user_id_idx ON posts (user_id);
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA foreign_keys = ON;
+-- migrate:down
+-- migrate:no-transaction
+PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE posts_old (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    body TEXT,
+    published INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO posts_old (id, user_id, title, body, published)
+SELECT id, user_id, title, body, published FROM posts;
+DROP TABLE posts;
+ALTER TABLE posts_old RENAME TO posts;
+CREATE INDEX posts_user_id_idx ON posts (user_id);
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA foreign_keys = ON;
+";
+    let users_rebuild = |order_first: bool, pragma_outside: bool, recreate: bool| {
+        let head = if pragma_outside {
+            "-- migrate:no-transaction\nPRAGMA foreign_keys = OFF;\nBEGIN;\n"
+        } else {
+            "PRAGMA foreign_keys = OFF;\n"
+        };
+        let shape = "(id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL COLLATE NOCASE, name TEXT, created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)";
+        let body = if order_first {
+            format!(
+                "ALTER TABLE users RENAME TO users_old;\nCREATE TABLE users {shape};\nINSERT INTO users (id, email, name, created_at) SELECT id, email, name, created_at FROM users_old;\nDROP TABLE users_old;\n"
+            )
+        } else {
+            format!(
+                "CREATE TABLE users_new {shape};\nINSERT INTO users_new (id, email, name, created_at) SELECT id, email, name, created_at FROM users;\nDROP TABLE users;\nALTER TABLE users_new RENAME TO users;\n"
+            )
+        };
+        let again = if recreate {
+            "CREATE UNIQUE INDEX users_email_idx ON users (email);\nCREATE TRIGGER IF NOT EXISTS users_trim AFTER UPDATE ON users BEGIN UPDATE users SET name = trim(NEW.name) WHERE id = NEW.id AND NEW.name <> trim(NEW.name); END;\n"
+        } else {
+            ""
+        };
+        let tail = if pragma_outside {
+            "PRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;\n"
+        } else {
+            "PRAGMA foreign_keys = ON;\n"
+        };
+        format!(
+            "-- migrate:up\n{head}{body}{again}{tail}-- migrate:irreversible: the collation change is kept\n"
+        )
+    };
+    let cases: Vec<(&str, String, &[&str])> = vec![
+        // Safe.
+        ("add nullable column and index", "-- migrate:up\nALTER TABLE posts ADD COLUMN slug TEXT;\nCREATE INDEX posts_slug_idx ON posts (slug);\n-- migrate:down\nDROP INDEX posts_slug_idx;\nALTER TABLE posts DROP COLUMN slug;\n".into(), &[]),
+        ("add NOT NULL with a constant default", "-- migrate:up\nALTER TABLE users ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;\nALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT ('en');\n-- migrate:down\nALTER TABLE users DROP COLUMN locale;\nALTER TABLE users DROP COLUMN is_admin;\n".into(), &[]),
+        ("the documented rebuild", REBUILD_POSTS.into(), &[]),
+        ("the documented rebuild of a referenced table", users_rebuild(false, true, true), &[]),
+        ("lookup table, reference, view", "-- migrate:up\nCREATE TABLE categories (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;\nINSERT INTO categories (id, name) VALUES (1, 'general'), (2, 'news');\nALTER TABLE posts ADD COLUMN category_id INTEGER REFERENCES categories (id);\nCREATE INDEX posts_category_id_idx ON posts (category_id);\nCREATE VIEW IF NOT EXISTS published_posts AS SELECT p.id, p.title, u.email FROM posts AS p JOIN users AS u ON u.id = p.user_id WHERE p.published = 1;\n-- migrate:down\nDROP VIEW IF EXISTS published_posts;\nDROP INDEX posts_category_id_idx;\nALTER TABLE posts DROP COLUMN category_id;\nDROP TABLE categories;\n".into(), &[]),
+        ("data fix without DDL", "-- migrate:up\nUPDATE users SET name = NULL WHERE name = '';\nDELETE FROM posts WHERE title = '';\n-- migrate:irreversible: cleaned values are not kept\n".into(), &[]),
+        ("replace an index", "-- migrate:up\nCREATE INDEX posts_user_published_idx ON posts (user_id, published);\nDROP INDEX posts_user_id_idx;\n-- migrate:down\nCREATE INDEX posts_user_id_idx ON posts (user_id);\nDROP INDEX posts_user_published_idx;\n".into(), &[]),
+        ("virtual generated column", "-- migrate:up\nALTER TABLE users ADD COLUMN email_domain TEXT GENERATED ALWAYS AS (substr(email, instr(email, '@') + 1)) VIRTUAL;\n-- migrate:down\nALTER TABLE users DROP COLUMN email_domain;\n".into(), &[]),
+        ("a view over a table", "-- migrate:up\nCREATE VIEW post_bodies AS SELECT id, body FROM posts;\n-- migrate:down\nDROP VIEW post_bodies;\n".into(), &[]),
+        // Dangerous.
+        ("ALTER COLUMN TYPE", "-- migrate:up\nALTER TABLE posts ALTER COLUMN published TYPE BOOLEAN;\n-- migrate:down\nALTER TABLE posts ALTER COLUMN published TYPE INTEGER;\n".into(), &["sqlite-unsupported-alter"]),
+        ("NOT NULL without default", "-- migrate:up\nALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL;\n-- migrate:down\nALTER TABLE users DROP COLUMN password_hash;\n".into(), &["add-required-column"]),
+        ("CURRENT_TIMESTAMP default", "-- migrate:up\nALTER TABLE posts ADD COLUMN updated_at TEXT DEFAULT CURRENT_TIMESTAMP;\n-- migrate:down\nALTER TABLE posts DROP COLUMN updated_at;\n".into(), &["sqlite-add-column-restrictions"]),
+        ("UNIQUE column", "-- migrate:up\nALTER TABLE users ADD COLUMN username TEXT UNIQUE;\n-- migrate:irreversible: test\n".into(), &["sqlite-add-column-restrictions"]),
+        ("STORED generated column", "-- migrate:up\nALTER TABLE users ADD COLUMN email_lower TEXT GENERATED ALWAYS AS (lower(email)) STORED;\n-- migrate:down\nALTER TABLE users DROP COLUMN email_lower;\n".into(), &["add-stored-generated-column"]),
+        ("drop an indexed column", "-- migrate:up\n-- migrate:allow(drop-column): unused since v3\nALTER TABLE posts DROP COLUMN user_id;\n-- migrate:irreversible: test\n".into(), &["sqlite-drop-column-restrictions"]),
+        ("PRAGMA inside the runner's transaction", users_rebuild(false, false, true), &["sqlite-rebuild-procedure"]),
+        ("rename the old table first", users_rebuild(true, true, true), &["sqlite-rebuild-procedure"]),
+        ("rebuild loses index and trigger", users_rebuild(false, true, false), &["sqlite-rebuild-procedure"]),
+        ("rebuild while a view names the table", REBUILD_POSTS.replacen("PRAGMA foreign_keys = OFF;", "CREATE VIEW post_titles AS SELECT title FROM posts;\nPRAGMA foreign_keys = OFF;", 1), &["sqlite-rebuild-procedure"]),
+        ("drop an existing table", "-- migrate:up\nDROP TABLE posts;\n-- migrate:irreversible: test\n".into(), &["drop-table"]),
+        ("rename a column", "-- migrate:up\nALTER TABLE posts RENAME COLUMN body TO content;\n-- migrate:down\nALTER TABLE posts RENAME COLUMN content TO body;\n".into(), &["rename-column"]),
+        ("ADD CONSTRAINT UNIQUE", "-- migrate:up\nALTER TABLE posts ADD CONSTRAINT posts_title_key UNIQUE (title);\n-- migrate:irreversible: test\n".into(), &["sqlite-unsupported-alter"]),
+        ("BEGIN in the runner's transaction", "-- migrate:up\nBEGIN TRANSACTION;\nALTER TABLE users ADD COLUMN bio TEXT;\nCOMMIT;\n-- migrate:down\nALTER TABLE users DROP COLUMN bio;\n".into(), &["transaction-nesting"]),
+        ("backfill under the DDL's transaction", "-- migrate:up\nALTER TABLE posts ADD COLUMN word_count INTEGER;\nUPDATE posts SET word_count = length(body) - length(replace(body, ' ', '')) + 1;\n-- migrate:down\nALTER TABLE posts DROP COLUMN word_count;\n".into(), &["dml-in-ddl-transaction"]),
+    ];
+    for (name, text, expected) in cases {
+        let entries = vec![
+            FileEntry {
+                rel_path: "0001_base.sql".into(),
+                bytes: BASE.as_bytes().to_vec(),
+            },
+            FileEntry {
+                rel_path: "0002_case.sql".into(),
+                bytes: text.into_bytes(),
+            },
+        ];
+        let report = lint(
+            entries,
+            Config {
+                dialect: Dialect::Sqlite,
+                ..Config::default()
+            },
+        );
+        let mut got: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();
+        got.sort();
+        got.dedup();
+        assert_eq!(got, expected, "{name}:\n{}", report.render(false));
+        if name.contains("view names") {
+            // The engine agrees: the rename into place fails.
+            let db = Connection::open_in_memory().unwrap();
+            apply(&db, &report, &report.migrations[0].up).unwrap();
+            let Err((sql, e)) = apply(&db, &report, &report.migrations[1].up) else {
+                panic!("{name}: the engine ran it");
+            };
+            assert!(
+                sql.contains("RENAME TO posts") && e.contains("error in view post_titles"),
+                "{sql}: {e}"
+            );
+        }
+        if expected.is_empty() {
+            let db = Connection::open_in_memory().unwrap();
+            apply(&db, &report, &report.migrations[0].up).unwrap();
+            seed(&db);
+            if let Err((sql, e)) = apply(&db, &report, &report.migrations[1].up) {
+                panic!("{name}: up: `{sql}`: {e}");
+            }
+            let posts: i64 = db
+                .query_row("SELECT count(*) FROM posts", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(posts, 1, "{name}: the posts survived");
+            if let Some(down) = &report.migrations[1].down
+                && let Err((sql, e)) = apply(&db, &report, down)
+            {
+                panic!("{name}: down: `{sql}`: {e}");
+            }
+        }
     }
 }

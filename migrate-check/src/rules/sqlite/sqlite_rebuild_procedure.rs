@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "a table rebuild that strays from SQLite's documented procedure, or a `PRAGMA foreign_keys` that silently does nothing",
-    explanation: "SQLite changes a table's shape by rebuilding it (sqlite.org/lang_altertable.html): copy the rows into a new table, drop the old one, rename the new one. Each step has a trap. `PRAGMA foreign_keys` is a no-op inside a transaction — and the runner wraps every section in one unless it is marked `-- migrate:no-transaction` — so foreign keys stay as the connection has them. With foreign keys on, `DROP TABLE` first deletes every row, which fires ON DELETE CASCADE (emptying the child tables) or fails on the children's rows. Renaming the old table away first (`ALTER TABLE t RENAME TO t_old`, then `CREATE TABLE t`) makes SQLite ≥ 3.26 rewrite the foreign keys, triggers and views that name `t` to name `t_old`, which is then dropped: they dangle. The old table's indexes and triggers are dropped with it and must be created again. After foreign keys were off, `PRAGMA foreign_key_check` is the only thing that notices rows the new shape orphans. `PRAGMA foreign_keys = OFF` with no `PRAGMA foreign_keys = ON` after it leaves the connection — which the application may keep using — without foreign keys. `PRAGMA writable_schema` edits the schema text behind SQLite's back and can corrupt the database.",
+    explanation: "SQLite changes a table's shape by rebuilding it (sqlite.org/lang_altertable.html): copy the rows into a new table, drop the old one, rename the new one. Each step has a trap. `PRAGMA foreign_keys` is a no-op inside a transaction — and the runner wraps every section in one unless it is marked `-- migrate:no-transaction` — so foreign keys stay as the connection has them. With foreign keys on, `DROP TABLE` first deletes every row, which fires ON DELETE CASCADE (emptying the child tables) or fails on the children's rows. Renaming the old table away first (`ALTER TABLE t RENAME TO t_old`, then `CREATE TABLE t`) makes SQLite ≥ 3.26 rewrite the foreign keys, triggers and views that name `t` to name `t_old`, which is then dropped: they dangle. The old table's indexes and triggers are dropped with it and must be created again; and the final `ALTER TABLE new_t RENAME TO t` fails while views or triggers of other tables name `t` (\"error in view v: no such table: main.t\"): drop them before and create them again after, or set `PRAGMA legacy_alter_table = ON` for the rebuild. After foreign keys were off, `PRAGMA foreign_key_check` is the only thing that notices rows the new shape orphans. `PRAGMA foreign_keys = OFF` with no `PRAGMA foreign_keys = ON` after it leaves the connection — which the application may keep using — without foreign keys. `PRAGMA writable_schema` edits the schema text behind SQLite's back and can corrupt the database.",
     lock: "",
     safe_alternative: REBUILD,
     equivalents: "none",
@@ -122,6 +122,47 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             check_rebuild(ctx, &rebuild, out);
         }
     }
+    if let Some((from, to)) = renamed_table(stmt) {
+        check_rename_into_place(ctx, &from, &to, out);
+    }
+}
+
+/// `ALTER TABLE new_t RENAME TO t` after `t` was dropped: SQLite re-reads the
+/// views and triggers that name `t` and refuses the rename while they point
+/// at no table (unless `legacy_alter_table` is on).
+fn check_rename_into_place(ctx: &Ctx<'_>, from: &str, to: &str, out: &mut Findings) {
+    let before = &ctx.statements[..ctx.position];
+    let rebuilt = ctx.schema.table(to).is_none()
+        && ctx.is_new_table(from)
+        && before.iter().any(|s| {
+            crate::rules::state::copy_of(s)
+                .is_some_and(|(target, sources)| target == from && sources.iter().any(|t| t == to))
+        });
+    let legacy = before.iter().any(
+        |s| matches!(pragma(s), Some((n, Some(v))) if n == "legacy_alter_table" && pragma_on(&v)),
+    );
+    if !rebuilt || legacy {
+        return;
+    }
+    let mut users: Vec<String> = ctx
+        .schema
+        .dependents_of(to)
+        .filter(|d| d.trigger_on.as_deref() != Some(to))
+        .map(|d| match d.trigger_on {
+            Some(_) => format!("trigger {}", d.name),
+            None => format!("view {}", d.name),
+        })
+        .collect();
+    users.sort();
+    let Some(first) = users.first() else { return };
+    let f = out.report(
+        format!("SQLite refuses to rename `{from}` to `{to}` while {} name the dropped `{to}`: \"error in {first}: no such table: main.{to}\"", users.join(", ")),
+        "fails at deploy: the rename re-reads every view and trigger, and these point at no table",
+    );
+    f.help = Some(format!(
+        "drop {} before the rebuild and create them again after the rename (their text is in `SELECT sql FROM sqlite_schema WHERE sql LIKE '%{to}%'`), or run the rebuild with `PRAGMA legacy_alter_table = ON` (and back OFF after it)",
+        users.join(", ")
+    ));
 }
 
 fn check_rebuild(ctx: &Ctx<'_>, rebuild: &super::support::Rebuild, out: &mut Findings) {
@@ -302,9 +343,10 @@ mod tests {
     #[test]
     fn the_documented_order_passes() {
         let up = no_tx(&format!(
-            "PRAGMA foreign_keys = OFF;\nBEGIN;\n{COPY}\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;\nCREATE INDEX users_email_idx ON users (email);\nCREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END;\nPRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;"
+            "PRAGMA foreign_keys = OFF;\nBEGIN;\nDROP VIEW user_emails;\n{COPY}\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;\nCREATE INDEX users_email_idx ON users (email);\nCREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END;\nCREATE VIEW user_emails AS SELECT email FROM users;\nPRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;"
         ));
-        assert!(lines(&two("3.35", T, &up), ID).is_empty());
+        let r = two("3.35", T, &up);
+        assert!(lines(&r, ID).is_empty(), "{}", r.render(false));
     }
 
     #[test]
@@ -312,7 +354,8 @@ mod tests {
         let up = format!(
             "PRAGMA foreign_keys = OFF;\n{COPY}\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;\nCREATE INDEX users_email_idx ON users (email);\nCREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END;"
         );
-        assert_eq!(lines(&two("3.35", T, &up), ID), [2, 5]);
+        // …and the view naming `users` stops the rename (line 6).
+        assert_eq!(lines(&two("3.35", T, &up), ID), [2, 5, 6]);
     }
 
     #[test]
@@ -321,7 +364,7 @@ mod tests {
             "PRAGMA foreign_keys = OFF;\nBEGIN;\n{COPY}\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;\nCOMMIT;\nPRAGMA foreign_keys = ON;"
         ));
         let r = two("3.35", T, &up);
-        assert_eq!(lines(&r, ID), [7, 7], "{}", r.render(false));
+        assert_eq!(lines(&r, ID), [7, 7, 8], "{}", r.render(false));
         let shown = r.render(false);
         assert!(
             shown.contains("index `users_email_idx`") && shown.contains("trigger `users_touch`")
@@ -342,6 +385,23 @@ mod tests {
             "PRAGMA foreign_keys = OFF;\nPRAGMA legacy_alter_table = ON;",
         );
         assert!(lines(&two("3.35", T, &up), ID).is_empty());
+    }
+
+    #[test]
+    fn views_and_triggers_naming_the_table_stop_the_rename() {
+        let t = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);\nCREATE VIEW user_emails AS SELECT email FROM users;";
+        let up = no_tx(&format!(
+            "BEGIN;\n{COPY}\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;\nCOMMIT;"
+        ));
+        assert_eq!(lines(&two("3.35", t, &up), ID), [7]);
+        let up = no_tx(&format!(
+            "BEGIN;\nDROP VIEW user_emails;\n{COPY}\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;\nCREATE VIEW user_emails AS SELECT email FROM users;\nCOMMIT;"
+        ));
+        assert!(lines(&two("3.35", t, &up), ID).is_empty());
+        let up = no_tx(&format!(
+            "PRAGMA legacy_alter_table = ON;\nBEGIN;\n{COPY}\nDROP TABLE users;\nALTER TABLE new_users RENAME TO users;\nCOMMIT;\nPRAGMA legacy_alter_table = OFF;"
+        ));
+        assert!(lines(&two("3.35", t, &up), ID).is_empty());
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub(crate) const LT3_37: ServerVersion = ServerVersion::new(3, 37, 0);
 pub(crate) const LT3_53: ServerVersion = ServerVersion::new(3, 53, 0);
 
 /// The safe way for every change SQLite's ALTER TABLE cannot make.
-pub(crate) const REBUILD: &str = "rebuild the table (sqlite.org/lang_altertable.html, \"other kinds of table schema changes\"): in a section marked `-- migrate:no-transaction`, `PRAGMA foreign_keys = OFF;` then `BEGIN;` `CREATE TABLE new_t (…the new shape…);` `INSERT INTO new_t (cols) SELECT cols FROM t;` `DROP TABLE t;` `ALTER TABLE new_t RENAME TO t;` recreate t's indexes, triggers and views; `PRAGMA foreign_key_check;` `COMMIT;` and `PRAGMA foreign_keys = ON;`";
+pub(crate) const REBUILD: &str = "rebuild the table (sqlite.org/lang_altertable.html, \"other kinds of table schema changes\"): in a section marked `-- migrate:no-transaction`, `PRAGMA foreign_keys = OFF;` then `BEGIN;` drop the views (and other tables' triggers) that name t; `CREATE TABLE new_t (…the new shape…);` `INSERT INTO new_t (cols) SELECT cols FROM t;` `DROP TABLE t;` `ALTER TABLE new_t RENAME TO t;` create t's indexes, triggers and those views again; `PRAGMA foreign_key_check;` `COMMIT;` and `PRAGMA foreign_keys = ON;`";
 
 /// The `ALTER TABLE` a statement is, with its normalized table name.
 pub(crate) fn alter_table(stmt: &Stmt) -> Option<(&AlterTable, String)> {
