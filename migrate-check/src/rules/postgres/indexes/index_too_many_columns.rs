@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Warn,
     versions: &[],
     summary: "a non-unique index with more than three key columns rarely helps",
-    explanation: "A B-tree is searched by its leading columns: past the first two or three, extra key columns seldom narrow a lookup further, while they make the index larger, slower to build, and more expensive on every INSERT and UPDATE that touches any of them. Columns wanted only for index-only scans belong in INCLUDE (PostgreSQL ≥ 11), which does not count here, and a unique index needs all its columns to mean what it says, so it is not reported. Style advice: a warning, in every PostgreSQL version.",
+    explanation: "A B-tree is searched by its leading columns: past the first two or three, extra key columns seldom narrow a lookup further, while they make the index larger, slower to build, and more expensive on every INSERT and UPDATE that touches any of them. Columns wanted only for index-only scans belong in INCLUDE (PostgreSQL ≥ 11), which does not count here, and a unique index needs all its columns to mean what it says, so it is not reported. Style advice: a warning, in every PostgreSQL version. On MySQL, `ALTER TABLE … ADD INDEX` and `CREATE INDEX` are judged alike.",
     lock: "",
     safe_alternative: "index the two or three most selective columns your queries filter on, move columns that are only read into `INCLUDE (…)`, or create a second, narrower index for the other query",
     equivalents: "strong_migrations: add_index_columns",
