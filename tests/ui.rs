@@ -71,7 +71,9 @@ fn rule_cases() -> BTreeMap<PathBuf, String> {
                     if rule.default_level != migrate_check::Level::Error
                         || (sub.is_empty()
                             && !fails_the_build(
-                                &root.join("docs/rules/examples").join(&dir["rules/".len()..]),
+                                &root
+                                    .join("docs/rules/examples")
+                                    .join(&dir["rules/".len()..]),
                                 id,
                                 ex.dialect,
                             ))

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     dialects: &[PG, MY],
     default_level: Level::Error,
     versions: &[],
-    summary: "a new table, column, index or constraint name longer than 63 bytes",
+    summary: "a new table, column, index or constraint name longer than the server keeps: PostgreSQL truncates past 63 bytes (a warning), MySQL rejects past 64 characters",
     explanation: "PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN − 1) and silently drops the rest, with only a NOTICE. The object then has a name nobody wrote: code and later migrations that spell the full name still work (they are truncated the same way), but tools, ORMs and error messages show the truncated one, and two long names that share their first 63 bytes collide (\"relation already exists\", \"column specified more than once\"). Bytes, not characters: a name with accents or other non-ASCII letters reaches the limit sooner, and the cut may fall inside a character. Judged on the names a migration introduces (CREATE TABLE, its columns and constraints, ADD COLUMN, ADD CONSTRAINT, CREATE INDEX, views, sequences, types, schemas, and RENAME … TO), not in down sections, which restore names that were judged when introduced. MySQL and MariaDB do not truncate: a name longer than 64 characters is rejected (error 1059, `Identifier name … is too long`), so the migration fails at deploy — an error there, a warning on PostgreSQL.",
     lock: "",
     safe_alternative: "shorten the name to at most 63 bytes (abbreviate, or drop the table name from index and constraint names)",

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "a `BEGIN` with no `COMMIT` or `ROLLBACK` before the end of its section",
-    explanation: "In a section marked `-- migrate:no-transaction` the runner runs the statements one by one and leaves transactions to them. A `BEGIN` that is never committed leaves the session inside an open transaction when the section ends: every statement after it looks applied, and then all of it is rolled back when the connection closes (or, worse, commits later together with unrelated work), while any lock it took stays held in the meantime. The migration \"succeeds\" and its changes are not there.",
+    explanation: "In a section marked `-- migrate:no-transaction` the runner runs the statements one by one and leaves transactions to them. A `BEGIN` that is never committed leaves the session inside an open transaction when the section ends: every statement after it looks applied, and then all of it is rolled back when the connection closes (or, worse, commits later together with unrelated work), while any lock it took stays held in the meantime. The migration \"succeeds\" and its changes are not there. On MySQL and MariaDB the open transaction is rolled back when the connection closes, too (and DDL inside it commits implicitly on its own).",
     lock: "",
     safe_alternative: "end the transaction explicitly with `COMMIT;` before the end of the section, or drop `-- migrate:no-transaction` and the `BEGIN` and let the runner wrap the section",
     equivalents: "squawk: ban-uncommitted-transaction",
