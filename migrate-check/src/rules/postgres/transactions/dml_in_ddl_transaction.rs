@@ -148,6 +148,9 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
             "the transaction holds SQLite's write lock on the whole database while every row is touched: every other writer waits or fails with SQLITE_BUSY",
         );
         f.lock = Some("SQLite's database write lock (RESERVED, then EXCLUSIVE at commit), held from the DDL until COMMIT: blocks every other writer of the database; readers too in rollback-journal mode".into());
+        // The same write lock is taken by the backfill alone: the DDL makes it
+        // no longer, unlike PostgreSQL's table lock. Advice, not an error.
+        f.warning_only = true;
         return;
     }
     // The lock the DDL left on the table; a lock that lets writes go on
