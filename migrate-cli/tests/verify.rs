@@ -66,12 +66,16 @@ fn mariadb(sql: &str) -> String {
 
 /// The rules the test migrations break on purpose (they are about locks,
 /// not reversibility).
-const CONFIG: &str = "[rules]\n\
+const CONFIG: &str = "mariadb_version = \"10.11\"\n\
+    [rules]\n\
     create-index-non-concurrently = \"allow\"\n\
     change-column-type = \"allow\"\n\
     drop-table = \"allow\"\n\
     drop-column = \"allow\"\n\
-    add-required-column = \"allow\"\n";
+    add-required-column = \"allow\"\n\
+    non-transactional-ddl-batch = \"allow\"\n\
+    require-algorithm-assertion = \"allow\"\n\
+    require-lock-timeout = \"allow\"\n";
 
 /// A directory of migrations and a `migrate.toml`, removed when dropped.
 struct Set {
