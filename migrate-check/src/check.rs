@@ -1107,16 +1107,8 @@ impl<'c> Analysis<'c> {
         released: &mut Vec<StmtKind>,
     ) -> Option<Migration> {
         diags.extend(read.diags);
-        let base = self.allows.len();
-        self.allows.extend(read.allows);
         let mut m = read.migration?;
-        for s in m.sections_mut() {
-            for stmt in &mut s.statements {
-                for (_, a) in &mut stmt.allows {
-                    *a += base;
-                }
-            }
-        }
+        self.adopt_allows(read.allows, m.sections_mut());
         self.section(&m.up, SectionKind::Up, index, &m.version, files, diags);
         if let Some(down) = &m.down {
             // The down runs right after its own up: check it against the
@@ -1156,6 +1148,22 @@ impl<'c> Analysis<'c> {
         );
     }
 
+    /// Takes over the allow directives read with some sections: their
+    /// statements' indices pointed into `allows`, now into `self.allows`.
+    fn adopt_allows<'s>(
+        &mut self,
+        allows: Vec<Allow>,
+        sections: impl Iterator<Item = &'s mut Section>,
+    ) {
+        let base = self.allows.len();
+        self.allows.extend(allows);
+        for stmt in sections.flat_map(|s| s.statements.iter_mut()) {
+            for (_, a) in &mut stmt.allows {
+                *a += base;
+            }
+        }
+    }
+
     /// Analyzes the seeds after the last migration (`index`), each in its
     /// own transaction: what a seed would change in the schema (DDL is
     /// reported) is forgotten.
@@ -1167,14 +1175,8 @@ impl<'c> Analysis<'c> {
         files: &[SourceFile],
         diags: &mut Vec<Diagnostic>,
     ) {
-        let base = self.allows.len();
-        self.allows.extend(allows);
+        self.adopt_allows(allows, seeds.iter_mut().map(|s| &mut s.section));
         for seed in seeds.iter_mut() {
-            for stmt in &mut seed.section.statements {
-                for (_, a) in &mut stmt.allows {
-                    *a += base;
-                }
-            }
             self.schema.begin();
             self.section(
                 &seed.section,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use migrate_check::{Config, Input, Layout, discover};
+use migrate_check::{Layout, SourceFile, discover};
 
 use crate::Failure;
 
@@ -202,13 +202,14 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
     }
     let entries = discover::read_dir(dir)
         .map_err(|e| Failure(format!("cannot read migrations directory `{shown}`: {e}")))?;
-    let report = migrate_check::check(Input {
-        entries,
-        display_dir: shown.clone(),
-        config: Config::default(),
-        config_source: None,
-    });
-    let newest = report.migrations.last();
+    // Only the names matter here (layout, versions): classify the files
+    // without parsing or checking them.
+    let existing: Vec<SourceFile> = entries
+        .iter()
+        .filter_map(|e| SourceFile::decode(&e.rel_path, &e.rel_path, &e.bytes).ok())
+        .collect();
+    let candidates = discover::classify(&existing, &mut Vec::new());
+    let newest = candidates.last();
     let detected = newest.map(|m| LayoutArg::from(m.layout));
     let layout = args.layout.or(detected).unwrap_or(LayoutArg::Sections);
     if let (Some(asked), Some(found)) = (args.layout, detected)
@@ -233,8 +234,7 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let newest_number =
-        newest.and_then(|m| (m.version_parts.len() == 1).then(|| m.version_parts[0]));
+    let newest_number = newest.and_then(|m| (m.parts.len() == 1).then(|| m.parts[0]));
     let version = next_version(style, newest_number, &timestamp(now));
     let files = files(layout, &version, &args.name);
     for (rel, _) in &files {
@@ -312,10 +312,10 @@ mod tests {
                     bytes: text.into_bytes(),
                 })
                 .collect();
-            let report = migrate_check::check(Input {
+            let report = migrate_check::check(migrate_check::Input {
                 entries,
                 display_dir: "migrations".into(),
-                config: Config::default(),
+                config: migrate_check::Config::default(),
                 config_source: None,
             });
             assert_eq!(report.migrations.len(), 1, "{layout:?}");

@@ -23,6 +23,17 @@ fn a_rebuild_that_leaves_a_column_out_drops_it() {
         "id, user_id, note",
     );
     assert!(lines(&two("3.35", USERS, &up), "drop-column").is_empty());
+    let up = rebuild_orders(
+        "id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id), memo TEXT",
+        "*",
+    );
+    assert!(lines(&two("3.35", USERS, &up), "drop-column").is_empty());
+    // A `*` in an expression is not `SELECT *`: `note` is still left out.
+    let up = rebuild_orders(
+        "id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id)",
+        "id, user_id * 1",
+    );
+    assert_eq!(lines(&two("3.35", USERS, &up), "drop-column"), [7]);
 }
 
 #[test]

@@ -113,6 +113,32 @@ pub(crate) fn rebuild_dropping(ctx: &Ctx<'_>, table: &str) -> Option<Rebuild> {
         })
 }
 
+/// What a rebuild's copy (`INSERT INTO new SELECT … FROM old`) reads from
+/// its select list: `None` when it selects `*` (every column), otherwise the
+/// identifiers its select-list expressions use. Read from the AST, so a `*`
+/// in an expression or a name in the WHERE clause does not count.
+pub(crate) fn copied_columns(copy: &Stmt) -> Option<Vec<String>> {
+    use sqlparser::ast::{SelectItem, SetExpr};
+    let Some(Statement::Insert(insert)) = copy.ast() else {
+        return Some(Vec::new());
+    };
+    let Some(SetExpr::Select(select)) = insert.source.as_deref().map(|q| q.body.as_ref()) else {
+        return Some(Vec::new());
+    };
+    let mut read = Vec::new();
+    for item in &select.projection {
+        match item {
+            SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => return None,
+            SelectItem::UnnamedExpr(e)
+            | SelectItem::ExprWithAlias { expr: e, .. }
+            | SelectItem::ExprWithAliases { expr: e, .. } => {
+                read.extend(crate::model::expression_identifiers(&e.to_string()));
+            }
+        }
+    }
+    Some(read)
+}
+
 /// The `DROP TABLE` names of a statement (not temporary tables).
 pub(crate) fn dropped_tables(stmt: &Stmt) -> Vec<String> {
     match stmt.ast() {

@@ -3,12 +3,12 @@
 use sqlparser::ast::{AlterTableOperation, DropBehavior};
 
 use crate::config::{Dialect, Level};
-use crate::model::{expression_identifiers, ident};
+use crate::model::ident;
 use crate::rules::{Ctx, Example, Findings, LT, MY, PG, Rule, SectionKind};
 use crate::statement::Stmt;
 
 use super::support::{alter_table, ident_span};
-use crate::rules::sqlite::support::{dropped_tables, rebuild_dropping};
+use crate::rules::sqlite::support::{copied_columns, dropped_tables, rebuild_dropping};
 
 /// The declaration.
 pub static RULE: Rule = Rule {
@@ -177,13 +177,14 @@ fn sqlite_rebuild(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         else {
             continue;
         };
-        let copy = &ctx.statements[rebuild.copy];
-        let read = expression_identifiers(&ctx.file.text[copy.span.clone()]);
-        let star = ctx.file.text[copy.span.clone()].contains('*');
+        // A copy of every column (`SELECT *`) loses none.
+        let Some(read) = copied_columns(&ctx.statements[rebuild.copy]) else {
+            continue;
+        };
         let lost: Vec<&str> = old
             .columns
             .iter()
-            .filter(|c| new.column(&c.name).is_none() && !star && !read.contains(&c.name))
+            .filter(|c| new.column(&c.name).is_none() && !read.contains(&c.name))
             .map(|c| c.name.as_str())
             .collect();
         if lost.is_empty() {
