@@ -82,6 +82,7 @@ fn corpus(dialect: Dialect, count: usize) -> &'static Migrations {
                     Statement {
                         sql: leak(sql),
                         line: st.line,
+                        concurrent: st.concurrent && !strip,
                     }
                 })
                 .collect::<Vec<_>>()

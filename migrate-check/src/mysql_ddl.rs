@@ -703,6 +703,7 @@ pub fn costs_after(setup: &str, alter: &str, target: Target) -> Result<Vec<Cost>
             column: 1,
             kind: crate::statement::StmtKind::Parsed(Box::new(statement)),
             allows: Vec::new(),
+            concurrent: false,
         };
         schema.apply(&stmt, 0);
     }

@@ -247,6 +247,7 @@ fn parse_one(
         column: first.span.start.column as u32,
         kind: StmtKind::Unparsed,
         allows: Vec::new(),
+        concurrent: false,
     };
     let failure = match parse_owned(owned, dialect) {
         Ok(ast) => {
@@ -269,6 +270,7 @@ fn parse_one(
             }
         }
     };
+    stmt.concurrent = stmt.concurrently().is_some();
     (stmt, range, failure)
 }
 

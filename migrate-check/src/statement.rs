@@ -21,6 +21,11 @@ pub struct Stmt {
     /// Rule ids suppressed on this statement by `-- migrate:allow`, with the
     /// index of the directive that did it.
     pub allows: Vec<(String, usize)>,
+    /// Whether it runs `CONCURRENTLY` (see [`Stmt::concurrently`]), kept
+    /// after the syntax tree is released: the runner lifts its lock timeout
+    /// for such a statement, because it waits for every older transaction
+    /// to end, by design, without blocking anyone.
+    pub concurrent: bool,
 }
 
 /// What a statement is, as far as the checker understands it.
@@ -205,6 +210,54 @@ impl Stmt {
         match self.kind {
             StmtKind::Unparsed | StmtKind::Analyzed => None,
             _ => Some(std::mem::replace(&mut self.kind, StmtKind::Analyzed)),
+        }
+    }
+
+    /// The PostgreSQL operation this statement runs `CONCURRENTLY`, if it
+    /// does: `CREATE INDEX`, `DROP INDEX`, `REINDEX` or `DETACH PARTITION`.
+    /// Each waits for the transactions older than it instead of locking
+    /// writers out, and none may run inside a transaction block.
+    ///
+    /// ```
+    /// use migrate_check::{check, Config, Dialect, FileEntry, Input};
+    /// let sql = "-- migrate:up\n-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n\
+    ///            -- migrate:down\n-- migrate:no-transaction\nDROP INDEX CONCURRENTLY i;\n";
+    /// let report = check(Input {
+    ///     entries: vec![FileEntry { rel_path: "0001_i.sql".into(), bytes: sql.as_bytes().to_vec() }],
+    ///     display_dir: "migrations".into(),
+    ///     config: Config { dialect: Dialect::Postgres, ..Config::default() },
+    ///     config_source: None,
+    /// });
+    /// let m = &report.migrations[0];
+    /// assert!(m.up.statements[0].concurrent);
+    /// assert!(m.down.as_ref().unwrap().statements[0].concurrent);
+    /// ```
+    pub fn concurrently(&self) -> Option<&'static str> {
+        match (self.ast(), self.recognized()) {
+            (Some(ast::Statement::CreateIndex(ci)), _) if ci.concurrently => {
+                Some("CREATE INDEX CONCURRENTLY")
+            }
+            (_, Some(Recognized::DropIndexConcurrently { .. })) => Some("DROP INDEX CONCURRENTLY"),
+            (
+                _,
+                Some(Recognized::Reindex {
+                    concurrently: true, ..
+                }),
+            ) => Some("REINDEX CONCURRENTLY"),
+            (Some(ast::Statement::AlterTable(at)), _)
+                if at.operations.iter().any(|op| {
+                    matches!(
+                        op,
+                        ast::AlterTableOperation::DetachPartitionOf {
+                            mode: Some(ast::DetachPartitionMode::Concurrently),
+                            ..
+                        }
+                    )
+                }) =>
+            {
+                Some("DETACH PARTITION … CONCURRENTLY")
+            }
+            _ => None,
         }
     }
 

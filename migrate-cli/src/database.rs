@@ -117,16 +117,7 @@ pub(crate) fn leak_table(
 ) -> &'static Migrations {
     let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
     let section = |s: &migrate_check::Section| Section {
-        statements: Box::leak(
-            s.statements
-                .iter()
-                .map(|st| Statement {
-                    sql: leak(report.statement_text(s, st)),
-                    line: st.line,
-                })
-                .collect::<Vec<_>>()
-                .into_boxed_slice(),
-        ),
+        statements: leak_statements(report, s),
         transactional: s.transactional,
         file: leak(&report.files[s.file].path),
     };
@@ -150,6 +141,28 @@ pub(crate) fn leak_table(
         dialect,
         leak(&history),
     )))
+}
+
+/// A section's statements as the macro embeds them, for as long as the process lives.
+pub(crate) fn leak_statements(
+    report: &Report,
+    section: &migrate_check::Section,
+) -> &'static [Statement] {
+    section
+        .statements
+        .iter()
+        .map(|st| Statement {
+            sql: Box::leak(
+                report
+                    .statement_text(section, st)
+                    .to_owned()
+                    .into_boxed_str(),
+            ),
+            line: st.line,
+            concurrent: st.concurrent,
+        })
+        .collect::<Vec<_>>()
+        .leak()
 }
 
 /// For commands that change nothing (`status`, `--dry-run`): a SQLite file

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use migrate_check::{Input, SeedInput, check_with_seeds, discover, read_seeds, seeds_dir_beside};
-use migrate_runtime::{DatabaseUrl, Dialect, Migrator, Seed, SeedOutcome, Statement};
+use migrate_runtime::{DatabaseUrl, Dialect, Migrator, Seed, SeedOutcome};
 
 use crate::database::{Target, leak_table};
 use crate::{Failure, config, output};
@@ -114,17 +114,7 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
                     .collect::<Vec<_>>()
                     .into_boxed_slice(),
             ),
-            statements: Box::leak(
-                s.section
-                    .statements
-                    .iter()
-                    .map(|st| Statement {
-                        sql: leak(report.statement_text(&s.section, st)),
-                        line: st.line,
-                    })
-                    .collect::<Vec<_>>()
-                    .into_boxed_slice(),
-            ),
+            statements: crate::database::leak_statements(&report, &s.section),
             checksum: leak(&s.checksum),
         })
         .collect();

@@ -357,7 +357,8 @@ fn statements<'a>(
     s.statements.iter().map(move |st| {
         let sql = report.statement_text(s, st);
         let line = st.line;
-        quote!(#krate::Statement { sql: #sql, line: #line })
+        let concurrent = st.concurrent;
+        quote!(#krate::Statement { sql: #sql, line: #line, concurrent: #concurrent })
     })
 }
 

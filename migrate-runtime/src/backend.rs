@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::history::{HistoryRow, HistoryTable};
-use crate::migration::Dialect;
+use crate::migration::{Dialect, Statement};
 
 /// A database error as the backend reports it: the database's own message
 /// and, when the server gave one, its error code.
@@ -111,6 +111,23 @@ pub enum LockScope {
     Transaction,
 }
 
+/// How [`Backend::execute_all`] failed.
+///
+/// ```
+/// use migrate_runtime::{BatchFailure, DbError};
+/// let known = BatchFailure { statement: Some(2), cause: DbError::new("relation \"t\" does not exist") };
+/// assert_eq!(known.statement, Some(2));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchFailure {
+    /// The index of the statement that failed, when the backend knows it;
+    /// `None` when the statements were sent together and the database did
+    /// not say which one failed.
+    pub statement: Option<usize>,
+    /// The database's error.
+    pub cause: DbError,
+}
+
 /// What the [`Migrator`](crate::Migrator) needs from a database connection.
 ///
 /// The migrator drives the protocol; a backend only supplies primitives:
@@ -165,7 +182,7 @@ pub enum LockScope {
 ///
 /// use migrate_runtime::{Migration, Migrations, Migrator, Section, Statement, Version};
 /// const UP: Section = Section {
-///     statements: &[Statement { sql: "CREATE TABLE t (id INTEGER)", line: 2 }],
+///     statements: &[Statement::new("CREATE TABLE t (id INTEGER)", 2)],
 ///     transactional: true,
 ///     file: "migrations/1_t.sql",
 /// };
@@ -257,8 +274,36 @@ pub trait Backend {
     /// database already rolled it back itself.
     fn rollback(&mut self) -> Result<(), DbError>;
 
-    /// Executes one statement of a migration.
+    /// Executes one statement of a migration, as SQL text.
     fn execute_sql(&mut self, sql: &str) -> Result<(), DbError>;
+
+    /// Executes one statement of a migration. The default runs its text
+    /// with [`execute_sql`](Backend::execute_sql); PostgreSQL runs a
+    /// [`concurrent`](Statement::concurrent) statement outside a transaction
+    /// without its lock timeout.
+    fn execute_statement(&mut self, statement: &Statement) -> Result<(), DbError> {
+        self.execute_sql(statement.sql)
+    }
+
+    /// Executes the statements of a transactional section, in order, in the
+    /// transaction [`begin_exclusive`](Backend::begin_exclusive) opened.
+    ///
+    /// The default runs them one at a time and names the one that failed.
+    /// A backend may send them together (PostgreSQL: one simple-query
+    /// message, one round trip for the whole migration); when it cannot tell
+    /// which statement failed, its [`BatchFailure`] says so, and the
+    /// migrator rolls back and runs the section again one statement at a
+    /// time, so that the error still names the statement and its line.
+    fn execute_all(&mut self, statements: &[Statement]) -> Result<(), BatchFailure> {
+        for (index, statement) in statements.iter().enumerate() {
+            self.execute_statement(statement)
+                .map_err(|cause| BatchFailure {
+                    statement: Some(index),
+                    cause,
+                })?;
+        }
+        Ok(())
+    }
 
     /// Inserts a history row.
     fn insert_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError>;

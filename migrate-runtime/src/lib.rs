@@ -35,12 +35,12 @@
 //!         version: Version::new("0001", &[1]),
 //!         name: "create_users",
 //!         up: Section {
-//!             statements: &[Statement { sql: "CREATE TABLE users (id INTEGER PRIMARY KEY)", line: 2 }],
+//!             statements: &[Statement::new("CREATE TABLE users (id INTEGER PRIMARY KEY)", 2)],
 //!             transactional: true,
 //!             file: "migrations/0001_create_users.sql",
 //!         },
 //!         down: Some(Section {
-//!             statements: &[Statement { sql: "DROP TABLE users", line: 4 }],
+//!             statements: &[Statement::new("DROP TABLE users", 4)],
 //!             transactional: true,
 //!             file: "migrations/0001_create_users.sql",
 //!         }),
@@ -98,7 +98,7 @@ pub use postgres_backend::PgBackend;
 pub use rusqlite;
 pub use url::{AnyBackend, DatabaseUrl, connect};
 
-pub use backend::{Backend, DbError, LockScope};
+pub use backend::{Backend, BatchFailure, DbError, LockScope};
 pub use error::{DirtyMigration, Error, StatementError};
 pub use history::{HistoryRow, HistoryTable, RowState};
 pub use migration::{Dialect, Migration, Migrations, Section, Seed, Statement, Version};

@@ -70,12 +70,42 @@ pub(crate) fn compare_parts(a: &[u64], b: &[u64]) -> Ordering {
 }
 
 /// One SQL statement of a section, split at build time.
+///
+/// ```
+/// use migrate_runtime::Statement;
+/// const BUILD: Statement = Statement::new("CREATE INDEX CONCURRENTLY i ON t (a)", 3).concurrently();
+/// assert!(BUILD.concurrent && !Statement::new("DROP TABLE t", 1).concurrent);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Statement {
     /// The statement's text, without the trailing `;`.
     pub sql: &'static str,
     /// 1-based line of the statement's first token in its `.sql` file.
     pub line: u32,
+    /// Whether it runs `CONCURRENTLY` (PostgreSQL `CREATE INDEX`, `DROP
+    /// INDEX`, `REINDEX`, `DETACH PARTITION`), as the checker read it from
+    /// the statement's syntax. Such a statement waits for every older
+    /// transaction to end, by design, without blocking anyone, so the runner
+    /// runs it without the lock timeout that guards every other statement:
+    /// a timeout would cancel the build and leave an invalid index behind.
+    pub concurrent: bool,
+}
+
+impl Statement {
+    /// A statement that does not run `CONCURRENTLY`.
+    pub const fn new(sql: &'static str, line: u32) -> Self {
+        Statement {
+            sql,
+            line,
+            concurrent: false,
+        }
+    }
+
+    /// The same statement, marked as running `CONCURRENTLY`.
+    pub const fn concurrently(mut self) -> Self {
+        self.concurrent = true;
+        self
+    }
 }
 
 /// The up or the down half of a migration.
@@ -117,7 +147,7 @@ pub struct Migration {
 ///     name: "01_countries",
 ///     file: "seeds/01_countries.sql",
 ///     environments: &[],
-///     statements: &[Statement { sql: "INSERT OR IGNORE INTO countries VALUES ('fr')", line: 1 }],
+///     statements: &[Statement::new("INSERT OR IGNORE INTO countries VALUES ('fr')", 1)],
 ///     checksum: "sha256:5e",
 /// };
 /// assert!(COUNTRIES.runs_in(Some("prod")) && COUNTRIES.runs_in(None));

@@ -6,7 +6,7 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use crate::backend::{Backend, DbError, LockScope};
+use crate::backend::{Backend, BatchFailure, DbError, LockScope};
 use crate::error::{DirtyMigration, Error, StatementError};
 use crate::history::{
     HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums, now_rfc3339,
@@ -272,12 +272,12 @@ pub struct MigrationStatus {
 ///         version: Version::new("1", &[1]),
 ///         name: "users",
 ///         up: Section {
-///             statements: &[Statement { sql: "CREATE TABLE users (id INTEGER PRIMARY KEY)", line: 2 }],
+///             statements: &[Statement::new("CREATE TABLE users (id INTEGER PRIMARY KEY)", 2)],
 ///             transactional: true,
 ///             file: "migrations/1_users.sql",
 ///         },
 ///         down: Some(Section {
-///             statements: &[Statement { sql: "DROP TABLE users", line: 4 }],
+///             statements: &[Statement::new("DROP TABLE users", 4)],
 ///             transactional: true,
 ///             file: "migrations/1_users.sql",
 ///         }),
@@ -507,12 +507,12 @@ impl Migrator {
     /// # }
     /// # static MIGRATIONS: Migrations = Migrations::new(&[
     /// #     Migration { version: Version::new("1", &[1]), name: "a",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE a (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE a", 3)])),
     /// #         irreversible: None, checksum: "sha256:aa" },
     /// #     Migration { version: Version::new("2", &[2]), name: "b",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE b (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE b", 3)])),
     /// #         irreversible: None, checksum: "sha256:bb" },
     /// # ], Dialect::Sqlite, "migrate_history");
     /// let mut conn = rusqlite::Connection::open_in_memory()?;
@@ -598,12 +598,12 @@ impl Migrator {
     /// # }
     /// # static MIGRATIONS: Migrations = Migrations::new(&[
     /// #     Migration { version: Version::new("1", &[1]), name: "a",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE a (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE a", 3)])),
     /// #         irreversible: None, checksum: "sha256:aa" },
     /// #     Migration { version: Version::new("2", &[2]), name: "b",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE b (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE b", 3)])),
     /// #         irreversible: None, checksum: "sha256:bb" },
     /// # ], Dialect::Sqlite, "migrate_history");
     /// let mut conn = rusqlite::Connection::open_in_memory()?;
@@ -632,12 +632,12 @@ impl Migrator {
     /// # }
     /// # static MIGRATIONS: Migrations = Migrations::new(&[
     /// #     Migration { version: Version::new("1", &[1]), name: "a",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE a (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE a", 3)])),
     /// #         irreversible: None, checksum: "sha256:aa" },
     /// #     Migration { version: Version::new("2", &[2]), name: "b",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE b (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE b", 3)])),
     /// #         irreversible: None, checksum: "sha256:bb" },
     /// # ], Dialect::Sqlite, "migrate_history");
     /// let mut conn = rusqlite::Connection::open_in_memory()?;
@@ -673,12 +673,12 @@ impl Migrator {
     /// # }
     /// # static MIGRATIONS: Migrations = Migrations::new(&[
     /// #     Migration { version: Version::new("1", &[1]), name: "a",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE a (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE a", 3)])),
     /// #         irreversible: None, checksum: "sha256:aa" },
     /// #     Migration { version: Version::new("2", &[2]), name: "b",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE b (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE b", 3)])),
     /// #         irreversible: None, checksum: "sha256:bb" },
     /// # ], Dialect::Sqlite, "migrate_history");
     /// let mut conn = rusqlite::Connection::open_in_memory()?;
@@ -713,8 +713,8 @@ impl Migrator {
     /// # }
     /// # static MIGRATIONS: Migrations = Migrations::new(&[
     /// #     Migration { version: Version::new("1", &[1]), name: "a",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE a (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE a", 3)])),
     /// #         irreversible: None, checksum: "sha256:aa" },
     /// # ], Dialect::Sqlite, "migrate_history");
     /// let mut conn = rusqlite::Connection::open_in_memory()?;
@@ -746,12 +746,12 @@ impl Migrator {
     /// # }
     /// # static MIGRATIONS: Migrations = Migrations::new(&[
     /// #     Migration { version: Version::new("1", &[1]), name: "a",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE a (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE a", 3)])),
     /// #         irreversible: None, checksum: "sha256:aa" },
     /// #     Migration { version: Version::new("2", &[2]), name: "b",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE b (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE b", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE b (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE b", 3)])),
     /// #         irreversible: None, checksum: "sha256:bb" },
     /// # ], Dialect::Sqlite, "migrate_history");
     /// let mut conn = rusqlite::Connection::open_in_memory()?;
@@ -786,8 +786,8 @@ impl Migrator {
     /// # }
     /// # static MIGRATIONS: Migrations = Migrations::new(&[
     /// #     Migration { version: Version::new("1", &[1]), name: "a",
-    /// #         up: s(&[Statement { sql: "CREATE TABLE a (x)", line: 1 }]),
-    /// #         down: Some(s(&[Statement { sql: "DROP TABLE a", line: 3 }])),
+    /// #         up: s(&[Statement::new("CREATE TABLE a (x)", 1)]),
+    /// #         down: Some(s(&[Statement::new("DROP TABLE a", 3)])),
     /// #         irreversible: None, checksum: "sha256:aa" },
     /// # ], Dialect::Sqlite, "migrate_history");
     /// let mut conn = rusqlite::Connection::open_in_memory()?;
@@ -829,8 +829,8 @@ impl Migrator {
     /// #     Migration { version: Version::new("1", &[1]), name: "a",
     /// #         up: Section {
     /// #             statements: &[
-    /// #                 Statement { sql: "CREATE TABLE a (x)", line: 2 },
-    /// #                 Statement { sql: "INSERT INTO b VALUES (1)", line: 3 },
+    /// #                 Statement::new("CREATE TABLE a (x)", 2),
+    /// #                 Statement::new("INSERT INTO b VALUES (1)", 3),
     /// #             ],
     /// #             transactional: false,
     /// #             file: "migrations/1_a.sql",
@@ -964,7 +964,7 @@ impl Migrator {
                     .get(index)
                     .or(section.statements.last())
                     .copied()
-                    .unwrap_or(crate::Statement { sql: "", line: 0 });
+                    .unwrap_or(crate::Statement::new("", 0));
                 return Err(Error::ResumeChanged {
                     version: m.version.text.to_owned(),
                     name: m.name.to_owned(),
@@ -1351,6 +1351,9 @@ impl Migrator {
 
         if section.transactional && conn.transactional_ddl() {
             let mut retries = 0;
+            // Set after a batch failed without naming its statement: the
+            // next attempt runs one statement at a time to find it.
+            let mut one_by_one = false;
             loop {
                 begin(conn, v)?;
                 let prior = match &prior {
@@ -1366,11 +1369,40 @@ impl Migrator {
                 let started = Instant::now();
                 let now = now_rfc3339();
                 let total = section.statements.len();
+                let mut unattributed = false;
                 let result = (|| {
-                    for (index, statement) in section.statements.iter().enumerate() {
-                        conn.execute_sql(statement.sql).map_err(|cause| {
-                            statement_error(m, direction, section, index, false, cause)
-                        })?;
+                    let executed = if one_by_one {
+                        section
+                            .statements
+                            .iter()
+                            .enumerate()
+                            .try_for_each(|(index, statement)| {
+                                conn.execute_statement(statement)
+                                    .map_err(|cause| BatchFailure {
+                                        statement: Some(index),
+                                        cause,
+                                    })
+                            })
+                    } else {
+                        conn.execute_all(section.statements)
+                    };
+                    match executed {
+                        Ok(()) => {}
+                        Err(BatchFailure {
+                            statement: Some(index),
+                            cause,
+                        }) => {
+                            return Err(statement_error(
+                                m, direction, section, index, false, cause,
+                            ));
+                        }
+                        Err(BatchFailure {
+                            statement: None,
+                            cause,
+                        }) => {
+                            unattributed = true;
+                            return Err(Error::database(v, "running the migration", cause));
+                        }
                     }
                     let duration = started.elapsed();
                     match direction {
@@ -1388,6 +1420,11 @@ impl Migrator {
                     }))
                 })();
                 match result {
+                    Err(_) if unattributed => {
+                        // Nothing of it remains; run it again to name the statement.
+                        let _ = conn.rollback();
+                        one_by_one = true;
+                    }
                     Err(Error::Statement(failure))
                         if failure.cause.is_lock_timeout() && retries < self.lock_retries =>
                     {
@@ -1537,7 +1574,8 @@ impl Migrator {
                     if let Some(kind) = mark {
                         write_mark(conn, table, &next, kind, v).map_err(Failed::Other)?;
                     }
-                    conn.execute_sql(statement.sql).map_err(Failed::Statement)?;
+                    conn.execute_statement(statement)
+                        .map_err(Failed::Statement)?;
                     next.statements_done = count(index + 1);
                     push_checksum(&mut next.statement_checksums, statement.sql);
                     if last {

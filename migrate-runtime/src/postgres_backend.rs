@@ -24,10 +24,10 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, SimpleQueryMessage, Statement};
 
-use crate::backend::{Backend, DbError, LockScope};
+use crate::backend::{Backend, BatchFailure, DbError, LockScope};
 use crate::error::Error;
 use crate::history::{HistoryRow, HistoryTable, RowState, rfc3339, statement_checksum};
-use crate::migration::Dialect;
+use crate::migration::{self, Dialect};
 use crate::url::DatabaseUrl;
 use crate::util::{Backoff, human, one_line};
 
@@ -246,13 +246,6 @@ pub(crate) fn lock_key(table: &HistoryTable) -> i64 {
     statement_checksum(&format!("migrate:{table}")) as i64
 }
 
-/// Whether a statement runs `CONCURRENTLY` (a word of its text; a false
-/// positive only lifts the lock timeout for that statement).
-fn runs_concurrently(sql: &str) -> bool {
-    sql.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| w.eq_ignore_ascii_case("concurrently"))
-}
-
 /// The server's message, detail and hint, with its SQLSTATE.
 pub(crate) fn pg_error(e: &postgres::Error) -> DbError {
     let Some(db) = e.as_db_error() else {
@@ -455,13 +448,52 @@ impl Backend for PgBackend {
     }
 
     fn execute_sql(&mut self, sql: &str) -> Result<(), DbError> {
-        let want = if !self.in_transaction && runs_concurrently(sql) {
+        self.ensure_timeout(self.wanted_timeout)?;
+        self.client.batch_execute(sql).map_err(|e| pg_error(&e))
+    }
+
+    fn execute_statement(&mut self, statement: &migration::Statement) -> Result<(), DbError> {
+        // A concurrent build waits for every older transaction by design;
+        // a lock timeout would cancel it and leave an INVALID index.
+        let want = if !self.in_transaction && statement.concurrent {
             Some(Duration::ZERO)
         } else {
             self.wanted_timeout
         };
         self.ensure_timeout(want)?;
-        self.client.batch_execute(sql).map_err(|e| pg_error(&e))
+        self.client
+            .batch_execute(statement.sql)
+            .map_err(|e| pg_error(&e))
+    }
+
+    /// One simple-query message for the whole section: inside the open
+    /// transaction block PostgreSQL runs the statements one after another
+    /// exactly as if they came one by one (no implicit transaction of its
+    /// own, `statement_timeout` per statement since PostgreSQL 13), and the
+    /// migration costs one round trip instead of one per statement. The
+    /// driver does not say how many statements completed before an error,
+    /// so a failure is reported without its statement; the migrator then
+    /// runs the section again one statement at a time.
+    fn execute_all(&mut self, statements: &[migration::Statement]) -> Result<(), BatchFailure> {
+        if statements.len() < 2 {
+            return match statements.first() {
+                Some(s) => self.execute_statement(s).map_err(|cause| BatchFailure {
+                    statement: Some(0),
+                    cause,
+                }),
+                None => Ok(()),
+            };
+        }
+        let mut sql = String::with_capacity(statements.iter().map(|s| s.sql.len() + 3).sum());
+        for statement in statements {
+            sql.push_str(statement.sql);
+            // On a line of its own: a statement may end in a line comment.
+            sql.push_str("\n;\n");
+        }
+        self.execute_sql(&sql).map_err(|cause| BatchFailure {
+            statement: None,
+            cause,
+        })
     }
 
     fn insert_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError> {
@@ -503,21 +535,6 @@ impl Backend for PgBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recognizes_concurrent_statements() {
-        assert!(runs_concurrently("CREATE INDEX CONCURRENTLY i ON t (a)"));
-        assert!(runs_concurrently(
-            "create unique index\nconcurrently i on t(a)"
-        ));
-        assert!(runs_concurrently(
-            "ALTER TABLE p DETACH PARTITION c CONCURRENTLY"
-        ));
-        assert!(!runs_concurrently(
-            "CREATE INDEX i ON t (concurrently_flag)"
-        ));
-        assert!(!runs_concurrently("ALTER TABLE t ADD COLUMN a int"));
-    }
 
     #[test]
     fn lock_keys_differ_per_table() {

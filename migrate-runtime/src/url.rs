@@ -492,6 +492,12 @@ impl Backend for AnyBackend {
     fn execute_sql(&mut self, sql: &str) -> Result<(), DbError> {
         delegate!(self, b => b.execute_sql(sql))
     }
+    fn execute_statement(&mut self, statement: &crate::Statement) -> Result<(), DbError> {
+        delegate!(self, b => b.execute_statement(statement))
+    }
+    fn execute_all(&mut self, statements: &[crate::Statement]) -> Result<(), crate::BatchFailure> {
+        delegate!(self, b => b.execute_all(statements))
+    }
     fn insert_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError> {
         delegate!(self, b => b.insert_row(table, row))
     }

@@ -51,20 +51,22 @@ const M2: Migration = mig(
             st(
                 3,
                 "CREATE INDEX CONCURRENTLY items_name_idx ON items (name)",
-            ),
+            )
+            .concurrently(),
             st(4, "INSERT INTO runs VALUES ('2')"),
             st(
                 5,
                 "CREATE UNIQUE INDEX CONCURRENTLY items_id_name_idx ON items (id, name)",
-            ),
+            )
+            .concurrently(),
         ],
         false,
         F2,
     ),
     Some(section(
         &[
-            st(8, "DROP INDEX CONCURRENTLY items_id_name_idx"),
-            st(9, "DROP INDEX CONCURRENTLY items_name_idx"),
+            st(8, "DROP INDEX CONCURRENTLY items_id_name_idx").concurrently(),
+            st(9, "DROP INDEX CONCURRENTLY items_name_idx").concurrently(),
         ],
         false,
         F2,
@@ -139,7 +141,8 @@ const BROKEN_UP: [migrate_runtime::Statement; 4] = [
     st(
         3,
         "CREATE INDEX CONCURRENTLY items_name_idx ON items (name)",
-    ),
+    )
+    .concurrently(),
     st(4, "INSERT INTO runs VALUES ('2a')"),
     st(5, "INSERT INTO missing VALUES (1)"),
     st(6, "INSERT INTO runs VALUES ('2b')"),
@@ -149,7 +152,7 @@ const BROKEN_DOWN: &[migrate_runtime::Statement] = &[
         9,
         "DELETE FROM runs WHERE marker IN ('2a', '2b', '2-fixed')",
     ),
-    st(10, "DROP INDEX CONCURRENTLY items_name_idx"),
+    st(10, "DROP INDEX CONCURRENTLY items_name_idx").concurrently(),
 ];
 static FAIL_NOTX: Migrations = Migrations::new(
     &[

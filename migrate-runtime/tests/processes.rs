@@ -56,12 +56,14 @@ static CONC_PG: Migrations = Migrations::new(
                     st(
                         3,
                         "CREATE INDEX CONCURRENTLY items_name_idx ON items (name)",
-                    ),
+                    )
+                    .concurrently(),
                     st(4, "INSERT INTO runs VALUES ('2a')"),
                     st(
                         5,
                         "CREATE UNIQUE INDEX CONCURRENTLY items_name_id_idx ON items (name, id)",
-                    ),
+                    )
+                    .concurrently(),
                     st(6, "INSERT INTO runs VALUES ('2b')"),
                 ],
                 false,

@@ -26,7 +26,7 @@ const fn section(
 }
 
 const fn st(line: u32, sql: &'static str) -> Statement {
-    Statement { sql, line }
+    Statement::new(sql, line)
 }
 
 const fn mig(
@@ -289,14 +289,14 @@ macro_rules! counted {
             name: concat!("m", $n),
             up: Section {
                 statements: &[
-                    Statement { sql: concat!("CREATE TABLE t", $n, " (x)"), line: 1 },
-                    Statement { sql: concat!("INSERT INTO runs VALUES ('", $n, "')"), line: 2 },
+                    Statement::new(concat!("CREATE TABLE t", $n, " (x)"), 1),
+                    Statement::new(concat!("INSERT INTO runs VALUES ('", $n, "')"), 2),
                 ],
                 transactional: true,
                 file: concat!("migrations/", $n, "_m.sql"),
             },
             down: Some(Section {
-                statements: &[Statement { sql: concat!("DROP TABLE t", $n), line: 4 }],
+                statements: &[Statement::new(concat!("DROP TABLE t", $n), 4)],
                 transactional: true,
                 file: concat!("migrations/", $n, "_m.sql"),
             }),
@@ -1278,4 +1278,158 @@ fn a_runner_waiting_for_the_lock_file_times_out_naming_the_holder() {
     assert!(history(&conn).is_empty());
     holder.unlock(&table).unwrap();
     assert_eq!(Migrator::new(&ALL).run(&mut conn).unwrap().steps.len(), 3);
+}
+
+// ---------- sections sent as one batch ----------
+
+/// SQLite sending a transactional section as one batch that cannot say which
+/// statement failed, as the PostgreSQL backend does, and recording how the
+/// migrator asked for each statement.
+struct Batching {
+    conn: Connection,
+    batches: usize,
+    singles: Vec<&'static str>,
+}
+
+impl migrate_runtime::Backend for Batching {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+    fn history_exists(
+        &mut self,
+        t: &migrate_runtime::HistoryTable,
+    ) -> Result<bool, migrate_runtime::DbError> {
+        self.conn.history_exists(t)
+    }
+    fn create_history(
+        &mut self,
+        t: &migrate_runtime::HistoryTable,
+    ) -> Result<(), migrate_runtime::DbError> {
+        self.conn.create_history(t)
+    }
+    fn read_history(
+        &mut self,
+        t: &migrate_runtime::HistoryTable,
+    ) -> Result<Vec<migrate_runtime::HistoryRow>, migrate_runtime::DbError> {
+        self.conn.read_history(t)
+    }
+    fn begin_exclusive(&mut self) -> Result<(), migrate_runtime::DbError> {
+        self.conn.begin_exclusive()
+    }
+    fn commit(&mut self) -> Result<(), migrate_runtime::DbError> {
+        migrate_runtime::Backend::commit(&mut self.conn)
+    }
+    fn rollback(&mut self) -> Result<(), migrate_runtime::DbError> {
+        migrate_runtime::Backend::rollback(&mut self.conn)
+    }
+    fn execute_sql(&mut self, sql: &str) -> Result<(), migrate_runtime::DbError> {
+        self.conn.execute_sql(sql)
+    }
+    fn execute_statement(&mut self, s: &Statement) -> Result<(), migrate_runtime::DbError> {
+        self.singles.push(s.sql);
+        self.conn.execute_sql(s.sql)
+    }
+    fn execute_all(&mut self, all: &[Statement]) -> Result<(), migrate_runtime::BatchFailure> {
+        self.batches += 1;
+        let sql: Vec<&str> = all.iter().map(|s| s.sql).collect();
+        self.conn
+            .execute_sql(&sql.join(";\n"))
+            .map_err(|cause| migrate_runtime::BatchFailure {
+                statement: None,
+                cause,
+            })
+    }
+    fn insert_row(
+        &mut self,
+        t: &migrate_runtime::HistoryTable,
+        row: &migrate_runtime::HistoryRow,
+    ) -> Result<(), migrate_runtime::DbError> {
+        self.conn.insert_row(t, row)
+    }
+    fn update_row(
+        &mut self,
+        t: &migrate_runtime::HistoryTable,
+        row: &migrate_runtime::HistoryRow,
+    ) -> Result<(), migrate_runtime::DbError> {
+        self.conn.update_row(t, row)
+    }
+    fn delete_row(
+        &mut self,
+        t: &migrate_runtime::HistoryTable,
+        version: &str,
+    ) -> Result<(), migrate_runtime::DbError> {
+        self.conn.delete_row(t, version)
+    }
+}
+
+static BATCHED: Migrations = Migrations::new(
+    &[
+        mig(
+            "1",
+            &[1],
+            "ok",
+            section(
+                &[
+                    st(2, "CREATE TABLE a (x)"),
+                    st(3, "INSERT INTO runs VALUES ('1')"),
+                ],
+                true,
+                "migrations/1_ok.sql",
+            ),
+            None,
+            "sha256:1",
+        ),
+        mig(
+            "2",
+            &[2],
+            "broken",
+            section(
+                &[
+                    st(2, "CREATE TABLE b (x)"),
+                    st(3, "INSERT INTO runs VALUES ('2')"),
+                    st(4, "INSERT INTO missing VALUES (1)"),
+                    st(5, "CREATE TABLE c (x)"),
+                ],
+                true,
+                "migrations/2_broken.sql",
+            ),
+            None,
+            "sha256:2",
+        ),
+    ],
+    Dialect::Sqlite,
+    "migrate_history",
+);
+
+#[test]
+fn a_batch_that_fails_without_naming_its_statement_is_run_again_one_by_one() {
+    let mut conn = Batching {
+        conn: memory(),
+        batches: 0,
+        singles: Vec::new(),
+    };
+    let err = Migrator::new(&BATCHED).run(&mut conn).unwrap_err();
+    // Migration 1 went as one batch; migration 2's batch failed, was rolled
+    // back and run again statement by statement up to the failing one.
+    assert_eq!(conn.batches, 2);
+    assert_eq!(
+        conn.singles,
+        [
+            "CREATE TABLE b (x)",
+            "INSERT INTO runs VALUES ('2')",
+            "INSERT INTO missing VALUES (1)"
+        ]
+    );
+    let Error::Statement(failure) = &err else {
+        panic!("unexpected {err}")
+    };
+    assert_eq!(
+        (failure.version.as_str(), failure.index, failure.line),
+        ("2", 2, 4)
+    );
+    assert!(failure.transactional && !failure.left_dirty);
+    assert!(err.to_string().contains("no such table: missing"), "{err}");
+    assert_eq!(tables(&conn.conn), ["a", "migrate_history", "runs"]);
+    assert_eq!(runs(&conn.conn), ["1"]);
+    assert_eq!(history(&conn.conn), applied(&["1"]));
 }

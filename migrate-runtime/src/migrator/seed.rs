@@ -155,7 +155,7 @@ impl Migrator {
     ///         version: Version::new("1", &[1]),
     ///         name: "countries",
     ///         up: Section {
-    ///             statements: &[Statement { sql: "CREATE TABLE countries (code TEXT PRIMARY KEY)", line: 2 }],
+    ///             statements: &[Statement::new("CREATE TABLE countries (code TEXT PRIMARY KEY)", 2)],
     ///             transactional: true,
     ///             file: "migrations/1_countries.sql",
     ///         },
@@ -172,14 +172,14 @@ impl Migrator {
     ///             name: "01_countries",
     ///             file: "seeds/01_countries.sql",
     ///             environments: &[],
-    ///             statements: &[Statement { sql: "INSERT OR IGNORE INTO countries VALUES ('fr')", line: 1 }],
+    ///             statements: &[Statement::new("INSERT OR IGNORE INTO countries VALUES ('fr')", 1)],
     ///             checksum: "sha256:02",
     ///         },
     ///         Seed {
     ///             name: "02_test_countries",
     ///             file: "seeds/02_test_countries.sql",
     ///             environments: &["dev", "test"],
-    ///             statements: &[Statement { sql: "INSERT OR IGNORE INTO countries VALUES ('zz')", line: 2 }],
+    ///             statements: &[Statement::new("INSERT OR IGNORE INTO countries VALUES ('zz')", 2)],
     ///             checksum: "sha256:03",
     ///         },
     ///     ],
@@ -275,7 +275,7 @@ impl Migrator {
                     None => SeedOutcome::Applied,
                 };
                 for (index, statement) in seed.statements.iter().enumerate() {
-                    conn.execute_sql(statement.sql).map_err(|cause| {
+                    conn.execute_statement(statement).map_err(|cause| {
                         Error::Seed(Box::new(SeedError {
                             seed: seed.name,
                             file: seed.file,

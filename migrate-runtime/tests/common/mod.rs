@@ -541,7 +541,7 @@ pub const fn section(
 }
 
 pub const fn st(line: u32, sql: &'static str) -> Statement {
-    Statement { sql, line }
+    Statement::new(sql, line)
 }
 
 pub const fn mig(

@@ -1,10 +1,8 @@
 //! `concurrently-in-transaction`: a `CONCURRENTLY` operation where a transaction is open.
 
-use sqlparser::ast::{AlterTableOperation, DetachPartitionMode, Statement};
-
 use crate::config::Level;
 use crate::rules::{Ctx, Example, Findings, PG, Rule};
-use crate::statement::{Recognized, Stmt};
+use crate::statement::Stmt;
 
 /// The declaration.
 pub static RULE: Rule = Rule {
@@ -54,29 +52,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     if !ctx.in_transaction {
         return;
     }
-    let what = match (stmt.ast(), stmt.recognized()) {
-        (Some(Statement::CreateIndex(ci)), _) if ci.concurrently => "CREATE INDEX CONCURRENTLY",
-        (_, Some(Recognized::DropIndexConcurrently { .. })) => "DROP INDEX CONCURRENTLY",
-        (
-            _,
-            Some(Recognized::Reindex {
-                concurrently: true, ..
-            }),
-        ) => "REINDEX CONCURRENTLY",
-        (Some(Statement::AlterTable(at)), _)
-            if at.operations.iter().any(|op| {
-                matches!(
-                    op,
-                    AlterTableOperation::DetachPartitionOf {
-                        mode: Some(DetachPartitionMode::Concurrently),
-                        ..
-                    }
-                )
-            }) =>
-        {
-            "DETACH PARTITION … CONCURRENTLY"
-        }
-        _ => return,
+    let Some(what) = stmt.concurrently() else {
+        return;
     };
     let why = if ctx.runner_transaction {
         "the runner wraps this section in a transaction"
@@ -126,5 +103,29 @@ mod tests {
             "SELECT 1;",
         );
         assert!(lines(&r, ID).is_empty(), "{}", shown(&r));
+    }
+
+    #[test]
+    fn the_runner_learns_which_statements_run_concurrently() {
+        let r = two(
+            "15",
+            SETUP,
+            &format!(
+                "-- migrate:no-transaction\n{ALL}\ncreate unique index\nconcurrently orders_u on orders (id);\nCREATE INDEX orders_flag_idx ON orders (user_id) WHERE user_id > 0;\nALTER TABLE events DETACH PARTITION events_2023 FINALIZE;"
+            ),
+            "-- migrate:no-transaction\nSELECT 1;",
+        );
+        let flags: Vec<bool> = r.migrations[1]
+            .up
+            .statements
+            .iter()
+            .map(|s| s.concurrent)
+            .collect();
+        assert_eq!(
+            flags,
+            [true, true, true, true, true, false, false],
+            "{}",
+            shown(&r)
+        );
     }
 }
