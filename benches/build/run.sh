@@ -4,6 +4,10 @@
 # migrations, with our `embed_migrations!` beside sqlx's `migrate!`.
 #
 #   bash benches/build/run.sh            # from the workspace root, or anywhere
+#   bash benches/build/run.sh runtime    # the same crates, applying instead:
+#       ../shared/bench/peers/bench.py runs sqlx-app, refinery-app (with
+#       REFINERY=1) and ours, one after the other, on fresh PostgreSQL
+#       databases and SQLite files: apply all, then start up with all applied
 #
 # Environment:
 #   WORK      default /tmp/migrate-build-bench: corpora, crates, a snapshot of
@@ -23,6 +27,7 @@
 # fill it with convert.py; build both once (not timed); then
 # ../shared/bench/peers/build_bench.py on each, one after the other.
 set -euo pipefail
+MODE=${1:-build}
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 WS=$(cd "$HERE/../.." && pwd)
@@ -85,7 +90,12 @@ cp -r "$WORK/filtered/sqlite" "$APP/migrations_sqlite"
 # 5. sqlx's crate, same corpus in sqlx's reversible layout.
 SQLX=$WORK/sqlx-app
 rm -rf "$SQLX" && cp -r "$BENCH/peers/sqlx-app" "$SQLX" && rm -rf "$SQLX/target"
-python3 "$BENCH/peers/convert.py" --src "$WORK/filtered/postgres" --sqlx "$SQLX/migrations_pg"
+# For the build, sqlx's default layout; to apply on PostgreSQL, CONCURRENTLY
+# stripped (sqlx sends a no-transaction file as one string, which PostgreSQL
+# wraps in a transaction), as the figures of ../shared/bench were taken.
+NOTX=keep
+[ "$MODE" = runtime ] && NOTX=strip
+python3 "$BENCH/peers/convert.py" --src "$WORK/filtered/postgres" --sqlx "$SQLX/migrations_pg" --sqlx-notx $NOTX
 python3 "$BENCH/peers/convert.py" --src "$WORK/filtered/sqlite" --sqlx "$SQLX/migrations_sqlite"
 
 crates=("$SQLX:$WORK/target-sqlx:sqlx migrate!" "$APP:$WORK/target-migrate:migrate embed_migrations!")
@@ -106,6 +116,25 @@ for c in "${crates[@]}"; do
             "$("$target/release/migrate-build-bench-app")"
     fi
 done
+if [ "$MODE" = runtime ]; then
+    tools=("$WORK/target-sqlx/release/sqlx-app:sqlx 0.8")
+    if [ "${REFINERY:-0}" = 1 ]; then
+        REF=$WORK/refinery-app
+        rm -rf "$REF" && cp -r "$BENCH/peers/refinery-app" "$REF" && rm -rf "$REF/target"
+        python3 "$BENCH/peers/convert.py" --src "$WORK/filtered/postgres" --refinery "$REF/migrations_pg"
+        python3 "$BENCH/peers/convert.py" --src "$WORK/filtered/sqlite" --refinery "$REF/migrations_sqlite"
+        CARGO_TARGET_DIR=$WORK/target-refinery cargo build -q --release --manifest-path "$REF/Cargo.toml"
+        tools+=("$WORK/target-refinery/release/refinery-app:refinery 0.10")
+    fi
+    tools+=("$WORK/target-migrate/release/migrate-build-bench-app:migrate")
+    for dialect in ${DIALECTS:-pg sqlite}; do
+        for t in "${tools[@]}"; do
+            IFS=: read -r bin label <<<"$t"
+            python3 "$BENCH/peers/bench.py" tool "$bin" "$dialect" "$RUNS" "$label $dialect" | grep -v '^{'
+        done
+    done
+    exit 0
+fi
 for c in "${crates[@]}"; do
     IFS=: read -r dir target label <<<"$c"
     python3 "$BENCH/peers/build_bench.py" "$dir" "$target" "$RUNS" "$label" || echo "   ($label: build_bench.py failed, see above)"
