@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use crate::backend::{Backend, BatchFailure, DbError, LockScope};
 use crate::error::{DirtyMigration, Error, StatementError};
 use crate::history::{
-    HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums, now_rfc3339,
-    push_checksum, statement_checksum,
+    HistoryDigest, HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums,
+    now_rfc3339, push_checksum, statement_checksum,
 };
 use crate::migration::{Migration, Migrations, Section, Version, compare_parts};
 use crate::target::{Target, parse_parts};
@@ -613,7 +613,26 @@ impl Migrator {
     /// # #[cfg(not(feature = "sqlite"))] fn main() {}
     /// ```
     pub fn run<B: Backend + ?Sized>(&self, conn: &mut B) -> Result<Report, Error> {
+        if self.all_applied(conn) {
+            return Ok(Report::default());
+        }
         self.perform(conn, &Action::Run)
+    }
+
+    /// The start-up fast path: whether the database's digest of the history
+    /// says that it holds exactly this binary's migrations, all applied and
+    /// unchanged. Taken without the lock: a runner busy with a migration
+    /// leaves a dirty row or none yet, either of which fails the comparison
+    /// and sends `run` down the full path, which waits for the lock. Any
+    /// error also takes the full path, which reports it.
+    fn all_applied<B: Backend + ?Sized>(&self, conn: &mut B) -> bool {
+        let (Ok(()), Ok(table)) = (self.check_dialect(conn), self.table()) else {
+            return false;
+        };
+        matches!(
+            conn.history_digest(&table),
+            Ok(Some(digest)) if digest == HistoryDigest::of_applied(self.migrations.migrations())
+        )
     }
 
     /// Applies the pending migrations up to and including `target`, which

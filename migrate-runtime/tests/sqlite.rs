@@ -5,47 +5,16 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Barrier};
 
+use common::{mig, section, st};
 use migrate_runtime::{
     Action, Dialect, Direction, Error, Migration, Migrations, Migrator, Resolution, Section, State,
     Statement, StepKind, Version,
 };
 use rusqlite::Connection;
 
+mod common;
+
 // ---------- fixtures ----------
-
-const fn section(
-    statements: &'static [Statement],
-    transactional: bool,
-    file: &'static str,
-) -> Section {
-    Section {
-        statements,
-        transactional,
-        file,
-    }
-}
-
-const fn st(line: u32, sql: &'static str) -> Statement {
-    Statement::new(sql, line)
-}
-
-const fn mig(
-    text: &'static str,
-    parts: &'static [u64],
-    name: &'static str,
-    up: Section,
-    down: Option<Section>,
-    checksum: &'static str,
-) -> Migration {
-    Migration {
-        version: Version::new(text, parts),
-        name,
-        up,
-        down,
-        irreversible: None,
-        checksum,
-    }
-}
 
 const F1: &str = "migrations/0001_create_users.sql";
 const F2: &str = "migrations/0002_create_posts.sql";
