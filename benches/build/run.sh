@@ -127,6 +127,16 @@ if [ "$MODE" = runtime ]; then
         tools+=("$WORK/target-refinery/release/refinery-app:refinery 0.10")
     fi
     tools+=("$WORK/target-migrate/release/migrate-build-bench-app:migrate")
+    # The same SQL as sqlx runs: CONCURRENTLY stripped and every migration in
+    # a transaction, so that the difference is the runners' own cost.
+    PLAIN=$WORK/migrate-app-plain
+    rm -rf "$PLAIN" && cp -r "$APP" "$PLAIN"
+    for f in "$PLAIN"/migrations_pg/*.sql; do
+        sed -i -e 's/ CONCURRENTLY//' -e '/^-- migrate:no-transaction$/d' "$f"
+    done
+    sed -i 's/^name = "migrate-build-bench-app"/name = "migrate-build-bench-app-plain"/' "$PLAIN/Cargo.toml"
+    CARGO_TARGET_DIR=$WORK/target-migrate cargo build -q --release --manifest-path "$PLAIN/Cargo.toml" 2>/dev/null
+    tools+=("$WORK/target-migrate/release/migrate-build-bench-app-plain:migrate, plain index builds")
     for dialect in ${DIALECTS:-pg sqlite}; do
         for t in "${tools[@]}"; do
             IFS=: read -r bin label <<<"$t"
