@@ -1134,6 +1134,65 @@ fn a_file_database_keeps_its_history_across_connections() {
     assert_eq!(runs(&conn), ["0001", "0002", "0003"]);
 }
 
+/// The `Backend` methods a test wrapper forwards unchanged to its SQLite
+/// connection `self.conn`, all but `begin_exclusive` (and the lock, left at
+/// its default: transaction scope), which each wrapper writes itself.
+macro_rules! forward_to_conn {
+    () => {
+        fn dialect(&self) -> Dialect {
+            Dialect::Sqlite
+        }
+        fn history_exists(
+            &mut self,
+            t: &migrate_runtime::HistoryTable,
+        ) -> Result<bool, migrate_runtime::DbError> {
+            self.conn.history_exists(t)
+        }
+        fn create_history(
+            &mut self,
+            t: &migrate_runtime::HistoryTable,
+        ) -> Result<(), migrate_runtime::DbError> {
+            self.conn.create_history(t)
+        }
+        fn read_history(
+            &mut self,
+            t: &migrate_runtime::HistoryTable,
+        ) -> Result<Vec<migrate_runtime::HistoryRow>, migrate_runtime::DbError> {
+            self.conn.read_history(t)
+        }
+        fn commit(&mut self) -> Result<(), migrate_runtime::DbError> {
+            migrate_runtime::Backend::commit(&mut self.conn)
+        }
+        fn rollback(&mut self) -> Result<(), migrate_runtime::DbError> {
+            migrate_runtime::Backend::rollback(&mut self.conn)
+        }
+        fn execute_sql(&mut self, sql: &str) -> Result<(), migrate_runtime::DbError> {
+            self.conn.execute_sql(sql)
+        }
+        fn insert_row(
+            &mut self,
+            t: &migrate_runtime::HistoryTable,
+            row: &migrate_runtime::HistoryRow,
+        ) -> Result<(), migrate_runtime::DbError> {
+            self.conn.insert_row(t, row)
+        }
+        fn update_row(
+            &mut self,
+            t: &migrate_runtime::HistoryTable,
+            row: &migrate_runtime::HistoryRow,
+        ) -> Result<(), migrate_runtime::DbError> {
+            self.conn.update_row(t, row)
+        }
+        fn delete_row(
+            &mut self,
+            t: &migrate_runtime::HistoryTable,
+            version: &str,
+        ) -> Result<(), migrate_runtime::DbError> {
+            self.conn.delete_row(t, version)
+        }
+    };
+}
+
 /// A connection that lets a second runner, on its own connection to the same
 /// file, apply everything just before the first migration step starts: the
 /// window between planning and locking.
@@ -1143,63 +1202,13 @@ struct Interleaved {
 }
 
 impl migrate_runtime::Backend for Interleaved {
-    fn dialect(&self) -> Dialect {
-        self.conn.dialect()
-    }
-    fn history_exists(
-        &mut self,
-        table: &migrate_runtime::HistoryTable,
-    ) -> Result<bool, migrate_runtime::DbError> {
-        self.conn.history_exists(table)
-    }
-    fn create_history(
-        &mut self,
-        table: &migrate_runtime::HistoryTable,
-    ) -> Result<(), migrate_runtime::DbError> {
-        self.conn.create_history(table)
-    }
-    fn read_history(
-        &mut self,
-        table: &migrate_runtime::HistoryTable,
-    ) -> Result<Vec<migrate_runtime::HistoryRow>, migrate_runtime::DbError> {
-        self.conn.read_history(table)
-    }
+    forward_to_conn!();
     fn begin_exclusive(&mut self) -> Result<(), migrate_runtime::DbError> {
         if let Some(mut other) = self.other.take() {
             let done = Migrator::new(&ALL).run_to(&mut other, 2).unwrap();
             assert_eq!(done.versions(), ["0001", "0002"]);
         }
         self.conn.begin_exclusive()
-    }
-    fn commit(&mut self) -> Result<(), migrate_runtime::DbError> {
-        migrate_runtime::Backend::commit(&mut self.conn)
-    }
-    fn rollback(&mut self) -> Result<(), migrate_runtime::DbError> {
-        migrate_runtime::Backend::rollback(&mut self.conn)
-    }
-    fn execute_sql(&mut self, sql: &str) -> Result<(), migrate_runtime::DbError> {
-        self.conn.execute_sql(sql)
-    }
-    fn insert_row(
-        &mut self,
-        table: &migrate_runtime::HistoryTable,
-        row: &migrate_runtime::HistoryRow,
-    ) -> Result<(), migrate_runtime::DbError> {
-        self.conn.insert_row(table, row)
-    }
-    fn update_row(
-        &mut self,
-        table: &migrate_runtime::HistoryTable,
-        row: &migrate_runtime::HistoryRow,
-    ) -> Result<(), migrate_runtime::DbError> {
-        self.conn.update_row(table, row)
-    }
-    fn delete_row(
-        &mut self,
-        table: &migrate_runtime::HistoryTable,
-        version: &str,
-    ) -> Result<(), migrate_runtime::DbError> {
-        self.conn.delete_row(table, version)
     }
 }
 
@@ -1261,38 +1270,9 @@ struct Batching {
 }
 
 impl migrate_runtime::Backend for Batching {
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
-    }
-    fn history_exists(
-        &mut self,
-        t: &migrate_runtime::HistoryTable,
-    ) -> Result<bool, migrate_runtime::DbError> {
-        self.conn.history_exists(t)
-    }
-    fn create_history(
-        &mut self,
-        t: &migrate_runtime::HistoryTable,
-    ) -> Result<(), migrate_runtime::DbError> {
-        self.conn.create_history(t)
-    }
-    fn read_history(
-        &mut self,
-        t: &migrate_runtime::HistoryTable,
-    ) -> Result<Vec<migrate_runtime::HistoryRow>, migrate_runtime::DbError> {
-        self.conn.read_history(t)
-    }
+    forward_to_conn!();
     fn begin_exclusive(&mut self) -> Result<(), migrate_runtime::DbError> {
         self.conn.begin_exclusive()
-    }
-    fn commit(&mut self) -> Result<(), migrate_runtime::DbError> {
-        migrate_runtime::Backend::commit(&mut self.conn)
-    }
-    fn rollback(&mut self) -> Result<(), migrate_runtime::DbError> {
-        migrate_runtime::Backend::rollback(&mut self.conn)
-    }
-    fn execute_sql(&mut self, sql: &str) -> Result<(), migrate_runtime::DbError> {
-        self.conn.execute_sql(sql)
     }
     fn execute_statement(&mut self, s: &Statement) -> Result<(), migrate_runtime::DbError> {
         self.singles.push(s.sql);
@@ -1307,27 +1287,6 @@ impl migrate_runtime::Backend for Batching {
                 statement: None,
                 cause,
             })
-    }
-    fn insert_row(
-        &mut self,
-        t: &migrate_runtime::HistoryTable,
-        row: &migrate_runtime::HistoryRow,
-    ) -> Result<(), migrate_runtime::DbError> {
-        self.conn.insert_row(t, row)
-    }
-    fn update_row(
-        &mut self,
-        t: &migrate_runtime::HistoryTable,
-        row: &migrate_runtime::HistoryRow,
-    ) -> Result<(), migrate_runtime::DbError> {
-        self.conn.update_row(t, row)
-    }
-    fn delete_row(
-        &mut self,
-        t: &migrate_runtime::HistoryTable,
-        version: &str,
-    ) -> Result<(), migrate_runtime::DbError> {
-        self.conn.delete_row(t, version)
     }
 }
 
