@@ -128,6 +128,23 @@ pub struct BatchFailure {
     pub cause: DbError,
 }
 
+/// The history change that commits together with a transactional migration
+/// in [`Backend::run_transaction`].
+///
+/// ```
+/// use migrate_runtime::HistoryWrite;
+/// let revert = HistoryWrite::Delete("20240101");
+/// assert!(matches!(revert, HistoryWrite::Delete("20240101")));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryWrite<'a> {
+    /// Applied: insert this row. Its `duration_ms` is for the backend to
+    /// fill in with the time the statements took.
+    Insert(&'a HistoryRow),
+    /// Reverted: delete the row of this version.
+    Delete(&'a str),
+}
+
 /// What the [`Migrator`](crate::Migrator) needs from a database connection.
 ///
 /// The migrator drives the protocol; a backend only supplies primitives:
@@ -315,6 +332,48 @@ pub trait Backend {
                 })?;
         }
         Ok(())
+    }
+
+    /// Runs a transactional section and writes its history change, all in
+    /// one transaction: [`begin_exclusive`](Backend::begin_exclusive),
+    /// [`execute_all`](Backend::execute_all), the write, [`commit`](Backend::commit).
+    /// On error nothing of it remains and no transaction is left open.
+    ///
+    /// The migrator calls it when it holds a [`LockScope::Session`] lock.
+    /// The default makes the calls above, one after another. A backend may
+    /// send them together (PostgreSQL: one simple-query message, one round
+    /// trip per migration); a failure it cannot attribute to a statement
+    /// (`statement: None`), including a failed write or commit, makes the
+    /// migrator run the migration again step by step, which names what failed.
+    fn run_transaction(
+        &mut self,
+        table: &HistoryTable,
+        statements: &[Statement],
+        write: HistoryWrite<'_>,
+    ) -> Result<(), BatchFailure> {
+        let unattributed = |cause| BatchFailure {
+            statement: None,
+            cause,
+        };
+        self.begin_exclusive().map_err(unattributed)?;
+        let started = std::time::Instant::now();
+        let result = self.execute_all(statements).and_then(|()| {
+            match write {
+                HistoryWrite::Insert(row) => {
+                    let mut row = row.clone();
+                    row.duration_ms =
+                        u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                    self.insert_row(table, &row)
+                }
+                HistoryWrite::Delete(version) => self.delete_row(table, version),
+            }
+            .and_then(|()| self.commit())
+            .map_err(unattributed)
+        });
+        if result.is_err() {
+            let _ = self.rollback();
+        }
+        result
     }
 
     /// Inserts a history row.

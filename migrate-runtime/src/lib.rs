@@ -98,7 +98,7 @@ pub use postgres_backend::PgBackend;
 pub use rusqlite;
 pub use url::{AnyBackend, DatabaseUrl, connect};
 
-pub use backend::{Backend, BatchFailure, DbError, LockScope};
+pub use backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
 pub use error::{DirtyMigration, Error, StatementError};
 pub use history::{HistoryDigest, HistoryRow, HistoryTable, RowState};
 pub use migration::{Dialect, Migration, Migrations, Section, Seed, Statement, Version};

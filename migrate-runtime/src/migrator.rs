@@ -6,7 +6,7 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use crate::backend::{Backend, BatchFailure, DbError, LockScope};
+use crate::backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
 use crate::error::{DirtyMigration, Error, StatementError};
 use crate::history::{
     HistoryDigest, HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums,
@@ -1371,92 +1371,123 @@ impl Migrator {
         if section.transactional && conn.transactional_ddl() {
             let mut retries = 0;
             // Set after a batch failed without naming its statement: the
-            // next attempt runs one statement at a time to find it.
+            // next attempt runs one step at a time to find what failed.
             let mut one_by_one = false;
             loop {
-                begin(conn, v)?;
-                let prior = match &prior {
-                    Prior::Known(row) => row.clone(),
-                    Prior::Reread => match self.reread(conn, table, m, check_order) {
-                        Ok(row) => row,
-                        Err(e) => return finish(conn, v, Err(e)),
-                    },
-                };
-                if !still_to_do(&prior) {
-                    return finish(conn, v, Ok(None));
-                }
-                let started = Instant::now();
-                let now = now_rfc3339();
                 let total = section.statements.len();
-                let mut unattributed = false;
-                let result = (|| {
-                    let executed = if one_by_one {
-                        section
-                            .statements
-                            .iter()
-                            .enumerate()
-                            .try_for_each(|(index, statement)| {
-                                conn.execute_statement(statement)
-                                    .map_err(|cause| BatchFailure {
-                                        statement: Some(index),
-                                        cause,
-                                    })
-                            })
-                    } else {
-                        conn.execute_all(section.statements)
-                    };
-                    match executed {
-                        Ok(()) => {}
-                        Err(BatchFailure {
-                            statement: Some(index),
-                            cause,
-                        }) => {
-                            return Err(statement_error(
-                                m, direction, section, index, false, cause,
-                            ));
-                        }
-                        Err(BatchFailure {
-                            statement: None,
-                            cause,
-                        }) => {
-                            unattributed = true;
-                            return Err(Error::database(v, "running the migration", cause));
-                        }
-                    }
-                    let duration = started.elapsed();
-                    match direction {
-                        Direction::Up => {
-                            let row = new_row(m, RowState::Applied, &now, duration, total);
-                            conn.insert_row(table, &row)
-                        }
-                        Direction::Down => conn.delete_row(table, m.version.text),
-                    }
-                    .map_err(|e| write_error(table, v, e))?;
-                    Ok(Some(Completed {
+                let started = Instant::now();
+                let completed = |duration| {
+                    Some(Completed {
                         kind: step.kind,
                         migration: m,
                         duration,
-                    }))
-                })();
-                match result {
-                    Err(_) if unattributed => {
-                        // Nothing of it remains; run it again to name the statement.
-                        let _ = conn.rollback();
-                        one_by_one = true;
+                    })
+                };
+                // `open`: a transaction of ours is open and `result` must
+                // still be committed or rolled back.
+                let (result, open) = match &prior {
+                    Prior::Known(prior) if !one_by_one => {
+                        // Under a session lock: the whole migration in one call.
+                        if !still_to_do(prior) {
+                            return Ok(None);
+                        }
+                        let row =
+                            new_row(m, RowState::Applied, &now_rfc3339(), Duration::ZERO, total);
+                        let write = match direction {
+                            Direction::Up => HistoryWrite::Insert(&row),
+                            Direction::Down => HistoryWrite::Delete(m.version.text),
+                        };
+                        let result = conn
+                            .run_transaction(table, section.statements, write)
+                            .map(|()| completed(started.elapsed()))
+                            .map_err(TxFailed::Batch);
+                        (result, false)
                     }
-                    Err(Error::Statement(failure))
+                    _ => {
+                        begin(conn, v)?;
+                        let prior = match &prior {
+                            Prior::Known(row) => row.clone(),
+                            Prior::Reread => match self.reread(conn, table, m, check_order) {
+                                Ok(row) => row,
+                                Err(e) => return finish(conn, v, Err(e)),
+                            },
+                        };
+                        if !still_to_do(&prior) {
+                            return finish(conn, v, Ok(None));
+                        }
+                        let now = now_rfc3339();
+                        let result = (|| {
+                            let batch = TxFailed::Batch;
+                            if one_by_one {
+                                section
+                                    .statements
+                                    .iter()
+                                    .enumerate()
+                                    .try_for_each(|(index, statement)| {
+                                        conn.execute_statement(statement).map_err(|cause| {
+                                            BatchFailure {
+                                                statement: Some(index),
+                                                cause,
+                                            }
+                                        })
+                                    })
+                                    .map_err(batch)?;
+                            } else {
+                                conn.execute_all(section.statements).map_err(batch)?;
+                            }
+                            let duration = started.elapsed();
+                            match direction {
+                                Direction::Up => {
+                                    let row = new_row(m, RowState::Applied, &now, duration, total);
+                                    conn.insert_row(table, &row)
+                                }
+                                Direction::Down => conn.delete_row(table, m.version.text),
+                            }
+                            .map_err(|e| TxFailed::Other(write_error(table, v, e)))?;
+                            Ok(completed(duration))
+                        })();
+                        (result, true)
+                    }
+                };
+                // What failed, as the error to report; `None` for a failure
+                // no statement was named for.
+                let failure = match result {
+                    Ok(done) => {
+                        return if open {
+                            finish(conn, v, Ok(done))
+                        } else {
+                            Ok(done)
+                        };
+                    }
+                    Err(TxFailed::Other(e)) => Some(e),
+                    Err(TxFailed::Batch(BatchFailure {
+                        statement: Some(index),
+                        cause,
+                    })) => Some(statement_error(m, direction, section, index, false, cause)),
+                    Err(TxFailed::Batch(BatchFailure {
+                        statement: None,
+                        cause,
+                    })) if one_by_one => Some(Error::database(v, "running the migration", cause)),
+                    Err(TxFailed::Batch(_)) => None,
+                };
+                if open {
+                    let _ = conn.rollback();
+                }
+                match failure {
+                    // Nothing of it remains; run it again to name what failed.
+                    None => one_by_one = true,
+                    Some(Error::Statement(failure))
                         if failure.cause.is_lock_timeout() && retries < self.lock_retries =>
                     {
-                        let _ = conn.rollback();
                         std::thread::sleep(retry_delay(self.retry_backoff, retries));
                         retries += 1;
                     }
-                    Err(Error::Statement(mut failure)) => {
+                    Some(Error::Statement(mut failure)) => {
                         failure.transactional = true;
                         failure.retries = retries;
-                        return finish(conn, v, Err(Error::Statement(failure)));
+                        return Err(Error::Statement(failure));
                     }
-                    other => return finish(conn, v, other),
+                    Some(e) => return Err(e),
                 }
             }
         }
@@ -1488,9 +1519,8 @@ impl Migrator {
             // Written in the first statement's transaction.
             return self.tracked_step(conn, table, step, section, direction, row, Some(mark));
         }
-        begin(conn, v)?;
-        let marked = write_mark(conn, table, &row, mark, v);
-        finish(conn, v, marked)?;
+        // One statement under the session lock: atomic without a transaction.
+        write_mark(conn, table, &row, mark, v)?;
         self.tracked_step(conn, table, step, section, direction, row, None)
     }
 
@@ -1691,6 +1721,14 @@ struct Tracked {
     from: usize,
     mark: Option<Mark>,
     started: Instant,
+}
+
+/// Why a transactional migration did not complete.
+enum TxFailed {
+    /// Running it failed, at a statement when the backend could tell which.
+    Batch(BatchFailure),
+    /// Writing the history failed.
+    Other(Error),
 }
 
 /// Why one tracked statement did not complete.

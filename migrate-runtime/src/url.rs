@@ -504,6 +504,14 @@ impl Backend for AnyBackend {
     fn execute_all(&mut self, statements: &[crate::Statement]) -> Result<(), crate::BatchFailure> {
         delegate!(self, b => b.execute_all(statements))
     }
+    fn run_transaction(
+        &mut self,
+        table: &HistoryTable,
+        statements: &[crate::Statement],
+        write: crate::HistoryWrite<'_>,
+    ) -> Result<(), crate::BatchFailure> {
+        delegate!(self, b => b.run_transaction(table, statements, write))
+    }
     fn insert_row(&mut self, table: &HistoryTable, row: &HistoryRow) -> Result<(), DbError> {
         delegate!(self, b => b.insert_row(table, row))
     }

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use common::{Server, TestDb, mig, section, st};
 use migrate_runtime::{
     AnyBackend, Backend, DatabaseUrl, DbError, Dialect, Direction, Error, HistoryDigest,
-    HistoryRow, HistoryTable, LockScope, Migration, Migrations, Migrator, PgBackend, Resolution,
-    State,
+    HistoryRow, HistoryTable, HistoryWrite, LockScope, Migration, Migrations, Migrator, PgBackend,
+    Resolution, State,
 };
 
 const F1: &str = "migrations/1_items.sql";
@@ -327,6 +327,76 @@ fn lock_is_released_after_success_and_failure() {
         ),
         Vec::<String>::new()
     );
+}
+
+/// The PostgreSQL backend sends a transactional migration and its history
+/// change as one message, the row's values inlined as literals.
+#[test]
+fn a_transactional_migration_commits_with_its_history_row_in_one_message() {
+    let Some(db) = db("onemsg") else { return };
+    let mut conn = db.connect();
+    let table = HistoryTable::parse("migrate_history").unwrap();
+    conn.create_history(&table).unwrap();
+    let row = HistoryRow {
+        version: "7".into(),
+        name: r"it's a \ name -- not a comment".into(),
+        checksum: "sha256:7".into(),
+        applied_at: "2026-11-25T12:00:00Z".into(),
+        duration_ms: 0,
+        state: migrate_runtime::RowState::Applied,
+        statements_done: 2,
+        statement_checksums: String::new(),
+    };
+    let statements = [
+        st(1, "CREATE TABLE once (id int) -- a trailing comment"),
+        st(2, "SELECT pg_sleep(0.05)"),
+    ];
+    conn.run_transaction(&table, &statements, HistoryWrite::Insert(&row))
+        .unwrap();
+    assert!(db.table_exists("once"));
+    let read = conn.read_history(&table).unwrap();
+    assert_eq!(read.len(), 1);
+    assert_eq!(
+        (read[0].name.as_str(), read[0].state),
+        (row.name.as_str(), row.state)
+    );
+    assert_eq!(read[0].applied_at, row.applied_at);
+    assert!(
+        read[0].duration_ms >= 50,
+        "measured by the server: {:?}",
+        read[0]
+    );
+
+    // A failure: nothing of it remains, no transaction is left open.
+    let failing = [
+        st(1, "CREATE TABLE twice (id int)"),
+        st(2, "INSERT INTO missing VALUES (1)"),
+    ];
+    let row8 = HistoryRow {
+        version: "8".into(),
+        ..row.clone()
+    };
+    let failure = conn
+        .run_transaction(&table, &failing, HistoryWrite::Insert(&row8))
+        .unwrap_err();
+    assert_eq!(failure.statement, None, "a batch cannot name its statement");
+    assert_eq!(failure.cause.code(), Some("SQLSTATE 42P01"));
+    assert!(!db.table_exists("twice"));
+    assert_eq!(conn.read_history(&table).unwrap().len(), 1);
+
+    // A history write that fails (the version exists) undoes the statements.
+    let duplicate = [st(1, "CREATE TABLE thrice (id int)")];
+    assert!(
+        conn.run_transaction(&table, &duplicate, HistoryWrite::Insert(&row))
+            .is_err()
+    );
+    assert!(!db.table_exists("thrice"));
+
+    let down = [st(1, "DROP TABLE once")];
+    conn.run_transaction(&table, &down, HistoryWrite::Delete("7"))
+        .unwrap();
+    assert!(!db.table_exists("once"));
+    assert!(conn.read_history(&table).unwrap().is_empty());
 }
 
 #[test]
