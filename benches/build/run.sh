@@ -137,6 +137,7 @@ if [ "$MODE" = runtime ]; then
     sed -i 's/^name = "migrate-build-bench-app"/name = "migrate-build-bench-app-plain"/' "$PLAIN/Cargo.toml"
     CARGO_TARGET_DIR=$WORK/target-migrate cargo build -q --release --manifest-path "$PLAIN/Cargo.toml" 2>/dev/null
     tools+=("$WORK/target-migrate/release/migrate-build-bench-app-plain:migrate, plain index builds")
+    mkdir -p /tmp/anchors  # where bench.py appends its results
     for dialect in ${DIALECTS:-pg sqlite}; do
         for t in "${tools[@]}"; do
             IFS=: read -r bin label <<<"$t"
