@@ -5,7 +5,7 @@ auxiliary process), so that tools can be compared on a machine whose load varies
 where wall times of identical runs differ by up to 2x.
 
     bash benches/build/run.sh runtime          # builds the apps (and times them)
-    python3 benches/build/apply_cpu.py [ROUNDS] [sqlx,migrate,plain,refinery]
+    python3 benches/build/apply_cpu.py [ROUNDS] [sqlx,migrate,plain,refinery] [NAME=BINARY ...]
 
 Needs the local PostgreSQL (127.0.0.1:5432, user postgres) and /proc; WORK as in run.sh.
 """
@@ -17,6 +17,12 @@ TOOLS = {
  "plain": WORK + "/target-migrate/release/migrate-build-bench-app-plain",
  "refinery": WORK + "/target-refinery/release/refinery-app",
 }
+# More as NAME=PATH arguments, e.g. an older build of ours: old=/tmp/ours-old
+for arg in sys.argv[2:]:
+    if "=" in arg:
+        name, path = arg.split("=", 1)
+        TOOLS[name] = path
+
 TCK = os.sysconf("SC_CLK_TCK")
 def postmaster():
     out = subprocess.run(["pgrep", "-o", "-x", "postgres"], capture_output=True, text=True).stdout.split()
@@ -38,7 +44,7 @@ def server_cpu():
 def psql(sql):
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True)
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-tools = sys.argv[2].split(",") if len(sys.argv) > 2 else ["sqlx", "migrate", "plain"]
+tools = sys.argv[2].split(",") if len(sys.argv) > 2 and "=" not in sys.argv[2] else ["sqlx", "migrate", "plain"]
 res = {t: [] for t in tools}
 for r in range(rounds):
     for t in tools:
