@@ -8,9 +8,17 @@
 //!   which waits for every open transaction. On timeout the error names the
 //!   holder from `pg_stat_activity`: pid, application name, user, client,
 //!   state and current query.
-//! - **Statements** run one at a time with the simple query protocol, so a
-//!   non-transactional section's statements are never sent as one string
-//!   (which PostgreSQL would wrap in an implicit transaction).
+//! - **Statements** of a non-transactional section run one at a time with
+//!   the simple query protocol, never as one string (which PostgreSQL would
+//!   wrap in an implicit transaction). They and their progress rows commit
+//!   with `synchronous_commit = off`; the write that records the section
+//!   applied uses the session's own setting and so flushes them all (the WAL
+//!   is one sequence, so a crash still leaves the history saying how far
+//!   the section got). A transactional migration is one message: `BEGIN`,
+//!   its statements, its history row, `COMMIT`.
+//! - **Start-up check**: one query computes a digest of the history
+//!   (`query_to_xml` runs it only when the table exists, so a new database
+//!   logs no error); when it equals the binary's, `Migrator::run` is done.
 //! - **`lock_timeout`** is set per migration; statements that run
 //!   `CONCURRENTLY` run with it disabled (they block no reads or writes, and
 //!   a concurrent build cancelled by it would leave an INVALID index).
@@ -61,6 +69,13 @@ pub struct PgBackend {
     wanted_timeout: Option<Duration>,
     /// What the session has: `None` = its own default.
     session_timeout: Option<Duration>,
+    /// The session's `synchronous_commit` when the lock was taken, restored
+    /// before every write that must be durable; `None`: not known, or
+    /// already `off` (nothing to defer then).
+    commit_setting: Option<String>,
+    /// The session runs with `synchronous_commit = off` (set here, for the
+    /// statements of a section that runs outside a transaction).
+    flush_deferred: bool,
     /// Prepared history statements, by text.
     prepared: HashMap<String, Statement>,
     /// The history table seen to exist when the lock was taken (saves a
@@ -87,6 +102,8 @@ impl PgBackend {
             in_transaction: false,
             wanted_timeout: None,
             session_timeout: None,
+            commit_setting: None,
+            flush_deferred: false,
             prepared: HashMap::new(),
             history_seen: None,
         }
@@ -145,22 +162,68 @@ impl PgBackend {
         self.client
     }
 
-    /// Puts the session's `lock_timeout` at `want` (`None`: its default),
+    /// Puts the session's `lock_timeout` at `timeout` (`None`: its default)
+    /// and says whether its commits wait for the WAL flush, in one message,
     /// outside transactions only (a `SET` inside one is undone by a rollback).
-    fn ensure_timeout(&mut self, want: Option<Duration>) -> Result<(), DbError> {
-        if self.in_transaction || self.session_timeout == want {
+    ///
+    /// `defer_flush` is asked for the statements of a section that runs
+    /// outside a transaction and for their progress rows: each of them then
+    /// commits without waiting for its WAL flush (`synchronous_commit = off`;
+    /// a concurrent index build commits three times). Crash consistency is
+    /// unchanged, because the WAL is one sequence: a progress row reaches the
+    /// disk only after the statements before it, and the statement after it
+    /// only after it, so after a crash the history still says how far the
+    /// section got, give or take the one statement in flight, as before. The
+    /// write that records the section applied (or removed) is made with the
+    /// session's own setting again, which flushes everything before it.
+    fn ensure_session(
+        &mut self,
+        timeout: Option<Duration>,
+        defer_flush: bool,
+    ) -> Result<(), DbError> {
+        if self.in_transaction {
             return Ok(());
         }
-        let sql = match want {
-            Some(d) => format!(
-                "SET lock_timeout = {}",
-                d.as_millis().max(u128::from(!d.is_zero()))
-            ),
-            None => "RESET lock_timeout".to_owned(),
-        };
+        let defer_flush = defer_flush && self.commit_setting.is_some();
+        let mut sql = String::new();
+        if self.session_timeout != timeout {
+            sql = match timeout {
+                Some(d) => format!(
+                    "SET lock_timeout = {}",
+                    d.as_millis().max(u128::from(!d.is_zero()))
+                ),
+                None => "RESET lock_timeout".to_owned(),
+            };
+        }
+        if self.flush_deferred != defer_flush {
+            if !sql.is_empty() {
+                sql.push_str("; ");
+            }
+            match (&self.commit_setting, defer_flush) {
+                (_, true) => sql.push_str("SET synchronous_commit = off"),
+                (Some(setting), false) => {
+                    sql.push_str("SET synchronous_commit = ");
+                    sql.push_str(setting);
+                }
+                (None, false) => sql.push_str("RESET synchronous_commit"),
+            }
+        }
+        if sql.is_empty() {
+            return Ok(());
+        }
         self.client.batch_execute(&sql).map_err(|e| pg_error(&e))?;
-        self.session_timeout = want;
+        self.session_timeout = timeout;
+        self.flush_deferred = defer_flush;
         Ok(())
+    }
+
+    /// Before a write outside a transaction: a write that records a
+    /// migration applied or removed waits for the WAL flush (and so makes
+    /// every deferred commit before it durable); a progress row of a dirty
+    /// migration may ride with the statements' deferred commits.
+    fn before_write(&mut self, durable: bool) -> Result<(), DbError> {
+        let defer = self.flush_deferred && !durable;
+        self.ensure_session(self.session_timeout, defer)
     }
 
     /// The first value of the first row of `sql`, by the simple protocol
@@ -305,25 +368,35 @@ impl Backend for PgBackend {
         let started = Instant::now();
         let mut backoff = Backoff::new(Duration::from_millis(20), Duration::from_secs(1));
         // The key is a number and the table a plain identifier: safe to
-        // inline, saving a prepare; whether the table exists comes along.
+        // inline, saving a prepare; whether the table exists and the
+        // session's `synchronous_commit` come along.
         let poll = format!(
-            "SELECT pg_try_advisory_lock({key}), to_regclass('{}') IS NOT NULL",
+            "SELECT pg_try_advisory_lock({key}), to_regclass('{}') IS NOT NULL, \
+             current_setting('synchronous_commit')",
             table.quoted('"')
         );
         loop {
             let messages = self.client.simple_query(&poll).map_err(|e| pg_error(&e))?;
-            let (got, exists) = messages
+            let (got, exists, commit_setting) = messages
                 .iter()
                 .find_map(|m| match m {
-                    SimpleQueryMessage::Row(r) => {
-                        Some((r.get(0) == Some("t"), r.get(1) == Some("t")))
-                    }
+                    SimpleQueryMessage::Row(r) => Some((
+                        r.get(0) == Some("t"),
+                        r.get(1) == Some("t"),
+                        r.get(2).map(str::to_owned),
+                    )),
                     _ => None,
                 })
-                .unwrap_or((false, false));
+                .unwrap_or((false, false, None));
             if got {
                 self.held = Some(key);
                 self.history_seen = exists.then_some(*table);
+                // A keyword (`on`, `remote_apply`, …), inlined in `SET` later.
+                self.commit_setting = commit_setting.filter(|s| {
+                    s != "off"
+                        && !s.is_empty()
+                        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                });
                 return Ok(LockScope::Session);
             }
             let remaining = wait.saturating_sub(started.elapsed());
@@ -343,6 +416,10 @@ impl Backend for PgBackend {
             // Whatever failed left a transaction open: end it first.
             let _ = Backend::rollback(self);
         }
+        // The session as it was (a caller's client goes on being used).
+        let restored = self.ensure_session(self.session_timeout, false);
+        self.commit_setting = None;
+        restored?;
         if self.value(&format!("SELECT pg_advisory_unlock({key})"))? == "t" {
             Ok(())
         } else {
@@ -354,7 +431,7 @@ impl Backend for PgBackend {
 
     fn set_lock_timeout(&mut self, timeout: Option<Duration>) -> Result<(), DbError> {
         self.wanted_timeout = timeout;
-        self.ensure_timeout(timeout)
+        self.ensure_session(timeout, self.flush_deferred)
     }
 
     fn history_exists(&mut self, table: &HistoryTable) -> Result<bool, DbError> {
@@ -429,36 +506,57 @@ impl Backend for PgBackend {
         Ok(out)
     }
 
+    /// One round trip, and no error on a new database: the history table
+    /// is named only in the text of the query that `query_to_xml` runs,
+    /// which PostgreSQL parses only when `to_regclass` has found the table.
+    /// (Asked as two queries, the existence check alone cost a third of the
+    /// start-up check on a new connection.)
     fn history_digest(&mut self, table: &HistoryTable) -> Result<Option<HistoryDigest>, DbError> {
-        // Asked first, so that a new database logs no "relation does not
-        // exist" error; a plain identifier (validated), safe to inline.
-        let exists = format!("SELECT to_regclass('{}') IS NOT NULL", table.quoted('"'));
-        if self.value(&exists)? != "t" {
-            return Ok(None);
-        }
-        // sha256() needs PostgreSQL 11; before it, the full path.
-        let sql = format!(
-            "SELECT count(*), coalesce(bool_and(state = 'applied'), true), \
+        // A plain identifier (validated), safe to inline. sha256() needs
+        // PostgreSQL 11; before it, the full path.
+        let quoted = table.quoted('"');
+        let digest = format!(
+            "SELECT count(*) AS n, coalesce(bool_and(state = 'applied'), true) AS ok, \
              encode(sha256(convert_to(coalesce(string_agg(version || ':' || checksum || E'\\n', '' \
-             ORDER BY version COLLATE \"C\"), ''), 'UTF8')), 'hex') FROM {}",
-            table.quoted('"')
+             ORDER BY version COLLATE \"C\"), ''), 'UTF8')), 'hex') AS h FROM {quoted}"
+        );
+        let sql = format!(
+            "SELECT CASE WHEN to_regclass({}) IS NOT NULL \
+             THEN query_to_xml({}, false, true, '')::text END",
+            literal(&quoted),
+            literal(&digest)
         );
         let messages = match self.client.simple_query(&sql) {
             Ok(messages) => messages,
             Err(e) if e.code() == Some(&SqlState::UNDEFINED_FUNCTION) => return Ok(None),
             Err(e) => return Err(pg_error(&e)),
         };
-        Ok(messages.iter().find_map(|m| match m {
-            SimpleQueryMessage::Row(r) => Some(HistoryDigest {
-                rows: r.get(0).and_then(|n| n.parse().ok())?,
-                all_applied: r.get(1) == Some("t"),
-                sha256: r.get(2)?.to_owned(),
-            }),
+        let Some(xml) = messages.iter().find_map(|m| match m {
+            SimpleQueryMessage::Row(r) => r.get(0),
             _ => None,
-        }))
+        }) else {
+            return Ok(None);
+        };
+        // `<row …><n>3</n><ok>true</ok><h>…</h></row>`: numbers, a boolean
+        // and hex, nothing that XML escapes.
+        let field = |name: &str| {
+            let open = format!("<{name}>");
+            let start = xml.find(&open)? + open.len();
+            let len = xml[start..].find("</")?;
+            Some(&xml[start..start + len])
+        };
+        Ok((|| {
+            Some(HistoryDigest {
+                rows: field("n")?.parse().ok()?,
+                all_applied: field("ok")? == "true",
+                sha256: field("h")?.to_owned(),
+            })
+        })())
     }
 
     fn begin_exclusive(&mut self) -> Result<(), DbError> {
+        // A transaction records history with it: its commit waits for the flush.
+        self.before_write(true)?;
         self.client
             .batch_execute("BEGIN")
             .map_err(|e| pg_error(&e))?;
@@ -485,7 +583,7 @@ impl Backend for PgBackend {
     }
 
     fn execute_sql(&mut self, sql: &str) -> Result<(), DbError> {
-        self.ensure_timeout(self.wanted_timeout)?;
+        self.ensure_session(self.wanted_timeout, self.flush_deferred)?;
         self.client.batch_execute(sql).map_err(|e| pg_error(&e))
     }
 
@@ -497,7 +595,9 @@ impl Backend for PgBackend {
         } else {
             self.wanted_timeout
         };
-        self.ensure_timeout(want)?;
+        // Outside a transaction (a section run statement by statement), its
+        // commits need not wait for the flush: see `ensure_session`.
+        self.ensure_session(want, true)?;
         self.client
             .batch_execute(statement.sql)
             .map_err(|e| pg_error(&e))
@@ -550,7 +650,7 @@ impl Backend for PgBackend {
             statement: None,
             cause,
         };
-        self.ensure_timeout(self.wanted_timeout)
+        self.ensure_session(self.wanted_timeout, false)
             .map_err(unattributed)?;
         let table = table.quoted('"');
         let history = match write {
@@ -597,6 +697,7 @@ impl Backend for PgBackend {
              VALUES ($1, $2, $3, CAST($4::text AS timestamptz), $5, $6, $7, $8)",
             table.quoted('"')
         );
+        self.before_write(row.state == RowState::Applied)?;
         self.write_row(&sql, row).map(drop)
     }
 
@@ -607,6 +708,7 @@ impl Backend for PgBackend {
              WHERE version = $1",
             table.quoted('"')
         );
+        self.before_write(row.state == RowState::Applied)?;
         match self.write_row(&sql, row)? {
             1 => Ok(()),
             _ => Err(DbError::new(format!(
@@ -618,6 +720,7 @@ impl Backend for PgBackend {
 
     fn delete_row(&mut self, table: &HistoryTable, version: &str) -> Result<(), DbError> {
         let sql = format!("DELETE FROM {} WHERE version = $1", table.quoted('"'));
+        self.before_write(true)?;
         let delete = self.prepare(&sql)?;
         self.client
             .execute(&delete, &[&version])

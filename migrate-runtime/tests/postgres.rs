@@ -952,3 +952,128 @@ fn the_lock_is_released_and_the_transaction_rolled_back_when_the_runner_panics()
         ["3"]
     );
 }
+
+/// What each statement sees as its session's `synchronous_commit`.
+const SEEN: &str = "migrations/1_seen.sql";
+static COMMIT_MODES: Migrations = Migrations::new(
+    &[
+        mig(
+            "1",
+            &[1],
+            "seen",
+            section(
+                &[
+                    st(2, "CREATE TABLE seen (n serial, setting text)"),
+                    st(
+                        3,
+                        "INSERT INTO seen (setting) VALUES (current_setting('synchronous_commit'))",
+                    ),
+                ],
+                true,
+                SEEN,
+            ),
+            Some(section(&[st(5, "DROP TABLE seen")], true, SEEN)),
+            "sha256:1",
+        ),
+        mig(
+            "2",
+            &[2],
+            "outside",
+            section(
+                &[
+                    st(
+                        2,
+                        "INSERT INTO seen (setting) VALUES (current_setting('synchronous_commit'))",
+                    ),
+                    st(
+                        3,
+                        "CREATE INDEX CONCURRENTLY seen_setting_idx ON seen (setting)",
+                    )
+                    .concurrently(),
+                    st(
+                        4,
+                        "INSERT INTO seen (setting) VALUES (current_setting('synchronous_commit'))",
+                    ),
+                ],
+                false,
+                SEEN,
+            ),
+            Some(section(
+                &[st(6, "DROP INDEX CONCURRENTLY seen_setting_idx").concurrently()],
+                false,
+                SEEN,
+            )),
+            "sha256:2",
+        ),
+        mig(
+            "3",
+            &[3],
+            "inside",
+            section(
+                &[st(
+                    2,
+                    "INSERT INTO seen (setting) VALUES (current_setting('synchronous_commit'))",
+                )],
+                true,
+                SEEN,
+            ),
+            Some(section(
+                &[st(4, "DELETE FROM seen WHERE n = 4")],
+                true,
+                SEEN,
+            )),
+            "sha256:3",
+        ),
+    ],
+    Dialect::Postgres,
+    "migrate_history",
+);
+
+/// A section run statement by statement commits without waiting for each WAL
+/// flush (a concurrent build commits three times); every transactional
+/// migration, and the write that records a section applied, keep the
+/// session's own setting, which is as it was after the run.
+#[test]
+fn statements_outside_a_transaction_defer_their_flush_and_the_session_setting_comes_back() {
+    let Some(db) = db("commitmode") else { return };
+    let mut pg = PgBackend::connect(db.url()).unwrap();
+    pg.client()
+        .batch_execute("SET synchronous_commit = remote_write")
+        .unwrap();
+    let report = Migrator::new(&COMMIT_MODES).run(&mut pg).unwrap();
+    assert_eq!(report.versions(), ["1", "2", "3"]);
+    assert_eq!(
+        db.strings("SELECT setting FROM seen ORDER BY n"),
+        ["remote_write", "off", "off", "remote_write"]
+    );
+    assert_eq!(
+        db.history(),
+        [
+            ("1".into(), "applied".into(), 2),
+            ("2".into(), "applied".into(), 3),
+            ("3".into(), "applied".into(), 1),
+        ]
+    );
+    let setting: String = pg
+        .client()
+        .query_one("SHOW synchronous_commit", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(setting, "remote_write");
+
+    // The same going down, and after a statement of such a section failed.
+    Migrator::new(&COMMIT_MODES)
+        .rollback_to(&mut pg, 1)
+        .unwrap();
+    assert!(!db.index_exists("seen_setting_idx"));
+    db.exec("CREATE INDEX seen_setting_idx ON seen (n)");
+    let err = Migrator::new(&COMMIT_MODES).run(&mut pg).unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    assert_eq!(db.history()[1], ("2".into(), "dirty".into(), 1));
+    let setting: String = pg
+        .client()
+        .query_one("SHOW synchronous_commit", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(setting, "remote_write");
+}
