@@ -2,7 +2,9 @@
 """PostgreSQL apply, side by side, with CPU time: wall, the tool's own CPU, and the
 server's CPU (the postmaster's reaped children plus its live ones: every backend and
 auxiliary process), so that tools can be compared on a machine whose load varies,
-where wall times of identical runs differ by up to 2x.
+where wall times of identical runs differ by up to 2x. It also counts what does not
+vary with the load: the commits in the tool's database and the WAL flushes
+(`pg_stat_wal.wal_sync`, PostgreSQL 14 or later), each a disk sync the tool waited for.
 
     bash benches/build/run.sh runtime          # builds the apps (and times them)
     python3 benches/build/apply_cpu.py [ROUNDS] [sqlx,migrate,plain,refinery] [NAME=BINARY ...]
@@ -42,7 +44,10 @@ def server_cpu():
             total += int(f[11]) + int(f[12])
     return total / TCK
 def psql(sql):
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True)
+    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atqc", sql], check=True,
+                          capture_output=True, text=True).stdout.strip()
+def wal_syncs():
+    return int(psql("SELECT wal_sync FROM pg_stat_wal"))
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 tools = sys.argv[2].split(",") if len(sys.argv) > 2 and "=" not in sys.argv[2] else ["sqlx", "migrate", "plain"]
 res = {t: [] for t in tools}
@@ -51,17 +56,21 @@ for r in range(rounds):
         db = "cpu_" + t
         psql(f"DROP DATABASE IF EXISTS {db}"); psql(f"CREATE DATABASE {db}")
         time.sleep(0.3)
-        s0 = server_cpu(); w0 = time.perf_counter()
+        f0 = wal_syncs(); s0 = server_cpu(); w0 = time.perf_counter()
         p = subprocess.Popen([TOOLS[t], "apply", "pg", f"postgres://postgres@127.0.0.1:5432/{db}"], stdout=subprocess.DEVNULL)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - w0
         time.sleep(0.3)
         s1 = server_cpu()
         assert status == 0, t
-        row = (wall, ru.ru_utime + ru.ru_stime, s1 - s0)
+        time.sleep(0.7)  # a backend reports its statistics within a second
+        commits = int(psql(f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{db}'"))
+        row = (wall, ru.ru_utime + ru.ru_stime, s1 - s0, commits, wal_syncs() - f0)
         res[t].append(row)
-        print(f"{r} {t:9s} wall={row[0]:.2f}s client_cpu={row[1]:.2f}s server_cpu={row[2]:.2f}s", flush=True)
+        print(f"{r} {t:9s} wall={row[0]:.2f}s client_cpu={row[1]:.2f}s server_cpu={row[2]:.2f}s "
+              f"commits={row[3]} wal_syncs={row[4]}", flush=True)
         psql(f"DROP DATABASE {db}")
 for t in tools:
-    w = statistics.median(x[0] for x in res[t]); c = statistics.median(x[1] for x in res[t]); s = statistics.median(x[2] for x in res[t])
-    print(f"median {t:9s} wall={w:.2f}s client_cpu={c:.2f}s server_cpu={s:.2f}s total_cpu={c+s:.2f}s")
+    w, c, s, n, f = (statistics.median(x[i] for x in res[t]) for i in range(5))
+    print(f"median {t:9s} wall={w:.2f}s client_cpu={c:.2f}s server_cpu={s:.2f}s total_cpu={c+s:.2f}s "
+          f"commits={n:.0f} wal_syncs={f:.0f}")

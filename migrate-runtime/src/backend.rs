@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::history::{HistoryDigest, HistoryRow, HistoryTable};
+use crate::history::{HistoryRow, HistoryTable};
 use crate::migration::{Dialect, Statement};
 
 /// A database error as the backend reports it: the database's own message
@@ -278,18 +278,6 @@ pub trait Backend {
 
     /// All rows of the history table, in any order.
     fn read_history(&mut self, table: &HistoryTable) -> Result<Vec<HistoryRow>, DbError>;
-
-    /// A [`HistoryDigest`] of the history table, computed by the database
-    /// in one query, when the backend can (PostgreSQL); `Ok(None)` when it
-    /// cannot, or when the table does not exist. [`Migrator::run`](crate::Migrator::run)
-    /// compares it with the digest of its own migrations and returns at once
-    /// when they agree: the start-up check of a service whose migrations are
-    /// all applied then costs a query, not the lock and every row. Any other
-    /// answer takes the full path. The default returns `Ok(None)`.
-    fn history_digest(&mut self, table: &HistoryTable) -> Result<Option<HistoryDigest>, DbError> {
-        let _ = table;
-        Ok(None)
-    }
 
     /// Starts a transaction that keeps other runners out until
     /// [`commit`](Backend::commit) or [`rollback`](Backend::rollback)

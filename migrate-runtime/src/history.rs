@@ -4,10 +4,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sha2::{Digest, Sha256};
-
 use crate::error::Error;
-use crate::migration::Migration;
 
 /// The longest identifier accepted in a history table name (PostgreSQL's limit).
 const MAX_IDENTIFIER: usize = 63;
@@ -176,63 +173,6 @@ impl HistoryRow {
     /// How long the section took.
     pub fn duration(&self) -> Duration {
         Duration::from_millis(self.duration_ms)
-    }
-}
-
-/// A summary of the history table that the database computes in one query:
-/// enough for [`Migrator::run`](crate::Migrator::run) to tell, without the
-/// lock and without reading every row, that every migration of the binary
-/// is applied, unchanged, and that nothing else is recorded.
-///
-/// ```
-/// use migrate_runtime::{HistoryDigest, Migration, Section, Version};
-/// const UP: Section = Section { statements: &[], transactional: true, file: "migrations/1_a.sql" };
-/// const A: Migration = Migration {
-///     version: Version::new("1", &[1]), name: "a", up: UP, down: None,
-///     irreversible: Some("example"), checksum: "sha256:aa",
-/// };
-/// let d = HistoryDigest::of_applied(&[A]);
-/// assert_eq!((d.rows, d.all_applied), (1, true));
-/// // SHA-256 of "1:sha256:aa\n"
-/// assert_eq!(d.sha256.len(), 64);
-/// assert_ne!(d, HistoryDigest::of_applied(&[Migration { checksum: "sha256:ab", ..A }]));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HistoryDigest {
-    /// How many rows the history holds.
-    pub rows: u64,
-    /// Whether every row is `applied` (none is dirty).
-    pub all_applied: bool,
-    /// SHA-256, lower-case hex, of `version:checksum\n` for every row, in
-    /// the byte order of the versions (PostgreSQL's `COLLATE "C"`).
-    pub sha256: String,
-}
-
-impl HistoryDigest {
-    /// The digest of a history that holds exactly `migrations`, each applied.
-    pub fn of_applied(migrations: &[Migration]) -> Self {
-        let mut rows: Vec<(&str, &str)> = migrations
-            .iter()
-            .map(|m| (m.version.text, m.checksum))
-            .collect();
-        rows.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        let mut hasher = Sha256::new();
-        for (version, checksum) in rows {
-            hasher.update(version.as_bytes());
-            hasher.update(b":");
-            hasher.update(checksum.as_bytes());
-            hasher.update(b"\n");
-        }
-        let sha256 = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        HistoryDigest {
-            rows: migrations.len() as u64,
-            all_applied: true,
-            sha256,
-        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! applies, rolls back, baselines or plans.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -9,8 +10,8 @@ use std::time::{Duration, Instant};
 use crate::backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
 use crate::error::{DirtyMigration, Error, StatementError};
 use crate::history::{
-    HistoryDigest, HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums,
-    now_rfc3339, push_checksum, statement_checksum,
+    HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums, now_rfc3339,
+    push_checksum, statement_checksum,
 };
 use crate::migration::{Migration, Migrations, Section, Version, compare_parts};
 use crate::target::{Target, parse_parts};
@@ -619,20 +620,40 @@ impl Migrator {
         self.perform(conn, &Action::Run)
     }
 
-    /// The start-up fast path: whether the database's digest of the history
-    /// says that it holds exactly this binary's migrations, all applied and
-    /// unchanged. Taken without the lock: a runner busy with a migration
-    /// leaves a dirty row or none yet, either of which fails the comparison
-    /// and sends `run` down the full path, which waits for the lock. Any
-    /// error also takes the full path, which reports it.
+    /// The start-up fast path: whether the history holds exactly this
+    /// binary's migrations, all applied and unchanged. Read without the
+    /// lock: a runner busy with a migration leaves a dirty row, or none yet,
+    /// either of which fails the comparison and sends `run` down the full
+    /// path, which waits for the lock. Any error also takes the full path,
+    /// which reports it.
+    ///
+    /// The rows themselves are read, not a digest the database computes:
+    /// on the new connection of a starting service, the functions and
+    /// operators of such a query cost PostgreSQL more catalog lookups than
+    /// sending a thousand rows costs (measured in `migrate-runtime/BENCH.md`).
     fn all_applied<B: Backend + ?Sized>(&self, conn: &mut B) -> bool {
         let (Ok(()), Ok(table)) = (self.check_dialect(conn), self.table()) else {
             return false;
         };
-        matches!(
-            conn.history_digest(&table),
-            Ok(Some(digest)) if digest == HistoryDigest::of_applied(self.migrations.migrations())
-        )
+        if !matches!(conn.history_exists(&table), Ok(true)) {
+            return false;
+        }
+        let Ok(rows) = conn.read_history(&table) else {
+            return false;
+        };
+        let migrations = self.migrations.migrations();
+        if rows.len() != migrations.len() {
+            return false;
+        }
+        let applied: HashMap<&str, &str> = rows
+            .iter()
+            .filter(|r| r.state == RowState::Applied)
+            .map(|r| (r.version.as_str(), r.checksum.as_str()))
+            .collect();
+        applied.len() == migrations.len()
+            && migrations
+                .iter()
+                .all(|m| applied.get(m.version.text) == Some(&m.checksum))
     }
 
     /// Applies the pending migrations up to and including `target`, which

@@ -16,9 +16,6 @@
 //!   is one sequence, so a crash still leaves the history saying how far
 //!   the section got). A transactional migration is one message: `BEGIN`,
 //!   its statements, its history row, `COMMIT`.
-//! - **Start-up check**: one query computes a digest of the history
-//!   (`query_to_xml` runs it only when the table exists, so a new database
-//!   logs no error); when it equals the binary's, `Migrator::run` is done.
 //! - **`lock_timeout`** is set per migration; statements that run
 //!   `CONCURRENTLY` run with it disabled (they block no reads or writes, and
 //!   a concurrent build cancelled by it would leave an INVALID index).
@@ -34,9 +31,7 @@ use postgres::{Client, NoTls, SimpleQueryMessage, Statement};
 
 use crate::backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
 use crate::error::Error;
-use crate::history::{
-    HistoryDigest, HistoryRow, HistoryTable, RowState, rfc3339, statement_checksum,
-};
+use crate::history::{HistoryRow, HistoryTable, RowState, rfc3339, statement_checksum};
 use crate::migration::{self, Dialect};
 use crate::url::DatabaseUrl;
 use crate::util::{Backoff, human, one_line};
@@ -504,54 +499,6 @@ impl Backend for PgBackend {
             });
         }
         Ok(out)
-    }
-
-    /// One round trip, and no error on a new database: the history table
-    /// is named only in the text of the query that `query_to_xml` runs,
-    /// which PostgreSQL parses only when `to_regclass` has found the table.
-    /// (Asked as two queries, the existence check alone cost a third of the
-    /// start-up check on a new connection.)
-    fn history_digest(&mut self, table: &HistoryTable) -> Result<Option<HistoryDigest>, DbError> {
-        // A plain identifier (validated), safe to inline. sha256() needs
-        // PostgreSQL 11; before it, the full path.
-        let quoted = table.quoted('"');
-        let digest = format!(
-            "SELECT count(*) AS n, coalesce(bool_and(state = 'applied'), true) AS ok, \
-             encode(sha256(convert_to(coalesce(string_agg(version || ':' || checksum || E'\\n', '' \
-             ORDER BY version COLLATE \"C\"), ''), 'UTF8')), 'hex') AS h FROM {quoted}"
-        );
-        let sql = format!(
-            "SELECT CASE WHEN to_regclass({}) IS NOT NULL \
-             THEN query_to_xml({}, false, true, '')::text END",
-            literal(&quoted),
-            literal(&digest)
-        );
-        let messages = match self.client.simple_query(&sql) {
-            Ok(messages) => messages,
-            Err(e) if e.code() == Some(&SqlState::UNDEFINED_FUNCTION) => return Ok(None),
-            Err(e) => return Err(pg_error(&e)),
-        };
-        let Some(xml) = messages.iter().find_map(|m| match m {
-            SimpleQueryMessage::Row(r) => r.get(0),
-            _ => None,
-        }) else {
-            return Ok(None);
-        };
-        // `<row …><n>3</n><ok>true</ok><h>…</h></row>`: numbers, a boolean
-        // and hex, nothing that XML escapes.
-        let field = |name: &str| {
-            let open = format!("<{name}>");
-            let start = xml.find(&open)? + open.len();
-            let len = xml[start..].find("</")?;
-            Some(&xml[start..start + len])
-        };
-        Ok((|| {
-            Some(HistoryDigest {
-                rows: field("n")?.parse().ok()?,
-                all_applied: field("ok")? == "true",
-                sha256: field("h")?.to_owned(),
-            })
-        })())
     }
 
     fn begin_exclusive(&mut self) -> Result<(), DbError> {

@@ -480,12 +480,6 @@ impl Backend for AnyBackend {
     fn read_history(&mut self, table: &HistoryTable) -> Result<Vec<HistoryRow>, DbError> {
         delegate!(self, b => b.read_history(table))
     }
-    fn history_digest(
-        &mut self,
-        table: &HistoryTable,
-    ) -> Result<Option<crate::HistoryDigest>, DbError> {
-        delegate!(self, b => b.history_digest(table))
-    }
     fn begin_exclusive(&mut self) -> Result<(), DbError> {
         delegate!(self, b => b.begin_exclusive())
     }
