@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::backend::DbError;
 use crate::error::Error;
 
 /// The longest identifier accepted in a history table name (PostgreSQL's limit).
@@ -129,6 +130,17 @@ impl RowState {
         }
     }
 
+    /// The `state` column of the row `version` as read from the database:
+    /// an unknown value is an error that names the row.
+    pub(crate) fn read(version: &str, text: &str) -> Result<Self, DbError> {
+        Self::parse(text).ok_or_else(|| {
+            DbError::new(format!(
+                "history row {version} has an unknown state `{text}` \
+                 (expected applied, dirty or dirty_down)"
+            ))
+        })
+    }
+
     /// Whether a run stopped in the middle of a section.
     pub const fn is_dirty(self) -> bool {
         !matches!(self, RowState::Applied)
@@ -173,6 +185,34 @@ impl HistoryRow {
     /// How long the section took.
     pub fn duration(&self) -> Duration {
         Duration::from_millis(self.duration_ms)
+    }
+}
+
+/// What the start-up check compares of a history row: its version,
+/// checksum and state ([`Backend::read_checksums`](crate::Backend::read_checksums)).
+///
+/// ```
+/// use migrate_runtime::{ChecksumRow, RowState};
+/// let row = ChecksumRow { version: "1".into(), checksum: "sha256:aa".into(), state: RowState::Applied };
+/// assert_eq!(row.state, RowState::Applied);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChecksumRow {
+    /// The version text, as in the migration's file name.
+    pub version: String,
+    /// The checksum of the migration when it was applied.
+    pub checksum: String,
+    /// Applied or dirty.
+    pub state: RowState,
+}
+
+impl From<HistoryRow> for ChecksumRow {
+    fn from(row: HistoryRow) -> Self {
+        ChecksumRow {
+            version: row.version,
+            checksum: row.checksum,
+            state: row.state,
+        }
     }
 }
 

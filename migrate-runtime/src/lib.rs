@@ -100,7 +100,7 @@ pub use url::{AnyBackend, DatabaseUrl, connect};
 
 pub use backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
 pub use error::{DirtyMigration, Error, StatementError};
-pub use history::{HistoryRow, HistoryTable, RowState};
+pub use history::{ChecksumRow, HistoryRow, HistoryTable, RowState};
 pub use migration::{Dialect, Migration, Migrations, Section, Seed, Statement, Version};
 pub use migrator::{
     Action, Completed, Direction, MigrationStatus, Migrator, Plan, PlannedStep, Report, Resolution,

@@ -627,10 +627,10 @@ impl Migrator {
     /// path, which waits for the lock. Any error also takes the full path,
     /// which reports it.
     ///
-    /// The rows themselves are read, not a digest the database computes:
-    /// on the new connection of a starting service, the functions and
-    /// operators of such a query cost PostgreSQL more catalog lookups than
-    /// sending a thousand rows costs (measured in `migrate-runtime/BENCH.md`).
+    /// The three columns compared are read, not a digest the database
+    /// computes: on the new connection of a starting service, the functions
+    /// and operators of such a query cost PostgreSQL more catalog lookups
+    /// than sending a thousand rows costs (`migrate-runtime/BENCH.md`).
     fn all_applied<B: Backend + ?Sized>(&self, conn: &mut B) -> bool {
         let (Ok(()), Ok(table)) = (self.check_dialect(conn), self.table()) else {
             return false;
@@ -638,7 +638,7 @@ impl Migrator {
         if !matches!(conn.history_exists(&table), Ok(true)) {
             return false;
         }
-        let Ok(rows) = conn.read_history(&table) else {
+        let Ok(rows) = conn.read_checksums(&table) else {
             return false;
         };
         let migrations = self.migrations.migrations();

@@ -19,7 +19,7 @@ use mysql::{Conn, OptsBuilder};
 
 use crate::backend::{Backend, DbError, LockScope};
 use crate::error::Error;
-use crate::history::{HistoryRow, HistoryTable, RowState, statement_checksum};
+use crate::history::{ChecksumRow, HistoryRow, HistoryTable, RowState, statement_checksum};
 use crate::migration::Dialect;
 use crate::url::{DatabaseUrl, percent_decode};
 use crate::util::one_line;
@@ -397,12 +397,7 @@ impl Backend for MySqlBackend {
             .map_err(|e| my_error(&e))?;
         let mut out = Vec::with_capacity(rows.len());
         for (version, name, checksum, applied_at, duration_ms, state, done, sums) in rows {
-            let Some(state) = RowState::parse(&state) else {
-                return Err(DbError::new(format!(
-                    "history row {version} has an unknown state `{state}` \
-                     (expected applied, dirty or dirty_down)"
-                )));
-            };
+            let state = RowState::read(&version, &state)?;
             out.push(HistoryRow {
                 version,
                 name,
@@ -415,6 +410,25 @@ impl Backend for MySqlBackend {
             });
         }
         Ok(out)
+    }
+
+    fn read_checksums(&mut self, table: &HistoryTable) -> Result<Vec<ChecksumRow>, DbError> {
+        let rows: Vec<(String, String, String)> = self
+            .conn
+            .query(format!(
+                "SELECT version, checksum, state FROM {}",
+                table.quoted('`')
+            ))
+            .map_err(|e| my_error(&e))?;
+        rows.into_iter()
+            .map(|(version, checksum, state)| {
+                Ok(ChecksumRow {
+                    state: RowState::read(&version, &state)?,
+                    version,
+                    checksum,
+                })
+            })
+            .collect()
     }
 
     fn begin_exclusive(&mut self) -> Result<(), DbError> {

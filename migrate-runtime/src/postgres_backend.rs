@@ -31,7 +31,9 @@ use postgres::{Client, NoTls, SimpleQueryMessage, Statement};
 
 use crate::backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
 use crate::error::Error;
-use crate::history::{HistoryRow, HistoryTable, RowState, rfc3339, statement_checksum};
+use crate::history::{
+    ChecksumRow, HistoryRow, HistoryTable, RowState, rfc3339, statement_checksum,
+};
 use crate::migration::{self, Dialect};
 use crate::url::DatabaseUrl;
 use crate::util::{Backoff, human, one_line};
@@ -481,12 +483,7 @@ impl Backend for PgBackend {
             let number = |i: usize| r.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
             let version = text(0);
             let state = text(5);
-            let Some(state) = RowState::parse(&state) else {
-                return Err(DbError::new(format!(
-                    "history row {version} has an unknown state `{state}` \
-                     (expected applied, dirty or dirty_down)"
-                )));
-            };
+            let state = RowState::read(&version, &state)?;
             out.push(HistoryRow {
                 version,
                 name: text(1),
@@ -496,6 +493,25 @@ impl Backend for PgBackend {
                 state,
                 statements_done: u32::try_from(number(6)).unwrap_or(u32::MAX),
                 statement_checksums: text(7),
+            });
+        }
+        Ok(out)
+    }
+
+    fn read_checksums(&mut self, table: &HistoryTable) -> Result<Vec<ChecksumRow>, DbError> {
+        // Bare columns: no function or cast for a new backend to look up.
+        let sql = format!("SELECT version, checksum, state FROM {}", table.quoted('"'));
+        let messages = self.client.simple_query(&sql).map_err(|e| pg_error(&e))?;
+        let mut out = Vec::with_capacity(messages.len());
+        for message in messages {
+            let SimpleQueryMessage::Row(r) = message else {
+                continue;
+            };
+            let version = r.get(0).unwrap_or("");
+            out.push(ChecksumRow {
+                state: RowState::read(version, r.get(2).unwrap_or(""))?,
+                version: version.to_owned(),
+                checksum: r.get(1).unwrap_or("").to_owned(),
             });
         }
         Ok(out)

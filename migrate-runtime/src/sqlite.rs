@@ -111,12 +111,7 @@ impl Backend for Connection {
         for row in rows {
             let (version, name, checksum, applied_at, duration_ms, state, done, sums) =
                 row.map_err(db)?;
-            let Some(state) = RowState::parse(&state) else {
-                return Err(DbError::new(format!(
-                    "history row {version} has an unknown state `{state}` \
-                     (expected applied, dirty or dirty_down)"
-                )));
-            };
+            let state = RowState::read(&version, &state)?;
             out.push(HistoryRow {
                 version,
                 name,

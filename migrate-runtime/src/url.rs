@@ -480,6 +480,9 @@ impl Backend for AnyBackend {
     fn read_history(&mut self, table: &HistoryTable) -> Result<Vec<HistoryRow>, DbError> {
         delegate!(self, b => b.read_history(table))
     }
+    fn read_checksums(&mut self, table: &HistoryTable) -> Result<Vec<crate::ChecksumRow>, DbError> {
+        delegate!(self, b => b.read_checksums(table))
+    }
     fn begin_exclusive(&mut self) -> Result<(), DbError> {
         delegate!(self, b => b.begin_exclusive())
     }
