@@ -50,6 +50,7 @@ def wal_syncs():
     return int(psql("SELECT wal_sync FROM pg_stat_wal"))
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 tools = sys.argv[2].split(",") if len(sys.argv) > 2 and "=" not in sys.argv[2] else ["sqlx", "migrate", "plain"]
+tools += [a.split("=", 1)[0] for a in sys.argv[2:] if "=" in a]
 res = {t: [] for t in tools}
 for r in range(rounds):
     for t in tools:
@@ -70,7 +71,11 @@ for r in range(rounds):
         print(f"{r} {t:9s} wall={row[0]:.2f}s client_cpu={row[1]:.2f}s server_cpu={row[2]:.2f}s "
               f"commits={row[3]} wal_syncs={row[4]}", flush=True)
         psql(f"DROP DATABASE {db}")
+# The load drifts between rounds more than the tools differ: the ratio of each
+# round's wall time to the first tool's in the same round is the steadier figure.
 for t in tools:
+    paired = statistics.median(a[0] / b[0] for a, b in zip(res[t], res[tools[0]]))
     w, c, s, n, f = (statistics.median(x[i] for x in res[t]) for i in range(5))
+    print(f"paired {t:9s} wall vs {tools[0]}: median of per-round ratios {paired:.2f}")
     print(f"median {t:9s} wall={w:.2f}s client_cpu={c:.2f}s server_cpu={s:.2f}s total_cpu={c+s:.2f}s "
           f"commits={n:.0f} wal_syncs={f:.0f}")

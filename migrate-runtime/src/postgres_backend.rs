@@ -413,17 +413,16 @@ impl Backend for PgBackend {
             // Whatever failed left a transaction open: end it first.
             let _ = Backend::rollback(self);
         }
-        // The session as it was (a caller's client goes on being used).
+        // The session as it was (a caller's client goes on being used);
+        // the lock is released whether or not that worked.
         let restored = self.ensure_session(self.session_timeout, false);
         self.commit_setting = None;
-        restored?;
-        if self.value(&format!("SELECT pg_advisory_unlock({key})"))? == "t" {
-            Ok(())
-        } else {
-            Err(DbError::new(format!(
+        if self.value(&format!("SELECT pg_advisory_unlock({key})"))? != "t" {
+            return Err(DbError::new(format!(
                 "the advisory lock (key {key}) was no longer held by this session"
-            )))
+            )));
         }
+        restored
     }
 
     fn set_lock_timeout(&mut self, timeout: Option<Duration>) -> Result<(), DbError> {
