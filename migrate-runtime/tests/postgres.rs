@@ -258,6 +258,14 @@ fn applied(versions: &[&str]) -> Vec<(String, String, u32)> {
         .collect()
 }
 
+/// A setting of the session, as `SHOW` prints it.
+fn show(pg: &mut PgBackend, setting: &str) -> String {
+    pg.client()
+        .query_one(&format!("SHOW {setting}"), &[])
+        .unwrap()
+        .get(0)
+}
+
 /// Everything a failed or refused operation must leave unchanged.
 fn snapshot(db: &TestDb) -> common::Snapshot {
     (
@@ -790,12 +798,7 @@ fn concurrent_index_builds_wait_without_the_lock_timeout() {
     let AnyBackend::Postgres(pg) = &mut conn else {
         unreachable!()
     };
-    let timeout: String = pg
-        .client()
-        .query_one("SHOW lock_timeout", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(timeout, "0");
+    assert_eq!(show(pg, "lock_timeout"), "0");
     Migrator::new(&ALL)
         .lock_timeout(Some(Duration::from_millis(100)))
         .run(&mut conn)
@@ -803,12 +806,7 @@ fn concurrent_index_builds_wait_without_the_lock_timeout() {
     let AnyBackend::Postgres(pg) = &mut conn else {
         unreachable!()
     };
-    let timeout: String = pg
-        .client()
-        .query_one("SHOW lock_timeout", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(timeout, "100ms");
+    assert_eq!(show(pg, "lock_timeout"), "100ms");
 }
 
 #[test]
@@ -1051,12 +1049,7 @@ fn statements_outside_a_transaction_defer_their_flush_and_the_session_setting_co
             ("3".into(), "applied".into(), 1),
         ]
     );
-    let setting: String = pg
-        .client()
-        .query_one("SHOW synchronous_commit", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(setting, "remote_write");
+    assert_eq!(show(&mut pg, "synchronous_commit"), "remote_write");
 
     // The same going down, and after a statement of such a section failed.
     Migrator::new(&COMMIT_MODES)
@@ -1067,10 +1060,5 @@ fn statements_outside_a_transaction_defer_their_flush_and_the_session_setting_co
     let err = Migrator::new(&COMMIT_MODES).run(&mut pg).unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
     assert_eq!(db.history()[1], ("2".into(), "dirty".into(), 1));
-    let setting: String = pg
-        .client()
-        .query_one("SHOW synchronous_commit", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(setting, "remote_write");
+    assert_eq!(show(&mut pg, "synchronous_commit"), "remote_write");
 }
