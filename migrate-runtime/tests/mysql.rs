@@ -537,3 +537,23 @@ fn passwords_never_appear_in_errors_or_debug_output() {
     let conn = db.connect();
     assert!(!format!("{conn:?}").contains(&db.name));
 }
+
+/// A history table in another database (`schema.table`) is found, created and
+/// read there, and only there.
+#[test]
+fn a_qualified_history_table_lives_in_the_named_database() {
+    let (Some(db), Some(other)) = (db("qualified"), db("qualified_other")) else {
+        return;
+    };
+    let name: &'static str = Box::leak(format!("{}.migrate_history", other.name).into_boxed_str());
+    let table = HistoryTable::parse(name).unwrap();
+    let mut conn = MySqlBackend::connect(db.url()).unwrap();
+    assert!(!conn.history_exists(&table).unwrap());
+    conn.create_history(&table).unwrap();
+    assert!(conn.history_exists(&table).unwrap());
+    assert!(conn.read_checksums(&table).unwrap().is_empty());
+    // Not in the connection's own database.
+    let own = HistoryTable::parse("migrate_history").unwrap();
+    assert!(!conn.history_exists(&own).unwrap());
+    assert!(other.table_exists("migrate_history"));
+}
