@@ -50,7 +50,7 @@ def wal_syncs():
     return int(psql("SELECT wal_sync FROM pg_stat_wal"))
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 tools = sys.argv[2].split(",") if len(sys.argv) > 2 and "=" not in sys.argv[2] else ["sqlx", "migrate", "plain"]
-tools += [a.split("=", 1)[0] for a in sys.argv[2:] if "=" in a]
+tools += [n for n in (a.split("=", 1)[0] for a in sys.argv[2:] if "=" in a) if n not in tools]
 res = {t: [] for t in tools}
 for r in range(rounds):
     for t in tools:
