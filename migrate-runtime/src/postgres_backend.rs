@@ -196,14 +196,14 @@ impl PgBackend {
             if !sql.is_empty() {
                 sql.push_str("; ");
             }
-            match (&self.commit_setting, defer_flush) {
-                (_, true) => sql.push_str("SET synchronous_commit = off"),
-                (Some(setting), false) => {
-                    sql.push_str("SET synchronous_commit = ");
-                    sql.push_str(setting);
-                }
-                (None, false) => sql.push_str("RESET synchronous_commit"),
-            }
+            // Back to the session's own setting (its default if unknown).
+            let setting = match &self.commit_setting {
+                _ if defer_flush => "off",
+                Some(setting) => setting.as_str(),
+                None => "DEFAULT",
+            };
+            sql.push_str("SET synchronous_commit = ");
+            sql.push_str(setting);
         }
         if sql.is_empty() {
             return Ok(());
