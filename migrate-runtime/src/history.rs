@@ -189,28 +189,29 @@ impl HistoryRow {
 }
 
 /// What the start-up check compares of a history row: its version,
-/// checksum and state ([`Backend::read_checksums`](crate::Backend::read_checksums)).
+/// checksum and state, borrowed from the backend's read buffer
+/// ([`Backend::scan_checksums`](crate::Backend::scan_checksums)).
 ///
 /// ```
 /// use migrate_runtime::{ChecksumRow, RowState};
-/// let row = ChecksumRow { version: "1".into(), checksum: "sha256:aa".into(), state: RowState::Applied };
+/// let row = ChecksumRow { version: "1", checksum: "sha256:aa", state: RowState::Applied };
 /// assert_eq!(row.state, RowState::Applied);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChecksumRow {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChecksumRow<'a> {
     /// The version text, as in the migration's file name.
-    pub version: String,
+    pub version: &'a str,
     /// The checksum of the migration when it was applied.
-    pub checksum: String,
+    pub checksum: &'a str,
     /// Applied or dirty.
     pub state: RowState,
 }
 
-impl From<HistoryRow> for ChecksumRow {
-    fn from(row: HistoryRow) -> Self {
+impl<'a> From<&'a HistoryRow> for ChecksumRow<'a> {
+    fn from(row: &'a HistoryRow) -> Self {
         ChecksumRow {
-            version: row.version,
-            checksum: row.checksum,
+            version: &row.version,
+            checksum: &row.checksum,
             state: row.state,
         }
     }

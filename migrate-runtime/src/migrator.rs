@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use crate::backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
 use crate::error::{DirtyMigration, Error, StatementError};
 use crate::history::{
-    HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums, now_rfc3339,
-    push_checksum, statement_checksum,
+    ChecksumRow, HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums,
+    now_rfc3339, push_checksum, statement_checksum,
 };
 use crate::migration::{Migration, Migrations, Section, Version, compare_parts};
 use crate::target::{Target, parse_parts};
@@ -638,22 +638,10 @@ impl Migrator {
         if !matches!(conn.history_exists(&table), Ok(true)) {
             return false;
         }
-        let Ok(rows) = conn.read_checksums(&table) else {
-            return false;
-        };
-        let migrations = self.migrations.migrations();
-        if rows.len() != migrations.len() {
-            return false;
-        }
-        let applied: HashMap<&str, &str> = rows
-            .iter()
-            .filter(|r| r.state == RowState::Applied)
-            .map(|r| (r.version.as_str(), r.checksum.as_str()))
-            .collect();
-        applied.len() == migrations.len()
-            && migrations
-                .iter()
-                .all(|m| applied.get(m.version.text) == Some(&m.checksum))
+        let mut history = ExactlyApplied::new(self.migrations.migrations());
+        conn.scan_checksums(&table, &mut |row| history.row(row))
+            .is_ok()
+            && history.matched()
     }
 
     /// Applies the pending migrations up to and including `target`, which
@@ -1966,5 +1954,173 @@ fn finish<B: Backend + ?Sized, T>(
             let _ = conn.rollback();
             Err(e)
         }
+    }
+}
+/// Whether history rows, given one at a time, are exactly the binary's
+/// migrations, each applied with its checksum: the start-up fast path's
+/// comparison, made without copying a row.
+///
+/// Rows usually come in the order they were written, which is the order
+/// of the versions, so each is first compared with the migration after
+/// the last one matched; the first row out of that order (rows deleted
+/// and written again, a table reorganized) builds a lookup by version.
+struct ExactlyApplied<'m> {
+    migrations: &'m [Migration],
+    matched: Vec<bool>,
+    next: usize,
+    by_version: Option<HashMap<&'m str, usize>>,
+    rows: usize,
+    agrees: bool,
+}
+
+impl<'m> ExactlyApplied<'m> {
+    fn new(migrations: &'m [Migration]) -> Self {
+        ExactlyApplied {
+            migrations,
+            matched: vec![false; migrations.len()],
+            next: 0,
+            by_version: None,
+            rows: 0,
+            agrees: true,
+        }
+    }
+
+    fn row(&mut self, row: ChecksumRow<'_>) {
+        self.rows += 1;
+        if !self.agrees || row.state != RowState::Applied {
+            self.agrees = false;
+            return;
+        }
+        let migrations = self.migrations;
+        let index = match migrations.get(self.next) {
+            Some(m) if m.version.text == row.version => Some(self.next),
+            _ => self
+                .by_version
+                .get_or_insert_with(|| {
+                    migrations
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| (m.version.text, i))
+                        .collect()
+                })
+                .get(row.version)
+                .copied(),
+        };
+        match index {
+            Some(i) if !self.matched[i] && migrations[i].checksum == row.checksum => {
+                self.matched[i] = true;
+                self.next = i + 1;
+            }
+            _ => self.agrees = false,
+        }
+    }
+
+    /// Every row matched a migration of its own, and there were as many rows
+    /// as migrations: so every migration was matched.
+    fn matched(&self) -> bool {
+        self.agrees && self.rows == self.migrations.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn migration(
+        version: &'static str,
+        parts: &'static [u64],
+        checksum: &'static str,
+    ) -> Migration {
+        Migration {
+            version: Version::new(version, parts),
+            name: "m",
+            up: Section {
+                statements: &[],
+                transactional: true,
+                file: "m.sql",
+            },
+            down: None,
+            irreversible: Some("test"),
+            checksum,
+        }
+    }
+
+    static MIGRATIONS: [Migration; 3] = [
+        migration("1", &[1], "sha256:aa"),
+        migration("2", &[2], "sha256:bb"),
+        migration("10", &[10], "sha256:cc"),
+    ];
+
+    fn compare(rows: &[(&str, &str, RowState)]) -> bool {
+        let mut history = ExactlyApplied::new(&MIGRATIONS);
+        for &(version, checksum, state) in rows {
+            history.row(ChecksumRow {
+                version,
+                checksum,
+                state,
+            });
+        }
+        history.matched()
+    }
+
+    const A: RowState = RowState::Applied;
+
+    #[test]
+    fn rows_in_any_order_match_when_they_are_exactly_the_migrations_applied() {
+        assert!(compare(&[
+            ("1", "sha256:aa", A),
+            ("2", "sha256:bb", A),
+            ("10", "sha256:cc", A)
+        ]));
+        assert!(compare(&[
+            ("10", "sha256:cc", A),
+            ("1", "sha256:aa", A),
+            ("2", "sha256:bb", A)
+        ]));
+        assert!(compare(&[
+            ("2", "sha256:bb", A),
+            ("10", "sha256:cc", A),
+            ("1", "sha256:aa", A)
+        ]));
+    }
+
+    #[test]
+    fn a_missing_extra_repeated_changed_or_unfinished_row_does_not_match() {
+        // Pending.
+        assert!(!compare(&[("1", "sha256:aa", A), ("2", "sha256:bb", A)]));
+        assert!(!compare(&[]));
+        // Applied by a newer binary.
+        assert!(!compare(&[
+            ("1", "sha256:aa", A),
+            ("2", "sha256:bb", A),
+            ("10", "sha256:cc", A),
+            ("11", "sha256:dd", A),
+        ]));
+        // As many rows as migrations, one of them twice.
+        assert!(!compare(&[
+            ("1", "sha256:aa", A),
+            ("1", "sha256:aa", A),
+            ("10", "sha256:cc", A)
+        ]));
+        // Edited after it was applied.
+        assert!(!compare(&[
+            ("1", "sha256:aa", A),
+            ("2", "sha256:b0", A),
+            ("10", "sha256:cc", A)
+        ]));
+        // A no-transaction section that did not finish, up or down.
+        for state in [RowState::Dirty, RowState::DirtyDown] {
+            assert!(!compare(&[
+                ("1", "sha256:aa", A),
+                ("2", "sha256:bb", state),
+                ("10", "sha256:cc", A)
+            ]));
+        }
+        // The same number written differently is another version.
+        assert!(!compare(&[
+            ("01", "sha256:aa", A),
+            ("2", "sha256:bb", A),
+            ("10", "sha256:cc", A)
+        ]));
     }
 }

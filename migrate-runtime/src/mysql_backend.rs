@@ -418,23 +418,34 @@ impl Backend for MySqlBackend {
         Ok(out)
     }
 
-    fn read_checksums(&mut self, table: &HistoryTable) -> Result<Vec<ChecksumRow>, DbError> {
-        let rows: Vec<(String, String, String)> = self
+    fn scan_checksums(
+        &mut self,
+        table: &HistoryTable,
+        row: &mut dyn FnMut(ChecksumRow<'_>),
+    ) -> Result<(), DbError> {
+        let rows = self
             .conn
-            .query(format!(
+            .query_iter(format!(
                 "SELECT version, checksum, state FROM {}",
                 table.quoted('`')
             ))
             .map_err(|e| my_error(&e))?;
-        rows.into_iter()
-            .map(|(version, checksum, state)| {
-                Ok(ChecksumRow {
-                    state: RowState::read(&version, &state)?,
-                    version,
-                    checksum,
-                })
-            })
-            .collect()
+        for fetched in rows {
+            let fetched = fetched.map_err(|e| my_error(&e))?;
+            // The text protocol sends every value as bytes; anything else
+            // (NULL, bad UTF-8) reads as "" and fails the comparison.
+            let text = |i: usize| match fetched.as_ref(i) {
+                Some(mysql::Value::Bytes(bytes)) => std::str::from_utf8(bytes).unwrap_or(""),
+                _ => "",
+            };
+            let version = text(0);
+            row(ChecksumRow {
+                version,
+                checksum: text(1),
+                state: RowState::read(version, text(2))?,
+            });
+        }
+        Ok(())
     }
 
     fn begin_exclusive(&mut self) -> Result<(), DbError> {

@@ -497,23 +497,26 @@ impl Backend for PgBackend {
         Ok(out)
     }
 
-    fn read_checksums(&mut self, table: &HistoryTable) -> Result<Vec<ChecksumRow>, DbError> {
+    fn scan_checksums(
+        &mut self,
+        table: &HistoryTable,
+        row: &mut dyn FnMut(ChecksumRow<'_>),
+    ) -> Result<(), DbError> {
         // Bare columns: no function or cast for a new backend to look up.
         let sql = format!("SELECT version, checksum, state FROM {}", table.quoted('"'));
         let messages = self.client.simple_query(&sql).map_err(|e| pg_error(&e))?;
-        let mut out = Vec::with_capacity(messages.len());
-        for message in messages {
+        for message in &messages {
             let SimpleQueryMessage::Row(r) = message else {
                 continue;
             };
             let version = r.get(0).unwrap_or("");
-            out.push(ChecksumRow {
+            row(ChecksumRow {
+                version,
+                checksum: r.get(1).unwrap_or(""),
                 state: RowState::read(version, r.get(2).unwrap_or(""))?,
-                version: version.to_owned(),
-                checksum: r.get(1).unwrap_or("").to_owned(),
             });
         }
-        Ok(out)
+        Ok(())
     }
 
     fn begin_exclusive(&mut self) -> Result<(), DbError> {

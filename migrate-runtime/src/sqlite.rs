@@ -14,7 +14,7 @@ use std::time::Duration;
 use rusqlite::{Connection, params};
 
 use crate::backend::{Backend, DbError, LockScope};
-use crate::history::{HistoryRow, HistoryTable, RowState};
+use crate::history::{ChecksumRow, HistoryRow, HistoryTable, RowState};
 use crate::migration::Dialect;
 
 fn db(e: rusqlite::Error) -> DbError {
@@ -124,6 +124,28 @@ impl Backend for Connection {
             });
         }
         Ok(out)
+    }
+
+    fn scan_checksums(
+        &mut self,
+        table: &HistoryTable,
+        row: &mut dyn FnMut(ChecksumRow<'_>),
+    ) -> Result<(), DbError> {
+        let sql = format!("SELECT version, checksum, state FROM {}", table.quoted('"'));
+        let mut stmt = self.prepare(&sql).map_err(db)?;
+        let mut rows = stmt.query([]).map_err(db)?;
+        while let Some(fetched) = rows.next().map_err(db)? {
+            // Borrowed from SQLite's own buffers; a value that is not text
+            // reads as "" and fails the comparison.
+            let text = |i: usize| fetched.get_ref(i).ok().and_then(|v| v.as_str().ok());
+            let version = text(0).unwrap_or("");
+            row(ChecksumRow {
+                version,
+                checksum: text(1).unwrap_or(""),
+                state: RowState::read(version, text(2).unwrap_or(""))?,
+            });
+        }
+        Ok(())
     }
 
     fn begin_exclusive(&mut self) -> Result<(), DbError> {

@@ -480,8 +480,12 @@ impl Backend for AnyBackend {
     fn read_history(&mut self, table: &HistoryTable) -> Result<Vec<HistoryRow>, DbError> {
         delegate!(self, b => b.read_history(table))
     }
-    fn read_checksums(&mut self, table: &HistoryTable) -> Result<Vec<crate::ChecksumRow>, DbError> {
-        delegate!(self, b => b.read_checksums(table))
+    fn scan_checksums(
+        &mut self,
+        table: &HistoryTable,
+        row: &mut dyn FnMut(crate::ChecksumRow<'_>),
+    ) -> Result<(), DbError> {
+        delegate!(self, b => b.scan_checksums(table, row))
     }
     fn begin_exclusive(&mut self) -> Result<(), DbError> {
         delegate!(self, b => b.begin_exclusive())
