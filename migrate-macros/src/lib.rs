@@ -222,7 +222,8 @@ fn expand(args: Args) -> TokenStream {
     if report.has_errors() {
         return quote! { { #tracked #diagnostics #krate::Migrations::new(&[], #krate::Dialect::Sqlite, "") } };
     }
-    let table = table(&report, &krate);
+    let mut index = String::new();
+    let table = table(&report, &krate, &mut index);
     let dialect = match dialect {
         Dialect::Postgres => quote!(#krate::Dialect::Postgres),
         Dialect::MySql => quote!(#krate::Dialect::MySql),
@@ -237,6 +238,7 @@ fn expand(args: Args) -> TokenStream {
         {
             #tracked
             #diagnostics
+            const INDEX: &str = #index;
             #krate::Migrations::new(&[#(#table),*], #dialect, #history_table) #with_seeds
         }
     }
@@ -290,12 +292,24 @@ fn diagnostics(report: &Report, span: Span) -> TokenStream {
     out
 }
 
-fn table(report: &Report, krate: &TokenStream) -> Vec<TokenStream> {
+/// The migrations as `Migration` values. Their version texts and checksums
+/// are pieces of `index`, one string written in the order of the table
+/// (`INDEX` in the expansion): the start-up check compares them all with
+/// the history, and reads one run of memory instead of two thousand
+/// literals scattered among the SQL (see `migrate_runtime::embedded_text`).
+fn table(report: &Report, krate: &TokenStream, index: &mut String) -> Vec<TokenStream> {
+    let mut piece = |text: &str| {
+        let start = index.len();
+        index.push_str(text);
+        let len = text.len();
+        quote!(#krate::embedded_text(INDEX, #start, #len))
+    };
     report
         .migrations
         .iter()
         .map(|m| {
-            let version = &m.version;
+            let version = piece(&m.version);
+            let checksum = piece(&m.checksum);
             let parts = &m.version_parts;
             let name = &m.name;
             let up = section(report, &m.up, krate);
@@ -310,7 +324,6 @@ fn table(report: &Report, krate: &TokenStream) -> Vec<TokenStream> {
                 Some(r) => quote!(::core::option::Option::Some(#r)),
                 None => quote!(::core::option::Option::None),
             };
-            let checksum = &m.checksum;
             quote! {
                 #krate::Migration {
                     version: #krate::Version::new(#version, &[#(#parts),*]),

@@ -101,7 +101,9 @@ pub use url::{AnyBackend, DatabaseUrl, connect};
 pub use backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
 pub use error::{DirtyMigration, Error, StatementError};
 pub use history::{ChecksumRow, HistoryRow, HistoryTable, RowState};
-pub use migration::{Dialect, Migration, Migrations, Section, Seed, Statement, Version};
+pub use migration::{
+    Dialect, Migration, Migrations, Section, Seed, Statement, Version, embedded_text,
+};
 pub use migrator::{
     Action, Completed, Direction, MigrationStatus, Migrator, Plan, PlannedStep, Report, Resolution,
     SeedError, SeedOutcome, SeedReport, SeedRun, State, StepKind,

@@ -33,6 +33,31 @@ impl Version {
     }
 }
 
+/// A piece of the one string in which `embed_migrations!` writes the
+/// version texts and checksums of all migrations, side by side, so that
+/// the start-up check reads them as one run of memory, not as thousands of
+/// literals scattered among the SQL (a cache miss each in a process that
+/// has just started). Used by the macro, not by hand.
+///
+/// ```
+/// const TEXT: &str = "1sha256:aa";
+/// assert_eq!(migrate_runtime::embedded_text(TEXT, 1, 9), "sha256:aa");
+/// ```
+///
+/// # Panics
+///
+/// When the piece is out of range or not at character boundaries (at
+/// compile time, when the table is a constant).
+#[doc(hidden)]
+pub const fn embedded_text(text: &'static str, start: usize, len: usize) -> &'static str {
+    let (_, rest) = text.as_bytes().split_at(start);
+    let (piece, _) = rest.split_at(len);
+    match std::str::from_utf8(piece) {
+        Ok(piece) => piece,
+        Err(_) => panic!("embedded_text: a piece must start and end at character boundaries"),
+    }
+}
+
 impl PartialEq for Version {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal
