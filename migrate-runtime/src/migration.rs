@@ -50,12 +50,25 @@ impl Version {
 /// compile time, when the table is a constant).
 #[doc(hidden)]
 pub const fn embedded_text(text: &'static str, start: usize, len: usize) -> &'static str {
-    let (_, rest) = text.as_bytes().split_at(start);
+    let bytes = text.as_bytes();
+    let end = start + len;
+    assert!(
+        end <= bytes.len() && starts_char(bytes, start) && starts_char(bytes, end),
+        "embedded_text: a piece must start and end at character boundaries"
+    );
+    let (_, rest) = bytes.split_at(start);
     let (piece, _) = rest.split_at(len);
-    match std::str::from_utf8(piece) {
-        Ok(piece) => piece,
-        Err(_) => panic!("embedded_text: a piece must start and end at character boundaries"),
-    }
+    // SAFETY: `text` is UTF-8 and both ends of the piece are character
+    // boundaries, so the piece is UTF-8 too. Checked this way, not with
+    // `str::from_utf8`, because the check runs in the compiler's constant
+    // evaluation, once per migration: two byte reads, not a pass over the
+    // whole piece.
+    unsafe { std::str::from_utf8_unchecked(piece) }
+}
+
+/// Whether a character starts at `at` (or `at` is the end).
+const fn starts_char(bytes: &[u8], at: usize) -> bool {
+    at == bytes.len() || (at < bytes.len() && (bytes[at] as i8) >= -0x40)
 }
 
 impl PartialEq for Version {
@@ -310,5 +323,31 @@ impl Migrations {
     /// The name of the history table (`migrate_history` unless `migrate.toml` says otherwise).
     pub const fn history_table(&self) -> &'static str {
         self.history_table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::embedded_text;
+
+    #[test]
+    fn embedded_text_cuts_pieces_at_character_boundaries() {
+        const TEXT: &str = "1é2sha256:aa";
+        const PIECE: &str = embedded_text(TEXT, 1, 2);
+        assert_eq!(PIECE, "é");
+        assert_eq!(embedded_text(TEXT, 3, 10), "2sha256:aa");
+        assert_eq!(embedded_text(TEXT, 13, 0), "");
+    }
+
+    #[test]
+    #[should_panic(expected = "character boundaries")]
+    fn embedded_text_refuses_half_a_character() {
+        let _ = embedded_text("1é", 2, 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "character boundaries")]
+    fn embedded_text_refuses_a_piece_past_the_end() {
+        let _ = embedded_text("1é", 1, 3);
     }
 }
