@@ -1956,6 +1956,7 @@ fn finish<B: Backend + ?Sized, T>(
         }
     }
 }
+
 /// Whether history rows, given one at a time, are exactly the binary's
 /// migrations, each applied with its checksum: the start-up fast path's
 /// comparison, made without copying a row.
