@@ -207,6 +207,18 @@ pub struct ChecksumRow<'a> {
     pub state: RowState,
 }
 
+impl<'a> ChecksumRow<'a> {
+    /// A row as a backend reads it, its state as text: an unknown state is
+    /// an error that names the row.
+    pub(crate) fn read(version: &'a str, checksum: &'a str, state: &str) -> Result<Self, DbError> {
+        Ok(ChecksumRow {
+            version,
+            checksum,
+            state: RowState::read(version, state)?,
+        })
+    }
+}
+
 impl<'a> From<&'a HistoryRow> for ChecksumRow<'a> {
     fn from(row: &'a HistoryRow) -> Self {
         ChecksumRow {

@@ -438,12 +438,7 @@ impl Backend for MySqlBackend {
                 Some(mysql::Value::Bytes(bytes)) => std::str::from_utf8(bytes).unwrap_or(""),
                 _ => "",
             };
-            let version = text(0);
-            row(ChecksumRow {
-                version,
-                checksum: text(1),
-                state: RowState::read(version, text(2))?,
-            });
+            row(ChecksumRow::read(text(0), text(1), text(2))?);
         }
         Ok(())
     }

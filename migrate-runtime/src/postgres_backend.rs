@@ -509,12 +509,8 @@ impl Backend for PgBackend {
             let SimpleQueryMessage::Row(r) = message else {
                 continue;
             };
-            let version = r.get(0).unwrap_or("");
-            row(ChecksumRow {
-                version,
-                checksum: r.get(1).unwrap_or(""),
-                state: RowState::read(version, r.get(2).unwrap_or(""))?,
-            });
+            let text = |i: usize| r.get(i).unwrap_or("");
+            row(ChecksumRow::read(text(0), text(1), text(2))?);
         }
         Ok(())
     }

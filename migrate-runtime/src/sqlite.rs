@@ -137,13 +137,14 @@ impl Backend for Connection {
         while let Some(fetched) = rows.next().map_err(db)? {
             // Borrowed from SQLite's own buffers; a value that is not text
             // reads as "" and fails the comparison.
-            let text = |i: usize| fetched.get_ref(i).ok().and_then(|v| v.as_str().ok());
-            let version = text(0).unwrap_or("");
-            row(ChecksumRow {
-                version,
-                checksum: text(1).unwrap_or(""),
-                state: RowState::read(version, text(2).unwrap_or(""))?,
-            });
+            let text = |i: usize| {
+                fetched
+                    .get_ref(i)
+                    .ok()
+                    .and_then(|v| v.as_str().ok())
+                    .unwrap_or("")
+            };
+            row(ChecksumRow::read(text(0), text(1), text(2))?);
         }
         Ok(())
     }

@@ -446,11 +446,10 @@ fn a_runner_waiting_for_the_lock_times_out_naming_the_holder() {
     );
     // Everything applied: the start-up check reads the history without the
     // lock, so a runner holding it does not delay a starting service.
+    // (Waiting for it would end in a lock timeout, an error.)
     holder.lock(&table, Duration::ZERO).unwrap();
-    let started = Instant::now();
-    let quick = Migrator::new(&ALL).lock_wait(Duration::from_secs(1));
+    let quick = Migrator::new(&ALL).lock_wait(Duration::from_millis(200));
     assert!(quick.run(&mut conn).unwrap().steps.is_empty());
-    assert!(started.elapsed() < Duration::from_millis(900));
     holder.unlock(&table).unwrap();
 }
 
