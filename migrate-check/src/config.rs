@@ -228,6 +228,16 @@ pub struct Config {
     pub rule_levels: BTreeMap<String, Level>,
     /// The name of the history table.
     pub history_table: String,
+    /// The newest migration that is history (`checked_after` in
+    /// `migrate.toml`): migrations up to it and including it are replayed
+    /// into the schema model, but their findings are not reported, so that
+    /// only new migrations can fail the build. `None`: every migration is
+    /// checked.
+    pub checked_after: Option<String>,
+    /// The migrations directory the command-line tool uses when `--dir` is
+    /// not given (`migrations_dir` in `migrate.toml`, written by `cargo
+    /// migrate init --dir`), relative to the crate root.
+    pub migrations_dir: Option<String>,
 }
 
 impl Default for Config {
@@ -240,6 +250,8 @@ impl Default for Config {
             sqlite_version: DEFAULT_SQLITE_VERSION,
             rule_levels: BTreeMap::new(),
             history_table: DEFAULT_HISTORY_TABLE.to_string(),
+            checked_after: None,
+            migrations_dir: None,
         }
     }
 }
@@ -255,6 +267,8 @@ struct RawConfig {
     #[serde(default)]
     rules: BTreeMap<String, String>,
     history_table: Option<String>,
+    checked_after: Option<VersionValue>,
+    migrations_dir: Option<String>,
 }
 
 /// Versions are usually strings, but `postgres_version = 14` is forgiven.
@@ -267,13 +281,16 @@ enum VersionValue {
 }
 
 impl VersionValue {
-    fn parse(&self, key: &str) -> Result<ServerVersion, String> {
-        let text = match self {
-            VersionValue::Text(s) => s.clone(),
+    fn text(&self) -> String {
+        match self {
+            VersionValue::Text(s) => s.trim().to_string(),
             VersionValue::Int(i) => i.to_string(),
             VersionValue::Float(f) => f.to_string(),
-        };
-        text.parse().map_err(|e| format!("`{key}`: {e}"))
+        }
+    }
+
+    fn parse(&self, key: &str) -> Result<ServerVersion, String> {
+        self.text().parse().map_err(|e| format!("`{key}`: {e}"))
     }
 }
 
@@ -310,6 +327,21 @@ impl Config {
                 ));
             }
             cfg.history_table = t;
+        }
+        if let Some(v) = raw.checked_after {
+            let text = v.text();
+            if text.is_empty() || !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                return Err(format!(
+                    "`checked_after`: `{text}` is not a migration version (write the version of the newest migration that is history, as in its file name)"
+                ));
+            }
+            cfg.checked_after = Some(text);
+        }
+        if let Some(d) = raw.migrations_dir {
+            if d.trim().is_empty() {
+                return Err("`migrations_dir`: empty path".into());
+            }
+            cfg.migrations_dir = Some(d);
         }
         Ok(cfg)
     }
