@@ -12,7 +12,7 @@ use sqlparser::tokenizer::Token;
 use crate::config::{Config, Level};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::directives::{self, DirectiveKind};
-use crate::discover::{self, Candidate, FileEntry, Layout};
+use crate::discover::{self, Candidate, FileEntry, Layout, VersionOrder};
 use crate::model::Schema;
 use crate::parse::{self, Lexed};
 use crate::rules::{self, Ctx, Findings, SectionKind, SectionState};
@@ -56,6 +56,9 @@ pub struct Migration {
     pub checksum: String,
     /// Every file that makes up the migration (for rebuild tracking).
     pub files: Vec<FileId>,
+    /// It is history: at or before `checked_after`, replayed into the
+    /// schema model, its findings not reported.
+    pub history: bool,
 }
 
 impl Migration {
@@ -75,6 +78,69 @@ pub struct Report {
     pub seeds: Vec<Seed>,
     /// Every finding, errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The migrations that are history (`checked_after`), and what reading
+    /// them found that is not reported.
+    pub history: History,
+    /// The order the migrations run in.
+    pub order: VersionOrder,
+}
+
+/// The migrations at or before `checked_after` in `migrate.toml`: they ran
+/// long ago, so they are replayed into the schema model (later migrations
+/// are judged against the schema they left) but what the check finds in
+/// them is not reported. Only new migrations can fail the build.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// `checked_after` as written (`None`: every migration is checked).
+    pub checked_after: Option<String>,
+    /// How many migrations are history.
+    pub migrations: usize,
+    /// Whether `checked_after` is the version of one of them (otherwise
+    /// they are those ordered before it).
+    pub names_a_migration: bool,
+    /// What reading them found, not reported: statements that do not
+    /// parse (skipped by the model: their effects on it are unknown),
+    /// missing downs, malformed directives.
+    pub findings: Vec<Diagnostic>,
+}
+
+impl History {
+    /// The statements of history migrations that do not parse.
+    pub fn unparsed(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.findings.iter().filter(|d| d.rule == "parse-error")
+    }
+
+    /// One line for the command line: how much is history, and what it
+    /// holds that is not reported (`None` when nothing is history).
+    ///
+    /// ```
+    /// use migrate_check::History;
+    /// let h = History { checked_after: Some("20240101000000".into()), migrations: 12, names_a_migration: true, findings: vec![] };
+    /// assert_eq!(h.note().unwrap(), "12 migrations up to 20240101000000 are history (`checked_after` in migrate.toml): their findings are not reported; `cargo migrate lint --all` shows them");
+    /// ```
+    pub fn note(&self) -> Option<String> {
+        let until = self.checked_after.as_deref()?;
+        let mut note = format!(
+            "{} migration{} up to {until} {} history (`checked_after` in migrate.toml)",
+            self.migrations,
+            if self.migrations == 1 { "" } else { "s" },
+            if self.migrations == 1 { "is" } else { "are" },
+        );
+        if !self.names_a_migration {
+            note.push_str(&format!(", though no migration has version {until}"));
+        }
+        let unparsed = self.unparsed().count();
+        if unparsed > 0 {
+            note.push_str(&format!(
+                "; {unparsed} statement{} there do{} not parse and {} skipped by the schema model",
+                if unparsed == 1 { "" } else { "s" },
+                if unparsed == 1 { "es" } else { "" },
+                if unparsed == 1 { "is" } else { "are" },
+            ));
+        }
+        note.push_str(": their findings are not reported; `cargo migrate lint --all` shows them");
+        Some(note)
+    }
 }
 
 impl Report {
@@ -223,7 +289,21 @@ fn check_inner(input: Input, seeds: SeedInput, keep_syntax: bool) -> Report {
         &mut diags,
     );
 
-    let candidates = discover::classify(&files[..migration_files], &mut diags);
+    let discovered =
+        discover::classify_ordered(&files[..migration_files], config.version_order, &mut diags);
+    let candidates = discovered.candidates;
+    let mut history = History {
+        checked_after: config.checked_after.clone(),
+        ..History::default()
+    };
+    let history_len = match &config.checked_after {
+        Some(until) => {
+            let (len, exact) = history_len(&candidates, discovered.order, until);
+            history.names_a_migration = exact;
+            len
+        }
+        None => 0,
+    };
 
     let seed_files = migration_files..files.len();
 
@@ -255,6 +335,7 @@ fn check_inner(input: Input, seeds: SeedInput, keep_syntax: bool) -> Report {
 
     let (migrations, mut analysis) = read_and_analyze(
         &candidates,
+        history_len,
         &readable,
         &files,
         &config,
@@ -281,7 +362,8 @@ fn check_inner(input: Input, seeds: SeedInput, keep_syntax: bool) -> Report {
         &files,
         &mut diags,
     );
-    analysis.finish(&files, &mut diags);
+    history.findings = analysis.finish(&files, &mut diags);
+    history.migrations = migrations.iter().filter(|m| m.history).count();
     apply_levels(&mut diags, &config);
     diags.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
     Report {
@@ -289,7 +371,43 @@ fn check_inner(input: Input, seeds: SeedInput, keep_syntax: bool) -> Report {
         migrations,
         seeds,
         diagnostics: diags,
+        history,
+        order: discovered.order,
     }
+}
+
+/// How many of the ordered `candidates` are history under `checked_after
+/// = until`, and whether `until` is the version of one of them. A version
+/// no migration has (a migration squashed or deleted since) still divides
+/// them: those ordered before it are history.
+fn history_len(candidates: &[Candidate], order: VersionOrder, until: &str) -> (usize, bool) {
+    let numeric = || {
+        until
+            .split(['.', '_'])
+            .map(|p| p.replace('-', "").parse::<u64>().ok())
+            .collect::<Option<Vec<u64>>>()
+    };
+    let same = |c: &Candidate| {
+        c.version == until
+            || match order {
+                VersionOrder::Numeric => numeric().is_some_and(|p| {
+                    discover::compare_parts(&p, &c.parts) == std::cmp::Ordering::Equal
+                }),
+                VersionOrder::Text => c.version.replace('-', "") == until.replace('-', ""),
+            }
+    };
+    if let Some(i) = candidates.iter().rposition(same) {
+        return (i + 1, true);
+    }
+    let key = match order {
+        VersionOrder::Numeric => numeric().unwrap_or_default(),
+        VersionOrder::Text => discover::text_key(&until.replace('-', "")),
+    };
+    let len = candidates
+        .iter()
+        .take_while(|c| discover::compare_parts(&c.key, &key).is_le())
+        .count();
+    (len, false)
 }
 
 /// Decodes `entries` into `files` (paths prefixed with `display_dir`);
@@ -387,6 +505,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// An `allow` directive, attached to the statement after it; `used[i]` is
 /// set when `rules[i]` suppressed a finding there.
 struct Allow {
+    /// It stands in a history migration: never reported as unused.
+    history: bool,
     file: FileId,
     span: Range<usize>,
     rules: Vec<String>,
@@ -400,6 +520,8 @@ struct RawSection {
     /// `None` when nothing in the file says; a down then runs as its up does.
     transactional: Option<bool>,
     marker: Range<usize>,
+    /// `-- migrate:empty: reason` stands in it: empty on purpose.
+    empty_reason: Option<String>,
 }
 
 fn lex_file<'a>(
@@ -493,7 +615,7 @@ fn build_migration(
     }
 
     // Reversibility.
-    let irreversible_reason = match (&down, irreversible) {
+    let irreversible_reason: Option<String> = match (&down, irreversible) {
         (Some(_), Some((_, span))) => {
             diags.push(
                 Diagnostic::new(
@@ -562,6 +684,7 @@ fn build_migration(
                     stmt.allows.push((r.clone(), allows.len()));
                 }
                 allows.push(Allow {
+                    history: false,
                     file,
                     span,
                     used: vec![false; rules_named.len()],
@@ -584,7 +707,22 @@ fn build_migration(
     }
 
     let (up_section, _) = up_section;
-    let down_section = down_section.map(|(s, _)| s);
+    let mut down_section = down_section.map(|(s, _)| s);
+    let mut irreversible_reason = irreversible_reason;
+    // An empty down undoes nothing: rolling it back would delete the
+    // history row and leave the schema as it is, and the next `up` would
+    // fail. Unless it says it is empty on purpose, the migration cannot be
+    // rolled back (`empty-section` reported it).
+    if down_section
+        .as_ref()
+        .is_some_and(|d| d.statements.is_empty())
+        && down.as_ref().is_some_and(|d| d.empty_reason.is_none())
+    {
+        down_section = None;
+        irreversible_reason = Some(
+            "its down section is empty: rolling back would undo nothing (write `-- migrate:empty: <reason>` in it if that is what you mean)".into(),
+        );
+    }
     let checksum = checksum(&up_section, files);
     let mut files_used = vec![c.up];
     files_used.extend(c.down);
@@ -599,6 +737,7 @@ fn build_migration(
         irreversible: irreversible_reason,
         checksum,
         files: files_used,
+        history: false,
     })
 }
 
@@ -673,6 +812,20 @@ fn split_sections(
         };
         let span = span_of(i);
         let kind = match parsed {
+            // dbmate reads a section marker only at the start of a line: an
+            // indented one is a comment to it, and what follows stays in the
+            // section above. Read it the same way, and say so.
+            Ok(DirectiveKind::Up { .. } | DirectiveKind::Down { .. })
+                if t.span.start.column != 1 =>
+            {
+                bad(
+                    diags,
+                    span,
+                    "an indented section marker is not a marker: dbmate reads `-- migrate:up` and `-- migrate:down` only at the start of a line, so the statements below it belong to the section above".into(),
+                    "move the marker to the start of its line",
+                );
+                continue;
+            }
             Ok(k) => k,
             Err(msg) => {
                 bad(
@@ -708,6 +861,7 @@ fn split_sections(
                     tokens: i + 1..toks.len(),
                     transactional,
                     marker: span,
+                    empty_reason: None,
                 });
                 current = Some(SectionKind::Up);
             }
@@ -734,6 +888,7 @@ fn split_sections(
                     tokens: i + 1..toks.len(),
                     transactional,
                     marker: span,
+                    empty_reason: None,
                 });
                 current = Some(SectionKind::Down);
             }
@@ -750,6 +905,7 @@ fn split_sections(
                         tokens: 0..toks.len(),
                         transactional: Some(false),
                         marker: span.start..span.start,
+                        empty_reason: None,
                     });
                     current = Some(SectionKind::Up);
                 }
@@ -783,6 +939,22 @@ fn split_sections(
             DirectiveKind::Allow { rules: named, .. } => {
                 allows.push((file, i, span, named));
             }
+            DirectiveKind::Empty { reason } => {
+                let section = match current {
+                    Some(SectionKind::Down) => down.as_mut(),
+                    Some(SectionKind::Up) => up.as_mut(),
+                    _ => None,
+                };
+                match section {
+                    Some(section) => section.empty_reason = Some(reason),
+                    None => bad(
+                        diags,
+                        span,
+                        "`-- migrate:empty` outside a section".into(),
+                        "write it below `-- migrate:down` (or `-- migrate:up`) of the section that is empty on purpose",
+                    ),
+                }
+            }
             DirectiveKind::Env { .. } => bad(
                 diags,
                 span,
@@ -798,6 +970,7 @@ fn split_sections(
             tokens: 0..toks.len(),
             transactional: None,
             marker: 0..0,
+            empty_reason: None,
         });
     }
     (up, down)
@@ -821,6 +994,7 @@ fn whole_file_section(
         tokens: 0..toks.len(),
         transactional: None,
         marker: 0..0,
+        empty_reason: None,
     };
     let first_non_ws = toks.iter().position(|t| {
         !matches!(
@@ -862,6 +1036,7 @@ fn whole_file_section(
                     .help("write it in the up file and delete the down file"),
             ),
             Ok(DirectiveKind::Allow { rules: named, .. }) => allows.push((file, i, span, named)),
+            Ok(DirectiveKind::Empty { reason }) => section.empty_reason = Some(reason),
             Ok(DirectiveKind::Env { .. }) => diags.push(
                 Diagnostic::new("bad-directive", Severity::Error, files, file, span, "`-- migrate:env` in a migration")
                     .label("here")
@@ -908,7 +1083,7 @@ fn parse_section(
         statements.push(stmt);
         ranges.push(range);
     }
-    if statements.is_empty() {
+    if statements.is_empty() && raw.empty_reason.is_none() {
         let which = if raw.marker.is_empty() && raw.tokens.start == 0 {
             "file"
         } else {
@@ -963,6 +1138,8 @@ const PIPELINE_MIN_MIGRATIONS: usize = 16;
 /// parsed. `allows` holds the allow directives of its files (the indices in
 /// its statements' `allows` point into it); `diags`, what reading found.
 struct ReadMigration {
+    /// It is history (at or before `checked_after`).
+    history: bool,
     migration: Option<Migration>,
     allows: Vec<Allow>,
     diags: Vec<Diagnostic>,
@@ -974,31 +1151,35 @@ struct ReadMigration {
 /// (tokenizing and parsing, about half the work) depends on nothing but the
 /// file, so with many migrations it runs on a second thread, ahead of the
 /// analysis, which must replay the migrations one after the other.
+#[allow(clippy::too_many_arguments)]
 fn read_and_analyze<'a>(
     candidates: &[Candidate],
+    history_len: usize,
     readable: &[bool],
     files: &[SourceFile],
     config: &'a Config,
     keep_syntax: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Migration>, Analysis<'a>) {
-    let read = |c: &Candidate, lexed: &mut Vec<Option<Lexed>>| -> Option<ReadMigration> {
-        let used = [Some(c.up), c.down];
-        if used.into_iter().flatten().any(|f| !readable[f]) {
-            return None; // already reported as unreadable
-        }
-        let mut read = ReadMigration {
-            migration: None,
-            allows: Vec::new(),
-            diags: Vec::new(),
+    let read =
+        |position: usize, c: &Candidate, lexed: &mut Vec<Option<Lexed>>| -> Option<ReadMigration> {
+            let used = [Some(c.up), c.down];
+            if used.into_iter().flatten().any(|f| !readable[f]) {
+                return None; // already reported as unreadable
+            }
+            let mut read = ReadMigration {
+                history: position < history_len,
+                migration: None,
+                allows: Vec::new(),
+                diags: Vec::new(),
+            };
+            read.migration =
+                build_migration(c, files, lexed, config, &mut read.diags, &mut read.allows);
+            for f in used.into_iter().flatten() {
+                lexed[f] = None; // its tokens are no longer needed
+            }
+            Some(read)
         };
-        read.migration =
-            build_migration(c, files, lexed, config, &mut read.diags, &mut read.allows);
-        for f in used.into_iter().flatten() {
-            lexed[f] = None; // its tokens are no longer needed
-        }
-        Some(read)
-    };
     let mut analysis = Analysis::new(config);
     analysis.keep_syntax = keep_syntax;
     let mut migrations = Vec::with_capacity(candidates.len());
@@ -1020,9 +1201,9 @@ fn read_and_analyze<'a>(
                 .name("migrate-check reader".into())
                 .spawn_scoped(scope, move || {
                     let mut lexed: Vec<Option<Lexed>> = (0..files.len()).map(|_| None).collect();
-                    for c in candidates {
+                    for (position, c) in candidates.iter().enumerate() {
                         drop(released_rx.try_iter().collect::<Vec<_>>());
-                        if let Some(r) = read(c, &mut lexed)
+                        if let Some(r) = read(position, c, &mut lexed)
                             && tx.send(r).is_err()
                         {
                             break;
@@ -1046,8 +1227,8 @@ fn read_and_analyze<'a>(
     }
     if on_this_thread {
         let mut lexed: Vec<Option<Lexed>> = (0..files.len()).map(|_| None).collect();
-        for c in candidates {
-            if let Some(r) = read(c, &mut lexed) {
+        for (position, c) in candidates.iter().enumerate() {
+            if let Some(r) = read(position, c, &mut lexed) {
                 drop(analyze(r, diags));
             }
         }
@@ -1067,6 +1248,8 @@ struct Analysis<'c> {
     allows: Vec<Allow>,
     /// Keep the syntax trees in the report (tests).
     keep_syntax: bool,
+    /// What was found in history migrations: not reported.
+    history_findings: Vec<Diagnostic>,
 }
 
 impl<'c> Analysis<'c> {
@@ -1093,6 +1276,7 @@ impl<'c> Analysis<'c> {
             schema: Schema::default(),
             allows: Vec::new(),
             keep_syntax: false,
+            history_findings: Vec::new(),
         }
     }
 
@@ -1106,6 +1290,36 @@ impl<'c> Analysis<'c> {
         diags: &mut Vec<Diagnostic>,
         released: &mut Vec<StmtKind>,
     ) -> Option<Migration> {
+        if read.history {
+            // History: replayed into the model, findings kept aside, no
+            // rule run (their findings would not be reported anyway).
+            self.history_findings.extend(read.diags);
+            let mut m = read.migration?;
+            m.history = true;
+            let first = self.allows.len();
+            self.adopt_allows(read.allows, m.sections_mut());
+            for a in &mut self.allows[first..] {
+                a.history = true;
+            }
+            run_section(
+                &m.up,
+                SectionKind::Up,
+                index,
+                &m.version,
+                &mut self.schema,
+                &[],
+                files,
+                self.config,
+                &mut self.history_findings,
+                &mut self.allows,
+            );
+            if !self.keep_syntax {
+                for s in m.sections_mut() {
+                    released.extend(s.statements.iter_mut().filter_map(Stmt::release_syntax));
+                }
+            }
+            return Some(m);
+        }
         diags.extend(read.diags);
         let mut m = read.migration?;
         self.adopt_allows(read.allows, m.sections_mut());
@@ -1197,7 +1411,8 @@ impl<'c> Analysis<'c> {
 
     /// Suppressions must not rot: every rule an allow names must exist and
     /// must have suppressed something.
-    fn finish(self, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
+    /// Returns what was found in history migrations (not reported).
+    fn finish(self, files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         let config = self.config;
         let level_of = |id: &str| {
             rules::by_id(id).map(|r| {
@@ -1208,7 +1423,7 @@ impl<'c> Analysis<'c> {
                     .unwrap_or(r.default_level)
             })
         };
-        for a in &self.allows {
+        for a in self.allows.iter().filter(|a| !a.history) {
             for (rule, used) in a.rules.iter().zip(&a.used) {
                 if rules::by_id(rule).is_none() {
                     diags.push(
@@ -1241,6 +1456,7 @@ impl<'c> Analysis<'c> {
                 }
             }
         }
+        self.history_findings
     }
 }
 

@@ -238,6 +238,9 @@ pub struct Config {
     /// not given (`migrations_dir` in `migrate.toml`, written by `cargo
     /// migrate init --dir`), relative to the crate root.
     pub migrations_dir: Option<String>,
+    /// How versions are ordered (`version_order` in `migrate.toml`): `None`
+    /// orders them as the tool that wrote the layout does.
+    pub version_order: Option<crate::discover::VersionOrder>,
 }
 
 impl Default for Config {
@@ -252,6 +255,7 @@ impl Default for Config {
             history_table: DEFAULT_HISTORY_TABLE.to_string(),
             checked_after: None,
             migrations_dir: None,
+            version_order: None,
         }
     }
 }
@@ -269,6 +273,7 @@ struct RawConfig {
     history_table: Option<String>,
     checked_after: Option<VersionValue>,
     migrations_dir: Option<String>,
+    version_order: Option<String>,
 }
 
 /// Versions are usually strings, but `postgres_version = 14` is forgiven.
@@ -342,6 +347,9 @@ impl Config {
                 return Err("`migrations_dir`: empty path".into());
             }
             cfg.migrations_dir = Some(d);
+        }
+        if let Some(o) = raw.version_order {
+            cfg.version_order = Some(o.parse().map_err(|e| format!("`version_order`: {e}"))?);
         }
         Ok(cfg)
     }

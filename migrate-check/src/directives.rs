@@ -8,6 +8,7 @@
 //! | `-- migrate:no-transaction` | the section it stands in runs outside a transaction, statement by statement; a down section that says nothing runs the way its up runs |
 //! | `-- migrate:allow(rule, …): reason` | suppresses those rules on the next statement |
 //! | `-- migrate:irreversible: reason` | this migration has no down, on purpose |
+//! | `-- migrate:empty: reason` | in a section: it holds no statement on purpose (a down that has nothing to undo) |
 //! | `-- migrate:env(dev, test)` | in a seed file: run it only in these environments |
 //!
 //! `-- UP` / `-- DOWN` (bare, upper case) are accepted as section markers, and
@@ -40,6 +41,14 @@ pub enum DirectiveKind {
     },
     /// The migration cannot be reversed, for this reason.
     Irreversible {
+        /// Why (required).
+        reason: String,
+    },
+    /// The section it stands in holds no statement, on purpose: rolling
+    /// back has nothing to undo. Without it an empty down section makes the
+    /// migration irreversible, so that a rollback never deletes the history
+    /// row while undoing nothing.
+    Empty {
         /// Why (required).
         reason: String,
     },
@@ -126,6 +135,12 @@ fn parse_body(body: &str) -> Result<DirectiveKind, String> {
             })?;
             Ok(DirectiveKind::Irreversible { reason })
         }
+        "empty" => {
+            let reason = reason_after_colon(rest).ok_or_else(|| {
+                "`-- migrate:empty` needs a reason: `-- migrate:empty: <why there is nothing to undo>`".to_string()
+            })?;
+            Ok(DirectiveKind::Empty { reason })
+        }
         "allow" => {
             let rest = rest.trim_start();
             let inner = rest
@@ -152,9 +167,9 @@ fn parse_body(body: &str) -> Result<DirectiveKind, String> {
             Ok(DirectiveKind::Allow { rules, reason })
         }
         "env" => parse_env(rest),
-        "" => Err("empty directive: expected `up`, `down`, `no-transaction`, `allow(…): reason`, `irreversible: reason` or (in a seed) `env(…)` after `-- migrate:`".into()),
+        "" => Err("empty directive: expected `up`, `down`, `no-transaction`, `allow(…): reason`, `irreversible: reason`, `empty: reason` or (in a seed) `env(…)` after `-- migrate:`".into()),
         other => Err(format!(
-            "unknown directive `migrate:{other}`: expected `up`, `down`, `no-transaction`, `allow(…): reason`, `irreversible: reason` or (in a seed) `env(…)`"
+            "unknown directive `migrate:{other}`: expected `up`, `down`, `no-transaction`, `allow(…): reason`, `irreversible: reason`, `empty: reason` or (in a seed) `env(…)`"
         )),
     }
 }

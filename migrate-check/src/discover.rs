@@ -98,6 +98,12 @@ pub struct Candidate {
     pub version: String,
     /// Its numeric components.
     pub parts: Vec<u64>,
+    /// Where it sorts in its directory, in the directory's [`VersionOrder`]:
+    /// the numeric components, or the text its tool compares (diesel's
+    /// version without dashes, dbmate's file name) packed by [`text_key`].
+    pub key: Vec<u64>,
+    /// The order the tool that writes this layout applies it in.
+    pub natural_order: VersionOrder,
     /// The name from the file name.
     pub name: String,
     /// Its layout.
@@ -114,6 +120,8 @@ pub struct Candidate {
 struct Partial {
     version: String,
     parts: Vec<u64>,
+    /// The text its tool compares, when that tool compares text.
+    text: Option<String>,
     name: String,
     layout: Option<Layout>,
     up: Option<FileId>,
@@ -121,19 +129,127 @@ struct Partial {
     metadata: Option<FileId>,
 }
 
-/// Groups files into migrations by their names, ordered by version.
+/// How the migrations of a directory are ordered: the way the tool that
+/// wrote them applies them, so that adopting `migrate` never runs a set in
+/// another order than that tool did.
+///
+/// | tool | compares | `9_a` and `10_b` |
+/// |---|---|---|
+/// | sqlx, golang-migrate, refinery, Flyway | the version as a number (Flyway: part by part) | `9_a` first |
+/// | diesel | the version as text, dashes removed | `10_b` first |
+/// | dbmate | the whole file name as text | `10_b` first |
+///
+/// ```
+/// use migrate_check::discover::VersionOrder;
+/// assert_eq!("text".parse::<VersionOrder>(), Ok(VersionOrder::Text));
+/// assert_eq!(VersionOrder::Numeric.name(), "numeric");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VersionOrder {
+    /// As numbers, part by part: sqlx, golang-migrate, refinery, Flyway.
+    Numeric,
+    /// As text: diesel compares versions without their dashes, dbmate
+    /// compares file names.
+    Text,
+}
+
+impl VersionOrder {
+    /// The name written in `migrate.toml` (`version_order`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            VersionOrder::Numeric => "numeric",
+            VersionOrder::Text => "text",
+        }
+    }
+}
+
+impl std::str::FromStr for VersionOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "numeric" => Ok(VersionOrder::Numeric),
+            "text" => Ok(VersionOrder::Text),
+            other => Err(format!(
+                "unknown version order `{other}`: expected `numeric` (sqlx, golang-migrate, refinery, Flyway) or `text` (diesel, dbmate)"
+            )),
+        }
+    }
+}
+
+/// Packs a text into numbers that compare, part by part and with missing
+/// parts as zero, exactly as the text compares byte by byte: eight bytes a
+/// part, big-endian. The runtime packs history rows' versions the same way
+/// (`migrate_runtime::Migrations::key_of`).
+///
+/// ```
+/// use migrate_check::discover::text_key;
+/// assert!(text_key("10_b.sql") < text_key("9_a.sql"));
+/// assert!(text_key("2024") < text_key("20240"));
+/// assert_eq!(text_key("12345678"), [0x3132333435363738]);
+/// ```
+pub fn text_key(text: &str) -> Vec<u64> {
+    text.as_bytes()
+        .chunks(8)
+        .map(|chunk| {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            u64::from_be_bytes(word)
+        })
+        .collect()
+}
+
+/// Migrations in the order their directory runs them.
+#[derive(Clone, Debug)]
+pub struct Discovered {
+    /// The migrations, first to run first.
+    pub candidates: Vec<Candidate>,
+    /// The order used.
+    pub order: VersionOrder,
+}
+
+/// Groups files into migrations by their names, in the order their tool
+/// applies them ([`classify_ordered`] with the directory's own order).
 pub fn classify(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
-    // Keyed by (layout-group key) so that the two halves of a pair meet.
+    classify_ordered(files, None, diags).candidates
+}
+
+/// Groups files into migrations by their names and orders them: in
+/// `order` when given (`version_order` in `migrate.toml`), otherwise in
+/// the order of the tool the layout comes from — text when every
+/// migration comes from a tool that compares text (diesel, dbmate), as
+/// numbers otherwise. Where the two orders differ and nothing chose, a
+/// `version-order` warning names the first pair.
+pub fn classify_ordered(
+    files: &[SourceFile],
+    order: Option<VersionOrder>,
+    diags: &mut Vec<Diagnostic>,
+) -> Discovered {
+    // Keyed so that the two halves of a pair meet: golang-migrate and sqlx
+    // pair an up and a down by version alone (`30_add_x.up.sql` +
+    // `30_drop_x.down.sql`), the other layouts by version and name.
     let mut groups: BTreeMap<String, Partial> = BTreeMap::new();
+    let mut misplaced: Vec<(FileId, String)> = Vec::new();
     for (id, file) in files.iter().enumerate() {
         match name_of(&file.rel_path) {
             Ok(found) => {
-                let key = format!("{:?}/{}/{}", found.group, found.version, found.name);
+                let key = match found.layout {
+                    Layout::Paired => format!("Paired/{:?}", found.parts),
+                    _ => format!("{:?}/{}/{}", found.group, found.version, found.name),
+                };
                 let slot = groups.entry(key).or_default();
-                slot.version = found.version;
-                slot.parts = found.parts;
-                slot.name = found.name;
+                if slot.up.is_none() || matches!(found.role, Role::Up) {
+                    slot.version = found.version;
+                    slot.parts = found.parts;
+                    slot.name = found.name;
+                }
                 slot.layout = Some(found.layout);
+                slot.text = match found.layout {
+                    Layout::Directory => Some(slot.version.replace('-', "")),
+                    Layout::Sections if has_dbmate_marker(&file.text) => {
+                        Some(file_name(&file.rel_path).to_string())
+                    }
+                    _ => slot.text.take(),
+                };
                 let target = match found.role {
                     Role::Up => &mut slot.up,
                     Role::Down => &mut slot.down,
@@ -156,20 +272,10 @@ pub fn classify(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Candid
                     );
                 }
             }
-            Err(why) => diags.push(
-                Diagnostic::new(
-                    "unknown-layout",
-                    Severity::Error,
-                    files,
-                    id,
-                    0..0,
-                    format!("`{}` does not fit any migration layout", file.path),
-                )
-                .label(why)
-                .help(LAYOUT_HELP),
-            ),
+            Err(why) => misplaced.push((id, why)),
         }
     }
+    report_misplaced(files, &misplaced, diags);
 
     let mut out: Vec<Candidate> = Vec::new();
     for (_, p) in groups {
@@ -196,9 +302,20 @@ pub fn classify(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Candid
             );
             continue;
         };
+        let natural_order = if p.text.is_some() {
+            VersionOrder::Text
+        } else {
+            VersionOrder::Numeric
+        };
+        let key = match &p.text {
+            Some(text) => text_key(text),
+            None => p.parts.clone(),
+        };
         out.push(Candidate {
             version: p.version,
             parts: p.parts,
+            key,
+            natural_order,
             name: p.name,
             layout,
             up,
@@ -206,16 +323,59 @@ pub fn classify(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Candid
             metadata: p.metadata,
         });
     }
-    out.sort_by(|a, b| {
-        compare_parts(&a.parts, &b.parts).then_with(|| files[a.up].path.cmp(&files[b.up].path))
-    });
 
-    // Duplicate versions across layouts or names: keep the first, report the rest.
+    let natural = if !out.is_empty() && out.iter().all(|c| c.natural_order == VersionOrder::Text) {
+        VersionOrder::Text
+    } else {
+        VersionOrder::Numeric
+    };
+    let chosen = order.unwrap_or(natural);
+    if chosen == VersionOrder::Numeric {
+        for c in &mut out {
+            c.key = c.parts.clone();
+        }
+    }
+    let by_path = |a: &Candidate, b: &Candidate| files[a.up].path.cmp(&files[b.up].path);
+    if order.is_none() && chosen == VersionOrder::Text {
+        // The tool's order, and the first pair a numeric order would swap.
+        let mut numeric: Vec<&Candidate> = out.iter().collect();
+        numeric.sort_by(|a, b| compare_parts(&a.parts, &b.parts).then_with(|| by_path(a, b)));
+        let mut text: Vec<&Candidate> = out.iter().collect();
+        text.sort_by(|a, b| compare_parts(&a.key, &b.key).then_with(|| by_path(a, b)));
+        if let Some(i) = (0..text.len()).find(|&i| text[i].up != numeric[i].up) {
+            let (first, then) = (text[i], numeric[i]);
+            diags.push(
+                Diagnostic::new(
+                    "version-order",
+                    Severity::Warning,
+                    files,
+                    first.up,
+                    0..0,
+                    format!(
+                        "`{}` runs before `{}`: versions are ordered as text, as {} orders them, not as numbers",
+                        files[first.up].path,
+                        files[then.up].path,
+                        if first.layout == Layout::Directory { "diesel" } else { "dbmate" }
+                    ),
+                )
+                .label("runs earlier than its number says")
+                .help("to keep this order and silence this warning, write `version_order = \"text\"` in migrate.toml; `version_order = \"numeric\"` orders them as numbers instead (a database the old tool migrated ran them as text)"),
+            );
+        }
+    }
+    out.sort_by(|a, b| compare_parts(&a.key, &b.key).then_with(|| by_path(a, b)));
+
+    // Duplicate versions across layouts or names: keep the first, report the
+    // rest. The same version is the same number, or for tools that compare
+    // text the same text (diesel's `01` and `1` are two versions).
+    let identity = |c: &Candidate| match chosen {
+        VersionOrder::Numeric => format!("{:?}", trim_zeros(&c.parts)),
+        VersionOrder::Text => c.version.replace('-', ""),
+    };
+    let mut seen: std::collections::HashMap<String, FileId> = std::collections::HashMap::new();
     let mut kept: Vec<Candidate> = Vec::with_capacity(out.len());
     for c in out {
-        if let Some(prev) = kept.last()
-            && compare_parts(&prev.parts, &c.parts).is_eq()
-        {
+        if let Some(&prev) = seen.get(&identity(&c)) {
             diags.push(
                 Diagnostic::new(
                     "duplicate-version",
@@ -225,7 +385,7 @@ pub fn classify(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Candid
                     0..0,
                     format!(
                         "version {} is used twice: `{}` and `{}`",
-                        c.version, files[prev.up].path, files[c.up].path
+                        c.version, files[prev].path, files[c.up].path
                     ),
                 )
                 .label("duplicate version")
@@ -233,10 +393,111 @@ pub fn classify(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Candid
             );
             continue;
         }
+        seen.insert(identity(&c), c.up);
         kept.push(c);
     }
-    kept
+    Discovered {
+        candidates: kept,
+        order: chosen,
+    }
 }
+
+/// Numeric parts without trailing zeros: `1.0` is version `1`.
+fn trim_zeros(parts: &[u64]) -> &[u64] {
+    let len = parts.iter().rposition(|&p| p != 0).map_or(0, |i| i + 1);
+    &parts[..len]
+}
+
+fn file_name(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
+}
+
+/// Whether a file holds dbmate's up marker as dbmate reads it: at the start
+/// of a line, `--`, optional blanks, `migrate:up`, then the end of the line
+/// or blanks.
+pub fn has_dbmate_marker(text: &str) -> bool {
+    text.lines().any(|line| dbmate_marker(line, "migrate:up"))
+}
+
+/// Whether `line` is dbmate's `marker` (`migrate:up` or `migrate:down`):
+/// it must start at column 0, as dbmate's `(?m)^--\s*migrate:up(\s*$|\s+\S+)`
+/// requires.
+pub fn dbmate_marker(line: &str, marker: &str) -> bool {
+    line.strip_prefix("--")
+        .map(str::trim_start)
+        .and_then(|rest| rest.strip_prefix(marker))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+}
+
+/// Reports files that fit no layout; files under a folder named for a
+/// dialect (`postgres/`, `mysql/`, `sqlite/`: one directory for each
+/// database a project supports) as one error per folder that says where
+/// to point instead.
+fn report_misplaced(
+    files: &[SourceFile],
+    misplaced: &[(FileId, String)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut folders: BTreeMap<&str, Vec<FileId>> = BTreeMap::new();
+    for (id, why) in misplaced {
+        let rel = files[*id].rel_path.as_str();
+        if let Some((folder, _)) = rel.split_once('/')
+            && DIALECT_FOLDERS.contains(&folder.to_ascii_lowercase().as_str())
+        {
+            folders.entry(folder).or_default().push(*id);
+            continue;
+        }
+        diags.push(
+            Diagnostic::new(
+                "unknown-layout",
+                Severity::Error,
+                files,
+                *id,
+                0..0,
+                format!("`{}` does not fit any migration layout", files[*id].path),
+            )
+            .label(why.clone())
+            .help(LAYOUT_HELP),
+        );
+    }
+    for (folder, ids) in folders {
+        let first = &files[ids[0]];
+        let dir = first
+            .path
+            .strip_suffix(first.rel_path.as_str())
+            .unwrap_or("");
+        let dir = format!("{dir}{folder}");
+        diags.push(
+            Diagnostic::new(
+                "unknown-layout",
+                Severity::Error,
+                files,
+                ids[0],
+                0..0,
+                format!(
+                    "`{dir}/` holds the migrations of one database ({} files): the migrations directory is that folder, not its parent",
+                    ids.len()
+                ),
+            )
+            .label("migrations for one dialect")
+            .help(format!(
+                "point at it: `embed_migrations!(\"{dir}\", dialect = \"…\")`, and `--dir {dir}` (or `migrations_dir` in migrate.toml) for the command line; one `embed_migrations!` per dialect"
+            )),
+        );
+    }
+}
+
+/// Folder names that hold one dialect's migrations.
+const DIALECT_FOLDERS: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "pg",
+    "psql",
+    "mysql",
+    "mariadb",
+    "sqlite",
+    "sqlite3",
+];
 
 const LAYOUT_HELP: &str = "name migrations `<version>_<name>.sql` (sections), `<version>_<name>.up.sql` + `.down.sql`, `<version>_<name>/up.sql` + `down.sql`, or `V<version>__<name>.sql` + `U<version>__<name>.sql`; the version is digits";
 

@@ -24,11 +24,11 @@ pub mod source;
 pub mod statement;
 
 pub use check::{
-    Input, Migration, Report, Section, Seed, SeedInput, check, check_dir, check_with_seeds,
-    read_seeds, seeds_dir_beside,
+    History, Input, Migration, Report, Section, Seed, SeedInput, check, check_dir,
+    check_with_seeds, read_seeds, seeds_dir_beside,
 };
 pub use config::{Config, Dialect, Level, ServerVersion};
 pub use diagnostics::{Diagnostic, Severity};
-pub use discover::{FileEntry, Layout};
+pub use discover::{FileEntry, Layout, VersionOrder};
 pub use source::SourceFile;
 pub use statement::{DomainAction, Recognized, Stmt, StmtKind, TableAction};

@@ -177,7 +177,8 @@ fn build_seed(
             Ok(
                 DirectiveKind::Up { .. }
                 | DirectiveKind::Down { .. }
-                | DirectiveKind::Irreversible { .. },
+                | DirectiveKind::Irreversible { .. }
+                | DirectiveKind::Empty { .. },
             ) => bad(
                 diags,
                 span,
@@ -191,6 +192,7 @@ fn build_seed(
         tokens: 0..lx.tokens.len(),
         transactional: Some(true),
         marker: 0..0,
+        empty_reason: None,
     };
     let (mut section, ranges) = parse_section(&raw, files, lexed, config, diags, &name);
     for (token, span, rules) in directive_allows {
@@ -200,6 +202,7 @@ fn build_seed(
                     section.statements[i].allows.push((r.clone(), allows.len()));
                 }
                 allows.push(Allow {
+                    history: false,
                     file,
                     span,
                     used: vec![false; rules.len()],

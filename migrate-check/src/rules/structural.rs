@@ -9,10 +9,14 @@ const ALL: &[crate::config::Dialect] = &[PG, MY, LT];
 macro_rules! structural {
     ($name:ident, $id:literal, $summary:literal, $explanation:literal, $safe:literal, $equiv:literal,
      bad: $bad:expr, good: $good:expr) => {
+        structural!($name, $id, Level::Error, $summary, $explanation, $safe, $equiv, bad: $bad, good: $good);
+    };
+    ($name:ident, $id:literal, $level:expr, $summary:literal, $explanation:literal, $safe:literal, $equiv:literal,
+     bad: $bad:expr, good: $good:expr) => {
         pub static $name: Rule = Rule {
             id: $id,
             dialects: ALL,
-            default_level: Level::Error,
+            default_level: $level,
             versions: &[],
             summary: $summary,
             explanation: $explanation,
@@ -98,6 +102,14 @@ structural!(UNREADABLE_FILE, "unreadable-file",
     bad: &[],
     good: &[]);
 
+structural!(VERSION_ORDER, "version-order", Level::Warn,
+    "the directory's tool orders its versions as text, and the text order differs from the numeric one",
+    "diesel compares versions as strings (dashes removed) and dbmate compares file names, so `10_b` runs before `9_a` there; sqlx, golang-migrate, refinery and Flyway compare numbers. A directory is applied in the order of the tool that wrote it, so that a database it migrated and a new one end up alike; where that order differs from the numbers, it is said once, with the first pair that differs.",
+    "keep the tool's order with `version_order = \"text\"` in migrate.toml (this silences the warning), or order as numbers with `version_order = \"numeric\"` when no database has run them yet",
+    "diesel, dbmate: text order without a word; sqlx, golang-migrate: numeric",
+    bad: &[Example { dialect: LT, text: "-- file: 9_a.sql\n-- migrate:up\nCREATE TABLE a (id INTEGER);\n-- migrate:down\nDROP TABLE a;\n-- file: 10_b.sql\n-- migrate:up -- expect: version-order\nCREATE TABLE b (id INTEGER);\n-- migrate:down\nDROP TABLE b;\n" }],
+    good: &[Example { dialect: LT, text: "-- file: 09_a.sql\n-- migrate:up\nCREATE TABLE a (id INTEGER);\n-- migrate:down\nDROP TABLE a;\n-- file: 10_b.sql\n-- migrate:up\nCREATE TABLE b (id INTEGER);\n-- migrate:down\nDROP TABLE b;\n" }]);
+
 /// All structural rules, by reference.
 pub static STRUCTURAL_RULES: &[&Rule] = &[
     &MISSING_DOWN,
@@ -109,6 +121,7 @@ pub static STRUCTURAL_RULES: &[&Rule] = &[
     &UNUSED_ALLOW,
     &UNKNOWN_RULE,
     &UNREADABLE_FILE,
+    &VERSION_ORDER,
 ];
 
 /// Structural findings whose level `migrate.toml` cannot lower: the runtime

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE b (id INTEGER);
+-- migrate:down
+DROP TABLE b;
