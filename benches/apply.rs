@@ -97,7 +97,7 @@ fn corpus(dialect: Dialect, count: usize) -> &'static Migrations {
         .map(|m| Migration {
             version: Version::new(
                 leak(m.version.clone()),
-                Box::leak(m.version_parts.clone().into_boxed_slice()),
+                Box::leak(m.version_key.clone().into_boxed_slice()),
             ),
             name: leak(m.name.clone()),
             up: section(&m.up),

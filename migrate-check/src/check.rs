@@ -42,6 +42,10 @@ pub struct Migration {
     pub version: String,
     /// Its numeric components.
     pub version_parts: Vec<u64>,
+    /// The key it sorts by in [`Report::order`]: its numeric components, or
+    /// the text its tool compares, packed ([`discover::text_key`]). The
+    /// runtime's `Version::parts`.
+    pub version_key: Vec<u64>,
     /// The name.
     pub name: String,
     /// The layout it was found in.
@@ -387,26 +391,28 @@ fn history_len(candidates: &[Candidate], order: VersionOrder, until: &str) -> (u
             .map(|p| p.replace('-', "").parse::<u64>().ok())
             .collect::<Option<Vec<u64>>>()
     };
+    // The same version: as written, without diesel's dashes, or the same
+    // number (`2` names `0002`).
     let same = |c: &Candidate| {
         c.version == until
-            || match order {
-                VersionOrder::Numeric => numeric().is_some_and(|p| {
-                    discover::compare_parts(&p, &c.parts) == std::cmp::Ordering::Equal
-                }),
-                VersionOrder::Text => c.version.replace('-', "") == until.replace('-', ""),
-            }
+            || c.version.replace('-', "") == until.replace('-', "")
+            || numeric()
+                .is_some_and(|p| discover::compare_parts(&p, &c.parts) == std::cmp::Ordering::Equal)
     };
     if let Some(i) = candidates.iter().rposition(same) {
         return (i + 1, true);
     }
-    let key = match order {
-        VersionOrder::Numeric => numeric().unwrap_or_default(),
-        VersionOrder::Text => discover::text_key(&until.replace('-', "")),
+    // No migration has it: those before it, compared as numbers where it
+    // is one (`4` comes after `0002`, even where the tool orders text).
+    let before = |c: &Candidate| match (numeric(), order) {
+        (Some(p), _) => discover::compare_parts(&c.parts, &p).is_le(),
+        (None, VersionOrder::Numeric) => false,
+        (None, VersionOrder::Text) => {
+            discover::text_key(&c.version.replace('-', ""))
+                <= discover::text_key(&until.replace('-', ""))
+        }
     };
-    let len = candidates
-        .iter()
-        .take_while(|c| discover::compare_parts(&c.key, &key).is_le())
-        .count();
+    let len = candidates.iter().take_while(|c| before(c)).count();
     (len, false)
 }
 
@@ -730,6 +736,7 @@ fn build_migration(
     Some(Migration {
         version: c.version.clone(),
         version_parts: c.parts.clone(),
+        version_key: c.key.clone(),
         name: c.name.clone(),
         layout: c.layout,
         up: up_section,

@@ -14,7 +14,7 @@ use clap::Args;
 use migrate_check::{Input, Report, discover};
 use migrate_runtime::{
     Action, DatabaseUrl, Dialect, Migration, MigrationStatus, Migrations, Migrator, Section, State,
-    Statement, Version,
+    Statement, Version, VersionOrder,
 };
 
 use crate::{EXIT_FOUND_ERRORS, Failure, config, output, session};
@@ -127,7 +127,7 @@ pub(crate) fn leak_table(
         .map(|m| Migration {
             version: Version::new(
                 leak(&m.version),
-                Box::leak(m.version_parts.clone().into_boxed_slice()),
+                Box::leak(m.version_key.clone().into_boxed_slice()),
             ),
             name: leak(&m.name),
             up: section(&m.up),
@@ -136,11 +136,18 @@ pub(crate) fn leak_table(
             checksum: leak(&m.checksum),
         })
         .collect();
-    Box::leak(Box::new(Migrations::new(
-        Box::leak(migrations.into_boxed_slice()),
-        dialect,
-        leak(&history),
-    )))
+    let order = match report.order {
+        migrate_check::VersionOrder::Numeric => VersionOrder::Numeric,
+        migrate_check::VersionOrder::Text => VersionOrder::Text,
+    };
+    Box::leak(Box::new(
+        Migrations::new(
+            Box::leak(migrations.into_boxed_slice()),
+            dialect,
+            leak(&history),
+        )
+        .with_version_order(order),
+    ))
 }
 
 /// A section's statements as the macro embeds them, for as long as the process lives.

@@ -251,11 +251,9 @@ fn rollback(
         return;
     }
     // A migration without a down section stays, with everything before it.
-    let mut target = before
-        .last()
-        .map_or(migrate_runtime::Target::from(0u64), |m| {
-            migrate_runtime::Target::from(*m)
-        });
+    let mut target = before.last().map_or(migrate_runtime::Target::start(), |m| {
+        migrate_runtime::Target::from(*m)
+    });
     let mut kept = None;
     if let Some(i) = applied.iter().rposition(|m| m.down.is_none()) {
         target = migrate_runtime::Target::from(applied[i]);

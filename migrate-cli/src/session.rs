@@ -94,7 +94,10 @@ pub fn apply_pending(
     let to = to.map(|v| target_for(migrator, v));
     let limit = match &to {
         Some(target) => {
-            let Some(parts) = target.parts().map(<[u64]>::to_vec) else {
+            let Some(parts) = target
+                .parts()
+                .and_then(|_| migrator.migrations().key_of(target.text()))
+            else {
                 return Err(failure(&Error::InvalidTarget {
                     target: target.text().to_owned(),
                 }));
@@ -207,12 +210,13 @@ pub fn revert(
     outcome
 }
 
-/// The applied migration just before `m` (zero when it is the oldest).
+/// The applied migration just before `m` (the start, before every
+/// migration, when it is the oldest: a version `0` is a migration too).
 fn previous(applied: &[&'static Migration], m: &Migration) -> Target {
     applied
         .iter()
         .rfind(|a| compare(a.version.parts, m.version.parts).is_lt())
-        .map_or(Target::from(0u64), |a| Target::from(*a))
+        .map_or(Target::start(), |a| Target::from(*a))
 }
 
 fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
@@ -229,10 +233,10 @@ fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
 }
 
 /// The target of `down --steps N`: the applied migration that stays newest,
-/// or zero when all are rolled back.
+/// or the start when all are rolled back.
 pub fn steps_target(applied: &[&'static Migration], steps: usize) -> Target {
     if steps >= applied.len() {
-        Target::from(0u64)
+        Target::start()
     } else {
         Target::from(applied[applied.len() - 1 - steps])
     }

@@ -367,7 +367,7 @@ fn verify_all(
             break;
         }
         let previous = if i == 0 {
-            Target::from(0u64)
+            Target::start()
         } else {
             Target::from(&all[i - 1])
         };

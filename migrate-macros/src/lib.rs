@@ -234,12 +234,16 @@ fn expand(args: Args) -> TokenStream {
         let seeds_table = format!("{history_table}_seeds");
         quote!(.with_seeds(&[#(#seeds),*], #seeds_table))
     });
+    // A table ordered as text (diesel, dbmate) says so, so that the runtime
+    // keys history rows and targets the same way.
+    let with_order = (report.order == migrate_check::VersionOrder::Text)
+        .then(|| quote!(.with_version_order(#krate::VersionOrder::Text)));
     quote! {
         {
             #tracked
             #diagnostics
             const INDEX: &str = #index;
-            #krate::Migrations::new(&[#(#table),*], #dialect, #history_table) #with_seeds
+            #krate::Migrations::new(&[#(#table),*], #dialect, #history_table) #with_seeds #with_order
         }
     }
 }
@@ -310,7 +314,7 @@ fn table(report: &Report, krate: &TokenStream, index: &mut String) -> Vec<TokenS
         .map(|m| {
             let version = piece(&m.version);
             let checksum = piece(&m.checksum);
-            let parts = &m.version_parts;
+            let parts = &m.version_key;
             let name = &m.name;
             let up = section(report, &m.up, krate);
             let down = match &m.down {

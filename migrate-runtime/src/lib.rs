@@ -102,7 +102,7 @@ pub use backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
 pub use error::{DirtyMigration, Error, StatementError};
 pub use history::{ChecksumRow, HistoryRow, HistoryTable, RowState};
 pub use migration::{
-    Dialect, Migration, Migrations, Section, Seed, Statement, Version, embedded_text,
+    Dialect, Migration, Migrations, Section, Seed, Statement, Version, VersionOrder, embedded_text,
 };
 pub use migrator::{
     Action, Completed, Direction, MigrationStatus, Migrator, Plan, PlannedStep, Report, Resolution,

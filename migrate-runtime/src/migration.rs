@@ -6,10 +6,13 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-/// A migration version as written in its file name, compared numerically.
+/// A migration version as written in its file name, with the key it sorts by.
 ///
 /// `20240101120000`, `1.2.10` (Flyway) and `2017-09-26-200549` (diesel) are
-/// all versions; `parts` holds their numeric components, so `1.10 > 1.9`.
+/// all versions. In a table ordered as numbers ([`VersionOrder::Numeric`])
+/// `parts` holds their numeric components, so `1.10 > 1.9`; in one ordered
+/// as text (diesel, dbmate) it holds the compared text packed eight bytes a
+/// part (see [`Migrations::key_of`]).
 ///
 /// ```
 /// use migrate_runtime::Version;
@@ -22,7 +25,8 @@ use std::fmt;
 pub struct Version {
     /// The version exactly as it appears in the file name.
     pub text: &'static str,
-    /// Its numeric components, most significant first.
+    /// The key it sorts by: its numeric components, most significant first,
+    /// or (in a table ordered as text) the packed text.
     pub parts: &'static [u64],
 }
 
@@ -91,6 +95,21 @@ impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.text)
     }
+}
+
+/// A text packed eight bytes a part, big-endian: the parts compare as the
+/// text does, byte by byte. The checker packs the same way
+/// (`migrate_check::discover::text_key`); the runtime keeps its own copy
+/// because it never depends on the checker.
+pub(crate) fn text_key(text: &str) -> Vec<u64> {
+    text.as_bytes()
+        .chunks(8)
+        .map(|chunk| {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            u64::from_be_bytes(word)
+        })
+        .collect()
 }
 
 /// Compares version components numerically; missing trailing parts count as 0.
@@ -242,6 +261,16 @@ impl Dialect {
     }
 }
 
+/// How a table's versions are ordered: as the tool that wrote the
+/// migrations orders them (the checker decides, the macro records it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VersionOrder {
+    /// As numbers, part by part (sqlx, golang-migrate, refinery, Flyway).
+    Numeric,
+    /// As text: diesel's versions without dashes, dbmate's file names.
+    Text,
+}
+
 /// The whole embedded table: what `embed_migrations!` expands to.
 ///
 /// ```
@@ -256,6 +285,7 @@ pub struct Migrations {
     history_table: &'static str,
     seeds: &'static [Seed],
     seeds_table: &'static str,
+    order: VersionOrder,
 }
 
 impl Migrations {
@@ -272,6 +302,63 @@ impl Migrations {
             history_table,
             seeds: &[],
             seeds_table: "",
+            order: VersionOrder::Numeric,
+        }
+    }
+
+    /// The same table, its versions ordered as `order` says (the macro
+    /// passes [`VersionOrder::Text`] for a diesel or dbmate directory whose
+    /// versions are keyed by their text).
+    ///
+    /// ```
+    /// use migrate_runtime::{Dialect, Migrations, VersionOrder};
+    /// const M: Migrations = Migrations::new(&[], Dialect::Sqlite, "migrate_history")
+    ///     .with_version_order(VersionOrder::Text);
+    /// assert_eq!(M.version_order(), VersionOrder::Text);
+    /// ```
+    pub const fn with_version_order(mut self, order: VersionOrder) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// How the versions are ordered.
+    pub const fn version_order(&self) -> VersionOrder {
+        self.order
+    }
+
+    /// The sort key of a version given as text (a history row's version, a
+    /// target named by the user), in this table's order: the key of the
+    /// migration it names, when it names one (`0003` and `3` name the same
+    /// numeric version; diesel's `20240301120000` names
+    /// `2024-03-01-120000`), otherwise its numeric components, or in a
+    /// table ordered as text the text packed eight bytes a part. `None`
+    /// when a numeric table is given something that is not a version.
+    ///
+    /// ```
+    /// use migrate_runtime::{Dialect, Migrations, VersionOrder};
+    /// const M: Migrations = Migrations::new(&[], Dialect::Sqlite, "migrate_history");
+    /// assert_eq!(M.key_of("0003"), Some(vec![3]));
+    /// assert_eq!(M.key_of("v1"), None);
+    /// const T: Migrations = M.with_version_order(VersionOrder::Text);
+    /// assert!(T.key_of("10") < T.key_of("9"));
+    /// ```
+    pub fn key_of(&self, text: &str) -> Option<Vec<u64>> {
+        if let Some(m) = self.migrations.iter().find(|m| m.version.text == text) {
+            return Some(m.version.parts.to_vec());
+        }
+        match self.order {
+            VersionOrder::Numeric => crate::target::parse_parts(text),
+            VersionOrder::Text => {
+                let bare = text.replace('-', "");
+                if let Some(m) = self
+                    .migrations
+                    .iter()
+                    .find(|m| m.version.text.replace('-', "") == bare)
+                {
+                    return Some(m.version.parts.to_vec());
+                }
+                Some(text_key(&bare))
+            }
         }
     }
 

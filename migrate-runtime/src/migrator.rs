@@ -14,7 +14,7 @@ use crate::history::{
     now_rfc3339, push_checksum, statement_checksum,
 };
 use crate::migration::{Migration, Migrations, Section, Version, compare_parts};
-use crate::target::{Target, parse_parts};
+use crate::target::Target;
 use crate::util::retry_delay;
 
 mod seed;
@@ -313,8 +313,13 @@ struct History<'a> {
 }
 
 impl<'a> History<'a> {
-    fn new(rows: &'a [HistoryRow]) -> Self {
-        let mut rows: Vec<_> = rows.iter().map(|r| (parse_parts(&r.version), r)).collect();
+    /// The rows keyed in the order of `migrations`: a row of one of them
+    /// sorts where that migration does.
+    fn new(rows: &'a [HistoryRow], migrations: &Migrations) -> Self {
+        let mut rows: Vec<_> = rows
+            .iter()
+            .map(|r| (migrations.key_of(&r.version), r))
+            .collect();
         rows.sort_by(|(a, ra), (b, rb)| cmp_row_versions(a.as_deref(), b.as_deref(), ra, rb));
         History { rows }
     }
@@ -323,8 +328,11 @@ impl<'a> History<'a> {
         self.find_parts(version.parts)
     }
 
-    fn find_target(&self, target: &Target) -> Option<&'a HistoryRow> {
-        self.find_parts(target.parts()?)
+    fn find_target(&self, target: &Target, migrations: &Migrations) -> Option<&'a HistoryRow> {
+        if target.is_start() {
+            return None;
+        }
+        self.find_parts(&migrations.key_of(target.text())?)
     }
 
     /// Binary search: rows are sorted, unparseable versions last.
@@ -528,7 +536,7 @@ impl Migrator {
         self.check_dialect(conn)?;
         let table = self.table()?;
         let rows = read_if_exists(conn, &table)?;
-        let history = History::new(&rows);
+        let history = History::new(&rows, self.migrations);
         let newest = history.newest().map(|(p, _)| p);
         let mut out: Vec<(Option<Vec<u64>>, MigrationStatus)> = Vec::new();
         for m in self.migrations.migrations() {
@@ -832,7 +840,7 @@ impl Migrator {
         self.check_dialect(conn)?;
         let table = self.table()?;
         let rows = read_if_exists(conn, &table)?;
-        let steps = self.prepare(&table, &History::new(&rows), &action)?;
+        let steps = self.prepare(&table, &History::new(&rows, self.migrations), &action)?;
         Ok(Plan { steps })
     }
 
@@ -912,15 +920,16 @@ impl Migrator {
                 let rows = conn
                     .read_history(&table)
                     .map_err(|e| read_error(&table, e))?;
-                let history = History::new(&rows);
-                let row = match history.find_target(&target) {
+                let history = History::new(&rows, self.migrations);
+                let row = match history.find_target(&target, self.migrations) {
                     Some(row) if row.state.is_dirty() => row,
                     Some(_) => return Err(not_dirty("applied")),
                     None => return Err(not_dirty("not applied")),
                 };
                 let written = match resolution {
                     Resolution::Applied => {
-                        let migration = self.migration_of(parse_parts(&row.version).as_deref());
+                        let migration =
+                            self.migration_of(self.migrations.key_of(&row.version).as_deref());
                         let mut row = row.clone();
                         row.state = RowState::Applied;
                         row.statement_checksums.clear();
@@ -949,8 +958,8 @@ impl Migrator {
         target: &Target,
     ) -> Result<Report, Error> {
         let rows = conn.read_history(table).map_err(|e| read_error(table, e))?;
-        let history = History::new(&rows);
-        let row = match history.find_target(target) {
+        let history = History::new(&rows, self.migrations);
+        let row = match history.find_target(target, self.migrations) {
             Some(row) if row.state.is_dirty() => row.clone(),
             found => {
                 return Err(Error::NotDirty {
@@ -963,7 +972,7 @@ impl Migrator {
                 });
             }
         };
-        let Some(m) = self.migration_of(parse_parts(&row.version).as_deref()) else {
+        let Some(m) = self.migration_of(self.migrations.key_of(&row.version).as_deref()) else {
             return Err(Error::MissingMigration {
                 version: row.version.clone(),
                 name: row.name.clone(),
@@ -1141,7 +1150,10 @@ impl Migrator {
                 target: target.text().to_owned(),
             });
         }
-        match target.find(self.migrations.migrations()) {
+        if allow_zero && target.is_start() {
+            return Ok(None);
+        }
+        match target.find(self.migrations) {
             Some(m) => Ok(Some(m)),
             None if allow_zero && target.is_zero() => Ok(None),
             None => Err(Error::UnknownTarget {
@@ -1265,7 +1277,7 @@ impl Migrator {
             let rows = conn
                 .read_history(&table)
                 .map_err(|e| read_error(&table, e))?;
-            let history = History::new(&rows);
+            let history = History::new(&rows, self.migrations);
             let steps = self.prepare(&table, &history, action)?;
             if let Action::Baseline(_) = action {
                 return self.record(conn, &table, steps);
@@ -1338,7 +1350,7 @@ impl Migrator {
         check_order: bool,
     ) -> Result<Option<HistoryRow>, Error> {
         let rows = conn.read_history(table).map_err(|e| read_error(table, e))?;
-        let history = History::new(&rows);
+        let history = History::new(&rows, self.migrations);
         self.validate(table, &history, check_order)?;
         Ok(history.find(&m.version).cloned())
     }
@@ -1697,7 +1709,7 @@ impl Migrator {
         m: &Migration,
     ) -> bool {
         match conn.read_history(table) {
-            Ok(rows) => History::new(&rows)
+            Ok(rows) => History::new(&rows, self.migrations)
                 .find(&m.version)
                 .is_some_and(|r| r.state.is_dirty()),
             Err(_) => true,

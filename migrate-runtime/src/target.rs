@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::migration::{Migration, Version, compare_parts};
+use crate::migration::{Migration, Migrations, Version, compare_parts};
 use std::cmp::Ordering;
 
 /// A version named by the caller: a number (`3`, `20240101120000`) or text
@@ -24,9 +24,32 @@ use std::cmp::Ordering;
 pub struct Target {
     text: String,
     parts: Option<Vec<u64>>,
+    /// Before every migration, whatever their versions: not a version.
+    start: bool,
 }
 
 impl Target {
+    /// Before every migration: rolling back to it rolls back everything,
+    /// even a migration whose version is `0` (which the target `0` names).
+    ///
+    /// ```
+    /// use migrate_runtime::Target;
+    /// assert!(Target::start().is_zero());
+    /// assert_ne!(Target::start(), Target::from(0u64));
+    /// ```
+    pub fn start() -> Self {
+        Target {
+            text: "0".to_owned(),
+            parts: Some(Vec::new()),
+            start: true,
+        }
+    }
+
+    /// Whether this is [`Target::start`].
+    pub fn is_start(&self) -> bool {
+        self.start
+    }
+
     /// The target as given.
     pub fn text(&self) -> &str {
         &self.text
@@ -37,23 +60,45 @@ impl Target {
         self.parts.as_deref()
     }
 
-    /// Whether `version` is the version this target names.
+    /// Whether `version` is the version this target names: the same text,
+    /// or the same number (in a table ordered as numbers).
     pub fn matches(&self, version: &Version) -> bool {
-        self.parts
-            .as_deref()
-            .is_some_and(|p| compare_parts(p, version.parts) == Ordering::Equal)
+        !self.start
+            && (self.text == version.text
+                || self
+                    .parts
+                    .as_deref()
+                    .is_some_and(|p| compare_parts(p, version.parts) == Ordering::Equal))
     }
 
-    /// Whether the target is zero (`0`, `"0"`, `"0.0"`): before every migration.
+    /// Whether the target is zero (`0`, `"0"`, `"0.0"`): before every
+    /// migration, unless a migration has version `0` (then it names that
+    /// one), or [`Target::start`].
     pub fn is_zero(&self) -> bool {
-        self.parts
-            .as_deref()
-            .is_some_and(|p| p.iter().all(|&n| n == 0))
+        self.start
+            || self
+                .parts
+                .as_deref()
+                .is_some_and(|p| p.iter().all(|&n| n == 0))
     }
 
-    /// The migration of `migrations` this target names.
-    pub(crate) fn find(&self, migrations: &'static [Migration]) -> Option<&'static Migration> {
-        migrations.iter().find(|m| self.matches(&m.version))
+    /// The migration of `migrations` this target names, in their order:
+    /// its text, or the migration whose key it has.
+    pub(crate) fn find(&self, migrations: &'static Migrations) -> Option<&'static Migration> {
+        if self.start {
+            return None;
+        }
+        let key = migrations.key_of(&self.text)?;
+        migrations
+            .migrations()
+            .iter()
+            .find(|m| m.version.text == self.text)
+            .or_else(|| {
+                migrations
+                    .migrations()
+                    .iter()
+                    .find(|m| compare_parts(m.version.parts, &key) == Ordering::Equal)
+            })
     }
 }
 
@@ -82,6 +127,7 @@ impl From<&str> for Target {
         Target {
             parts: parse_parts(text),
             text: text.to_owned(),
+            start: false,
         }
     }
 }
@@ -91,6 +137,7 @@ impl From<String> for Target {
         Target {
             parts: parse_parts(&text),
             text,
+            start: false,
         }
     }
 }
@@ -106,6 +153,7 @@ impl From<u64> for Target {
         Target {
             text: n.to_string(),
             parts: Some(vec![n]),
+            start: false,
         }
     }
 }
@@ -114,7 +162,8 @@ impl From<Version> for Target {
     fn from(v: Version) -> Self {
         Target {
             text: v.text.to_owned(),
-            parts: Some(v.parts.to_vec()),
+            parts: parse_parts(v.text).or_else(|| Some(v.parts.to_vec())),
+            start: false,
         }
     }
 }
