@@ -1137,6 +1137,42 @@ fn checksum(up: &Section, files: &[SourceFile]) -> String {
     hex
 }
 
+/// A section the runner would wrap in one transaction that opens or ends
+/// transactions itself (a `COMMIT` halfway, common in golang-migrate and
+/// Flyway files, which run a file as one batch) runs statement by statement
+/// instead, its progress recorded after each: what its own `COMMIT`
+/// committed stays recorded as done, and a failure names its statement and
+/// what took effect, instead of claiming that nothing did. In a migration
+/// that is not history, `transaction-nesting` reports it unless allowed.
+fn run_as_written(m: &mut Migration, files: &[SourceFile]) {
+    let mut up_changed = false;
+    for (i, section) in m.sections_mut().enumerate() {
+        if section.transactional && section.statements.iter().any(controls_transaction) {
+            section.transactional = false;
+            up_changed |= i == 0;
+        }
+    }
+    if up_changed {
+        m.checksum = checksum(&m.up, files);
+    }
+}
+
+/// `BEGIN`/`START TRANSACTION`, `COMMIT`/`END`, `ROLLBACK` (not to a savepoint).
+fn controls_transaction(stmt: &Stmt) -> bool {
+    use sqlparser::ast::Statement as S;
+    matches!(
+        stmt.ast(),
+        Some(
+            S::StartTransaction { .. }
+                | S::Commit { .. }
+                | S::Rollback {
+                    savepoint: None,
+                    ..
+                }
+        )
+    )
+}
+
 /// Below this many migrations, reading and analyzing share one thread:
 /// starting a second one would cost more than it saves.
 const PIPELINE_MIN_MIGRATIONS: usize = 16;
@@ -1320,6 +1356,7 @@ impl<'c> Analysis<'c> {
                 &mut self.history_findings,
                 &mut self.allows,
             );
+            run_as_written(&mut m, files);
             if !self.keep_syntax {
                 for s in m.sections_mut() {
                     released.extend(s.statements.iter_mut().filter_map(Stmt::release_syntax));
@@ -1338,6 +1375,7 @@ impl<'c> Analysis<'c> {
             self.section(down, SectionKind::Down, index, &m.version, files, diags);
             self.schema.rollback();
         }
+        run_as_written(&mut m, files);
         if !self.keep_syntax {
             for s in m.sections_mut() {
                 released.extend(s.statements.iter_mut().filter_map(Stmt::release_syntax));

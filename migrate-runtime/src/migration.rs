@@ -357,6 +357,17 @@ impl Migrations {
                 {
                     return Some(m.version.parts.to_vec());
                 }
+                // The one migration with the same number (`0` names `0000`).
+                let number = crate::target::parse_parts(text);
+                let mut same_number = self.migrations.iter().filter(|m| {
+                    number.as_deref().is_some_and(|n| {
+                        crate::target::parse_parts(m.version.text)
+                            .is_some_and(|p| compare_parts(&p, n) == Ordering::Equal)
+                    })
+                });
+                if let (Some(m), None) = (same_number.next(), same_number.next()) {
+                    return Some(m.version.parts.to_vec());
+                }
                 Some(text_key(&bare))
             }
         }

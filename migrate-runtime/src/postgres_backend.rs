@@ -559,9 +559,17 @@ impl Backend for PgBackend {
         // Outside a transaction (a section run statement by statement), its
         // commits need not wait for the flush: see `ensure_session`.
         self.ensure_session(want, true)?;
-        self.client
-            .batch_execute(statement.sql)
-            .map_err(|e| pg_error(&e))
+        self.client.batch_execute(statement.sql).map_err(|e| {
+            if !self.in_transaction {
+                // A section run statement by statement may have opened a
+                // transaction of its own (`BEGIN` … `COMMIT`), which the
+                // error aborted: end it, so that the history can still be
+                // written and the lock released. Outside one this draws
+                // only a warning.
+                let _ = self.client.batch_execute("ROLLBACK");
+            }
+            pg_error(&e)
+        })
     }
 
     /// One simple-query message for the whole section: inside the open
