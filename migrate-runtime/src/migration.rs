@@ -343,12 +343,13 @@ impl Migrations {
     /// assert!(T.key_of("10") < T.key_of("9"));
     /// ```
     pub fn key_of(&self, text: &str) -> Option<Vec<u64>> {
-        if let Some(m) = self.migrations.iter().find(|m| m.version.text == text) {
-            return Some(m.version.parts.to_vec());
-        }
         match self.order {
+            // A migration's key is the number its text parses to.
             VersionOrder::Numeric => crate::target::parse_parts(text),
             VersionOrder::Text => {
+                if let Some(m) = self.migrations.iter().find(|m| m.version.text == text) {
+                    return Some(m.version.parts.to_vec());
+                }
                 let bare = text.replace('-', "");
                 if let Some(m) = self
                     .migrations

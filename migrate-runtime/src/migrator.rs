@@ -13,7 +13,7 @@ use crate::history::{
     ChecksumRow, HistoryRow, HistoryTable, RowState, decode_checksums, encode_checksums,
     now_rfc3339, push_checksum, statement_checksum,
 };
-use crate::migration::{Migration, Migrations, Section, Version, compare_parts};
+use crate::migration::{Migration, Migrations, Section, Version, VersionOrder, compare_parts};
 use crate::target::Target;
 use crate::util::retry_delay;
 
@@ -316,10 +316,21 @@ impl<'a> History<'a> {
     /// The rows keyed in the order of `migrations`: a row of one of them
     /// sorts where that migration does.
     fn new(rows: &'a [HistoryRow], migrations: &Migrations) -> Self {
-        let mut rows: Vec<_> = rows
-            .iter()
-            .map(|r| (migrations.key_of(&r.version), r))
-            .collect();
+        // In a table ordered as text a row's key is its migration's: look
+        // them up by version once, not with a scan of the table per row.
+        let by_text: HashMap<&str, &[u64]> = match migrations.version_order() {
+            VersionOrder::Numeric => HashMap::new(),
+            VersionOrder::Text => migrations
+                .migrations()
+                .iter()
+                .map(|m| (m.version.text, m.version.parts))
+                .collect(),
+        };
+        let key = |version: &str| match by_text.get(version) {
+            Some(parts) => Some(parts.to_vec()),
+            None => migrations.key_of(version),
+        };
+        let mut rows: Vec<_> = rows.iter().map(|r| (key(&r.version), r)).collect();
         rows.sort_by(|(a, ra), (b, rb)| cmp_row_versions(a.as_deref(), b.as_deref(), ra, rb));
         History { rows }
     }

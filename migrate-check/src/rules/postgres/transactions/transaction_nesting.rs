@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "`BEGIN` or `COMMIT` inside a transaction the runner already opened, or a nested `BEGIN`",
-    explanation: "The runner wraps every section in one transaction (with its history row) unless it is marked `-- migrate:no-transaction`. PostgreSQL has no nested transactions: a `BEGIN` inside one only warns \"there is already a transaction in progress\" and opens nothing, and the `COMMIT` meant for it commits the runner's transaction halfway through the section. The statements after it then run in autocommit: a failure leaves the migration half applied while the history says otherwise, and the down can no longer assume all or nothing. A `COMMIT` with no transaction open does nothing but warn, which usually means its `BEGIN` was lost. SQLite refuses a BEGIN inside a transaction (\"cannot start a transaction within a transaction\") and a COMMIT with none open (\"cannot commit - no transaction is active\"): the migration fails at deploy. On MySQL and MariaDB the runner runs each statement in its own transaction with its progress row; a `BEGIN`/`START TRANSACTION` there implicitly commits the open transaction, and DDL commits implicitly anyway, so a hand-written transaction around DDL protects nothing.",
+    explanation: "The runner wraps every section in one transaction (with its history row) unless it is marked `-- migrate:no-transaction`, or unless the section opens or ends transactions itself: then it runs the section as written, statement by statement, recording its progress after each (PostgreSQL has no nested transactions: a `BEGIN` inside one only warns \"there is already a transaction in progress\", and a `COMMIT` would commit the runner's transaction halfway). Such a section is not atomic: a failure after its `COMMIT` leaves the first part applied and the migration recorded dirty, and the down can no longer assume all or nothing. A `COMMIT` with no transaction open does nothing but warn, which usually means its `BEGIN` was lost. SQLite refuses a nested BEGIN (\"cannot start a transaction within a transaction\") and a COMMIT with none open (\"cannot commit - no transaction is active\"): the migration fails at deploy. On MySQL and MariaDB the runner runs each statement in its own transaction with its progress row; a `BEGIN`/`START TRANSACTION` there implicitly commits the open transaction, and DDL commits implicitly anyway, so a hand-written transaction around DDL protects nothing.",
     lock: "",
     safe_alternative: "remove the `BEGIN`/`COMMIT`: the runner already makes the section atomic; to commit part of the work early, split it into migrations of their own (or mark the section `-- migrate:no-transaction` and manage the transactions explicitly); use `SAVEPOINT` for a partial rollback",
     equivalents: "squawk: transaction-nesting",
@@ -34,9 +34,11 @@ DROP TABLE orders;
             dialect: LT,
             text: "-- file: 0001_create_orders.sql
 -- migrate:up
-BEGIN; -- expect: transaction-nesting
+-- migrate:no-transaction
+BEGIN;
 CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT);
-COMMIT; -- expect: transaction-nesting
+BEGIN; -- expect: transaction-nesting
+COMMIT;
 -- migrate:down
 DROP TABLE orders;
 ",
@@ -111,6 +113,9 @@ UPDATE orders SET status = 'new' WHERE status = '';
     check: Some(check),
 };
 
+/// What the runner does with a section that controls its own transactions.
+const RUN_AS_WRITTEN: &str = "the runner runs this section as written, statement by statement, instead of in one transaction: it is not atomic, and a failure after a COMMIT leaves part of it applied";
+
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     if ctx.dialect == Dialect::Sqlite {
         sqlite(ctx, stmt, out);
@@ -119,11 +124,11 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     if begins_transaction(stmt) {
         if ctx.runner_transaction {
             out.report(
-                "`BEGIN` inside the transaction the runner opens for this section",
+                "`BEGIN` in a section the runner would wrap in a transaction",
                 if ctx.dialect == crate::config::Dialect::MySql {
                     "MySQL commits the runner's transaction implicitly and starts another: the runner's bookkeeping no longer matches"
                 } else {
-                    "opens nothing: PostgreSQL only warns that a transaction is in progress"
+                    RUN_AS_WRITTEN
                 },
             );
         } else if let Some(open) = open_begin(ctx) {
@@ -136,8 +141,8 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     } else if terminates_transaction(stmt) {
         if ctx.runner_transaction {
             out.report(
-                "`COMMIT`/`ROLLBACK` inside the transaction the runner opens for this section",
-                "ends the runner's transaction early: what follows is no longer atomic with it",
+                "`COMMIT`/`ROLLBACK` in a section the runner would wrap in a transaction",
+                RUN_AS_WRITTEN,
             );
         } else if open_begin(ctx).is_none() {
             out.report(
@@ -148,13 +153,14 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     }
 }
 
-/// SQLite has no nested transactions and says so: each of these fails.
+/// SQLite has no nested transactions and says so: a nested `BEGIN` and a
+/// `COMMIT` with none open fail.
 fn sqlite(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     if begins_transaction(stmt) {
         if ctx.runner_transaction {
             out.report(
-                "`BEGIN` inside the transaction the runner opens for this section",
-                "SQLite rejects it: \"cannot start a transaction within a transaction\" — the migration fails at deploy",
+                "`BEGIN` in a section the runner would wrap in a transaction",
+                RUN_AS_WRITTEN,
             );
         } else if let Some(open) = open_begin(ctx) {
             let line = ctx.statements[open].line;
@@ -166,8 +172,8 @@ fn sqlite(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
     } else if terminates_transaction(stmt) {
         if ctx.runner_transaction {
             out.report(
-                "`COMMIT`/`ROLLBACK` inside the transaction the runner opens for this section",
-                "ends the runner's transaction early; the runner's own COMMIT then fails (\"cannot commit - no transaction is active\") after the work is committed",
+                "`COMMIT`/`ROLLBACK` in a section the runner would wrap in a transaction",
+                RUN_AS_WRITTEN,
             );
         } else if open_begin(ctx).is_none() {
             out.report(
