@@ -610,6 +610,10 @@ fn build_migration(
     if metadata_no_tx {
         up.transactional = Some(false);
     }
+    // Whether a file says how it runs; where none does, Flyway and
+    // golang-migrate decide by the statements (below).
+    let up_said = up.transactional.is_some();
+    let down_said = down.as_ref().is_some_and(|d| d.transactional.is_some()) || metadata_no_tx;
     let up_mode = up.transactional.unwrap_or(true);
     up.transactional = Some(up_mode);
     if let Some(d) = &mut down {
@@ -672,9 +676,26 @@ fn build_migration(
         .as_ref()
         .map(|d| parse_section(d, files, lexed, config, diags, &c.version));
 
-    // Attach allow directives to the statement that follows them.
+    // Flyway runs a script that holds a statement PostgreSQL refuses in a
+    // transaction block (`CREATE INDEX CONCURRENTLY`, `VACUUM`, …) without
+    // one, and golang-migrate sends a file as one batch with no
+    // transaction of its own: in their layouts, a file that does not say
+    // runs as they ran it.
     let mut up_section = parsed_up;
     let mut down_section = parsed_down;
+    if matches!(c.layout, Layout::Paired | Layout::Flyway) {
+        let infer = |section: &mut Section, said: bool| {
+            if !said && section.statements.iter().any(refused_in_transaction) {
+                section.transactional = false;
+            }
+        };
+        infer(&mut up_section.0, up_said);
+        if let Some((down, _)) = &mut down_section {
+            infer(down, down_said);
+        }
+    }
+
+    // Attach allow directives to the statement that follows them.
     for (file, token, span, rules_named) in directive_allows {
         let next_statement = [Some(&mut up_section), down_section.as_mut()]
             .into_iter()
@@ -1159,18 +1180,15 @@ fn run_as_written(m: &mut Migration, files: &[SourceFile]) {
 
 /// `BEGIN`/`START TRANSACTION`, `COMMIT`/`END`, `ROLLBACK` (not to a savepoint).
 fn controls_transaction(stmt: &Stmt) -> bool {
+    stmt.transaction_control().is_some()
+}
+
+/// A statement PostgreSQL refuses inside a transaction block: the
+/// `CONCURRENTLY` forms, `VACUUM`, `CREATE DATABASE`.
+fn refused_in_transaction(stmt: &Stmt) -> bool {
     use sqlparser::ast::Statement as S;
-    matches!(
-        stmt.ast(),
-        Some(
-            S::StartTransaction { .. }
-                | S::Commit { .. }
-                | S::Rollback {
-                    savepoint: None,
-                    ..
-                }
-        )
-    )
+    stmt.concurrently().is_some()
+        || matches!(stmt.ast(), Some(S::Vacuum(_) | S::CreateDatabase { .. }))
 }
 
 /// Below this many migrations, reading and analyzing share one thread:
@@ -1364,9 +1382,16 @@ impl<'c> Analysis<'c> {
             }
             return Some(m);
         }
-        diags.extend(read.diags);
-        let mut m = read.migration?;
+        let Some(mut m) = read.migration else {
+            diags.extend(read.diags);
+            return None;
+        };
         self.adopt_allows(read.allows, m.sections_mut());
+        diags.extend(
+            read.diags
+                .into_iter()
+                .filter(|d| !self.allowed_parse_error(&m, d)),
+        );
         self.section(&m.up, SectionKind::Up, index, &m.version, files, diags);
         if let Some(down) = &m.down {
             // The down runs right after its own up: check it against the
@@ -1382,6 +1407,31 @@ impl<'c> Analysis<'c> {
             }
         }
         Some(m)
+    }
+
+    /// Whether `d` is a parse error on a statement under
+    /// `-- migrate:allow(parse-error): reason` (a statement the server
+    /// accepts and the checker cannot read: it runs as written, unchecked),
+    /// which the allow then counts as used.
+    fn allowed_parse_error(&mut self, m: &Migration, d: &Diagnostic) -> bool {
+        if d.rule != "parse-error" {
+            return false;
+        }
+        let stmt = std::iter::once(&m.up)
+            .chain(m.down.as_ref())
+            .filter(|section| section.file == d.file)
+            .flat_map(|section| &section.statements)
+            .find(|stmt| stmt.span.contains(&d.span.start) || stmt.span.start == d.span.start);
+        let Some((_, a)) =
+            stmt.and_then(|stmt| stmt.allows.iter().find(|(r, _)| r == "parse-error"))
+        else {
+            return false;
+        };
+        let allow = &mut self.allows[*a];
+        if let Some(i) = allow.rules.iter().position(|r| r == "parse-error") {
+            allow.used[i] = true;
+        }
+        true
     }
 
     fn section(

@@ -334,13 +334,18 @@ impl Config {
             cfg.history_table = t;
         }
         if let Some(v) = raw.checked_after {
-            let text = v.text();
-            if text.is_empty() || !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            let written = v.text();
+            // Flyway's `V1_2` is version `1_2`.
+            let text = written
+                .strip_prefix(['V', 'v'])
+                .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+                .unwrap_or(&written);
+            if !text.starts_with(|c: char| c.is_ascii_digit()) {
                 return Err(format!(
-                    "`checked_after`: `{text}` is not a migration version (write the version of the newest migration that is history, as in its file name)"
+                    "`checked_after`: `{written}` is not a migration version: write the version of the newest migration that is history, as its file name starts (`20240101120000`, diesel's `2024-01-01-120000`, Flyway's `1.2`)"
                 ));
             }
-            cfg.checked_after = Some(text);
+            cfg.checked_after = Some(text.to_string());
         }
         if let Some(d) = raw.migrations_dir {
             if d.trim().is_empty() {
@@ -419,6 +424,20 @@ mod tests {
         let e = Config::from_toml("history_table = \"a;drop\"").unwrap_err();
         assert!(e.contains("history_table"), "{e}");
         assert!(Config::from_toml("dialekt = \"pg\"").is_err());
+    }
+
+    #[test]
+    fn checked_after_is_a_version() {
+        let c = Config::from_toml("checked_after = 20240101000000").unwrap();
+        assert_eq!(c.checked_after.as_deref(), Some("20240101000000"));
+        let c = Config::from_toml("checked_after = \"V1_12_3\"").unwrap();
+        assert_eq!(c.checked_after.as_deref(), Some("1_12_3"));
+        let e = Config::from_toml("checked_after = \"banana\"").unwrap_err();
+        assert!(e.contains("checked_after") && e.contains("banana"), "{e}");
+        let c = Config::from_toml("version_order = \"text\"\nmigrations_dir = \"db/m\"").unwrap();
+        assert_eq!(c.version_order, Some(crate::VersionOrder::Text));
+        assert_eq!(c.migrations_dir.as_deref(), Some("db/m"));
+        assert!(Config::from_toml("version_order = \"random\"").is_err());
     }
 
     #[test]

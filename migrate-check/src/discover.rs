@@ -275,7 +275,10 @@ pub fn classify_ordered(
             Err(why) => misplaced.push((id, why)),
         }
     }
-    report_misplaced(files, &misplaced, diags);
+    // diesel reads only the directories of its migrations directory: a
+    // file beside them (seed data, notes) is not a migration there.
+    let diesel = groups.values().any(|p| p.layout == Some(Layout::Directory));
+    report_misplaced(files, &misplaced, diesel, diags);
 
     let mut out: Vec<Candidate> = Vec::new();
     for (_, p) in groups {
@@ -436,11 +439,30 @@ pub fn dbmate_marker(line: &str, marker: &str) -> bool {
 fn report_misplaced(
     files: &[SourceFile],
     misplaced: &[(FileId, String)],
+    diesel: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut folders: BTreeMap<&str, Vec<FileId>> = BTreeMap::new();
     for (id, why) in misplaced {
         let rel = files[*id].rel_path.as_str();
+        if diesel && !rel.contains('/') {
+            diags.push(
+                Diagnostic::new(
+                    "ignored-file",
+                    Severity::Warning,
+                    files,
+                    *id,
+                    0..0,
+                    format!(
+                        "`{}` is not a migration: diesel reads only the migration directories, and ignores files beside them",
+                        files[*id].path
+                    ),
+                )
+                .label("ignored, as diesel ignores it")
+                .help("move it out of the migrations directory, or into a migration directory as its `up.sql`"),
+            );
+            continue;
+        }
         if let Some((folder, _)) = rel.split_once('/')
             && DIALECT_FOLDERS.contains(&folder.to_ascii_lowercase().as_str())
         {

@@ -442,3 +442,79 @@ fn an_indented_marker_is_not_a_marker() {
     // As dbmate reads it: both statements are the up section.
     assert_eq!(report.migrations[0].up.statements.len(), 2);
 }
+
+#[test]
+fn flyway_and_golang_migrate_files_run_concurrent_statements_outside_a_transaction() {
+    let base = "CREATE TABLE t (a int);";
+    for (up, down) in [("V2__i.sql", "U2__i.sql"), ("2_i.up.sql", "2_i.down.sql")] {
+        let first = if up.starts_with('V') {
+            "V1__t.sql"
+        } else {
+            "1_t.up.sql"
+        };
+        let report = run(
+            postgres(None),
+            vec![
+                file(first, &format!("{base}\n-- migrate:irreversible: test\n")),
+                file(up, "CREATE INDEX CONCURRENTLY t_a ON t (a);"),
+                file(down, "DROP INDEX CONCURRENTLY t_a;"),
+            ],
+        );
+        let found = rules(&report);
+        assert!(
+            !found.contains(&"concurrently-in-transaction"),
+            "{up}: {found:?}"
+        );
+        let m = &report.migrations[1];
+        assert!(!m.up.transactional, "{up}");
+        assert!(!m.down.as_ref().unwrap().transactional, "{up}");
+    }
+    // The sections layout says so itself: no guessing there.
+    let report = run(
+        postgres(None),
+        vec![
+            file(
+                "1_t.sql",
+                &format!("-- migrate:up\n{base}\n-- migrate:down\nDROP TABLE t;\n"),
+            ),
+            file(
+                "2_i.sql",
+                "-- migrate:up\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n-- migrate:down\nDROP INDEX t_a;\n",
+            ),
+        ],
+    );
+    assert!(rules(&report).contains(&"concurrently-in-transaction"));
+}
+
+#[test]
+fn a_statement_the_checker_cannot_read_can_be_allowed() {
+    let sql = "-- migrate:up\nCREATE SEQUENCE s;\n-- migrate:allow(parse-error): the server takes it; the checker does not read it yet\nCREATE FROBNICATOR x WITH (y);\n-- migrate:down\nDROP SEQUENCE s;\n";
+    let report = run(postgres(None), vec![file("1_s.sql", sql)]);
+    assert!(report.diagnostics.is_empty(), "{}", report.render(false));
+    assert_eq!(report.migrations[0].up.statements.len(), 2, "it still runs");
+    // Without the allow, it is an error as before.
+    let report = run(
+        postgres(None),
+        vec![file("1_s.sql", &sql.replace("-- migrate:allow(parse-error): the server takes it; the checker does not read it yet\n", ""))],
+    );
+    assert_eq!(rules(&report), ["parse-error"]);
+}
+
+#[test]
+fn files_beside_diesel_directories_are_not_migrations() {
+    let report = sqlite(vec![
+        file("2024-01-01-000000_a/up.sql", "CREATE TABLE a (id INTEGER);"),
+        file("2024-01-01-000000_a/down.sql", "DROP TABLE a;"),
+        file("data_seed.sql", "INSERT INTO a VALUES (1);"),
+    ]);
+    assert_eq!(rules(&report), ["ignored-file"]);
+    assert_eq!(report.diagnostics[0].severity, Severity::Warning);
+    assert!(!report.has_errors());
+    assert_eq!(report.migrations.len(), 1);
+    // Elsewhere a misnamed file is still an error: it would be a migration.
+    let report = sqlite(vec![
+        file("1_a.sql", &table("a")),
+        file("data_seed.sql", "SELECT 1;"),
+    ]);
+    assert_eq!(rules(&report), ["unknown-layout"]);
+}

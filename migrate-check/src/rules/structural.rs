@@ -110,6 +110,14 @@ structural!(VERSION_ORDER, "version-order", Level::Warn,
     bad: &[Example { dialect: LT, text: "-- file: 9_a.sql\n-- migrate:up\nCREATE TABLE a (id INTEGER);\n-- migrate:down\nDROP TABLE a;\n-- file: 10_b.sql\n-- migrate:up -- expect: version-order\nCREATE TABLE b (id INTEGER);\n-- migrate:down\nDROP TABLE b;\n" }],
     good: &[Example { dialect: LT, text: "-- file: 09_a.sql\n-- migrate:up\nCREATE TABLE a (id INTEGER);\n-- migrate:down\nDROP TABLE a;\n-- file: 10_b.sql\n-- migrate:up\nCREATE TABLE b (id INTEGER);\n-- migrate:down\nDROP TABLE b;\n" }]);
 
+structural!(IGNORED_FILE, "ignored-file", Level::Warn,
+    "a `.sql` file beside diesel's migration directories is not a migration",
+    "diesel reads only the directories of its migrations directory (`<version>_<name>/up.sql`): a file beside them, such as seed data or notes, never runs there, and does not run here either. It is said, not skipped in silence.",
+    "move the file out of the migrations directory, or make it a migration of its own",
+    "diesel: skipped in silence",
+    bad: &[Example { dialect: LT, text: "-- file: 2024-01-01-000000_users/up.sql\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- file: 2024-01-01-000000_users/down.sql\nDROP TABLE users;\n-- file: seed_data.sql\nINSERT INTO users (id) VALUES (1); -- expect: ignored-file\n" }],
+    good: &[Example { dialect: LT, text: "-- file: 2024-01-01-000000_users/up.sql\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- file: 2024-01-01-000000_users/down.sql\nDROP TABLE users;\n" }]);
+
 /// All structural rules, by reference.
 pub static STRUCTURAL_RULES: &[&Rule] = &[
     &MISSING_DOWN,
@@ -122,6 +130,7 @@ pub static STRUCTURAL_RULES: &[&Rule] = &[
     &UNKNOWN_RULE,
     &UNREADABLE_FILE,
     &VERSION_ORDER,
+    &IGNORED_FILE,
 ];
 
 /// Structural findings whose level `migrate.toml` cannot lower: the runtime
