@@ -705,9 +705,10 @@ mod tests {
             ]
         );
         assert_eq!(c[3].metadata, Some(5));
-        // README.sql.txt is not .sql: unknown-layout (it is only passed here by the test).
+        // README.sql.txt is not .sql (it is only passed here by the test);
+        // beside a diesel directory it is ignored, as diesel ignores it.
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].rule, "unknown-layout");
+        assert_eq!(d[0].rule, "ignored-file");
     }
 
     #[test]
