@@ -17,6 +17,7 @@ use migrate_runtime::{
     Statement, Version,
 };
 
+use crate::output::outln;
 use crate::{EXIT_FOUND_ERRORS, Failure, config, output, session};
 
 /// Where the migrations and the database are.
@@ -68,7 +69,7 @@ pub(crate) fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl)
     match load_checked(target)? {
         Ok(loaded) => Ok(loaded),
         Err(report) => {
-            output::human(&report)?;
+            output::human(&report);
             Err(Failure(
                 "the migrations fail the check (above): nothing was applied; `cargo migrate lint` shows the same".into(),
             ))
@@ -197,9 +198,11 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
     let rows = Migrator::new(migrations)
         .status(&mut db)
         .map_err(|e| Failure(e.to_string()))?;
-    println!(
+    outln!(
         "{:<20} {:<36} {:<22} applied at",
-        "version", "name", "state"
+        "version",
+        "name",
+        "state"
     );
     let mut attention = 0;
     for row in &rows {
@@ -207,7 +210,7 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
         if row.state != State::Applied {
             attention += 1;
         }
-        println!(
+        outln!(
             "{:<20} {:<36} {:<22} {}",
             row.version,
             row.name,
@@ -218,12 +221,12 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
     let applied = rows.len() - attention;
     let notes: Vec<String> = rows.iter().filter_map(advice).collect();
     if !notes.is_empty() {
-        println!();
+        outln!();
         for note in notes {
-            println!("{note}");
+            outln!("{note}");
         }
     }
-    println!(
+    outln!(
         "\n{applied} applied, {attention} need attention ({})",
         url.redacted()
     );
@@ -293,18 +296,18 @@ pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
         };
         let plan = migrator.plan(&mut db, action).map_err(fail)?;
         if plan.is_empty() {
-            println!("nothing to apply: the database is up to date");
+            outln!("nothing to apply: the database is up to date");
         } else {
-            println!("{plan}");
+            outln!("{plan}");
         }
         return Ok(ExitCode::SUCCESS);
     }
     let outcome = session::apply_pending(&migrator, &mut db, args.to.as_deref())?;
     let applied: Vec<&str> = outcome.done.iter().map(|m| m.version.text).collect();
     if applied.is_empty() && outcome.failed.is_none() {
-        println!("nothing to apply: the database is up to date");
+        outln!("nothing to apply: the database is up to date");
     } else if !applied.is_empty() {
-        println!("applied {}: {}", applied.len(), applied.join(", "));
+        outln!("applied {}: {}", applied.len(), applied.join(", "));
     }
     match outcome.failed {
         Some((_, e)) => Err(session::failure(&e)),

@@ -9,6 +9,7 @@ use clap::Args;
 use migrate_check::Dialect;
 
 use crate::Failure;
+use crate::output::outln;
 
 /// The arguments of `cargo migrate init`.
 #[derive(Debug, Args)]
@@ -85,7 +86,7 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Failure> {
     let dir = &args.dir;
     let shown = dir.display();
     if dir.is_dir() {
-        println!("exists   {shown}/ (left as it is)");
+        outln!("exists   {shown}/ (left as it is)");
     } else if dir.exists() {
         return Err(Failure(format!(
             "`{shown}` exists and is not a directory: give another --dir"
@@ -93,25 +94,25 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Failure> {
     } else {
         std::fs::create_dir_all(dir)
             .map_err(|e| Failure(format!("cannot create `{shown}`: {e}")))?;
-        println!("created  {shown}/");
+        outln!("created  {shown}/");
     }
 
     let config = &args.config;
     if create_new(config, &config_text(dialect))? {
-        println!("created  {} (dialect = \"{dialect}\")", config.display());
+        outln!("created  {} (dialect = \"{dialect}\")", config.display());
     } else {
-        println!("exists   {} (left as it is)", config.display());
+        outln!("exists   {} (left as it is)", config.display());
     }
 
     let line = rerun_line(dir);
     let build = Path::new("build.rs");
     if !Path::new("Cargo.toml").is_file() {
-        println!(
+        outln!(
             "skipped  build.rs: no Cargo.toml here. In the crate that embeds the migrations, add a \
              build.rs containing `fn main() {{ {line} }}` so that adding a migration rebuilds it"
         );
     } else if create_new(build, &format!("fn main() {{\n    {line}\n}}\n"))? {
-        println!("created  build.rs (adding a migration rebuilds the crate)");
+        outln!("created  build.rs (adding a migration rebuilds the crate)");
     } else {
         let text = std::fs::read_to_string(build)
             .map_err(|e| Failure(format!("cannot read `build.rs`: {e}")))?;
@@ -119,15 +120,15 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Failure> {
             .trim_start_matches("println!(\"")
             .trim_end_matches("\");");
         if text.contains(wanted) {
-            println!("exists   build.rs (already reruns on {shown})");
+            outln!("exists   build.rs (already reruns on {shown})");
         } else {
-            println!(
+            outln!(
                 "exists   build.rs (left as it is): add this line to its `fn main`, so that adding \
                  a migration rebuilds the crate:\n             {line}"
             );
         }
     }
-    println!(
+    outln!(
         "\nnext: `cargo migrate new create_first_table`, then `cargo migrate lint` \
          and `cargo migrate up` (with DATABASE_URL set)"
     );

@@ -95,14 +95,14 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
         seeds,
     );
     match args.format {
-        Format::Human => output::human(&report)?,
+        Format::Human => output::human(&report),
         Format::Json => output::json(&report)?,
         Format::Sarif => output::emit_json(&annotations::sarif(&report))?,
         Format::Github => {
             let mut text = annotations::github(&report);
             text.push_str(&output::summary(&report, false));
             text.push('\n');
-            output::emit(&text)?
+            output::emit(&text)
         }
     }
     Ok(if report.has_errors() {

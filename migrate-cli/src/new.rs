@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use migrate_check::{Layout, SourceFile, discover};
 
 use crate::Failure;
+use crate::output::{errln, outln};
 
 /// The arguments of `cargo migrate new`.
 #[derive(Debug, Args)]
@@ -215,7 +216,7 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
     if let (Some(asked), Some(found)) = (args.layout, detected)
         && asked != found
     {
-        eprintln!(
+        errln!(
             "note: the directory's newest migration uses the {} layout; writing {} as asked",
             found
                 .to_possible_value()
@@ -252,7 +253,7 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
         }
         std::fs::write(&path, text)
             .map_err(|e| Failure(format!("cannot write `{}`: {e}", path.display())))?;
-        println!("created {}", Path::new(&shown).join(rel).display());
+        outln!("created {}", Path::new(&shown).join(rel).display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ use clap::{ArgGroup, Args};
 use migrate_runtime::{Action, Migrator, Resolution};
 
 use crate::database::{Target, connect, load};
+use crate::output::outln;
 use crate::{Failure, session};
 
 /// The arguments of `cargo migrate down`.
@@ -83,9 +84,9 @@ pub struct ResolveArgs {
 
 fn print_plan(plan: &migrate_runtime::Plan, empty: &str) {
     if plan.is_empty() {
-        println!("{empty}");
+        outln!("{empty}");
     } else {
-        println!("{plan}");
+        outln!("{plan}");
     }
 }
 
@@ -99,7 +100,7 @@ pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
         (Some(v), _) => session::target_for(&migrator, v),
         (None, steps) => {
             if applied.is_empty() {
-                println!("nothing to roll back: no migration is applied");
+                outln!("nothing to roll back: no migration is applied");
                 return Ok(ExitCode::SUCCESS);
             }
             session::steps_target(&applied, steps.unwrap_or(1) as usize)
@@ -117,9 +118,9 @@ pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
     let outcome = session::revert(&migrator, &mut db, &plan.steps, &applied);
     let done: Vec<&str> = outcome.done.iter().map(|m| m.version.text).collect();
     if done.is_empty() && outcome.failed.is_none() {
-        println!("nothing to roll back");
+        outln!("nothing to roll back");
     } else if !done.is_empty() {
-        println!("rolled back {}: {}", done.len(), done.join(", "));
+        outln!("rolled back {}: {}", done.len(), done.join(", "));
     }
     match outcome.failed {
         Some((_, e)) => Err(session::failure(&e)),
@@ -141,7 +142,7 @@ pub fn redo(args: &RedoArgs) -> Result<ExitCode, Failure> {
     }
     let report = migrator.redo(&mut db).map_err(|e| session::failure(&e))?;
     for step in &report.steps {
-        println!(
+        outln!(
             "{} {} {}",
             match step.kind {
                 migrate_runtime::StepKind::Revert => "rolled back",
@@ -174,7 +175,7 @@ pub fn baseline(args: &BaselineArgs) -> Result<ExitCode, Failure> {
         .baseline(&mut db, session::target_for(&migrator, &args.version))
         .map_err(|e| session::failure(&e))?;
     let versions = report.versions();
-    println!(
+    outln!(
         "recorded {} as applied without running them: {}",
         versions.len(),
         versions.join(", ")
@@ -202,12 +203,12 @@ pub fn resolve(args: &ResolveArgs) -> Result<ExitCode, Failure> {
         )
         .map_err(|e| session::failure(&e))?;
     match resolution {
-        Resolution::Applied => println!("{} is recorded as applied", args.version),
-        Resolution::RolledBack => println!(
+        Resolution::Applied => outln!("{} is recorded as applied", args.version),
+        Resolution::RolledBack => outln!(
             "{} is no longer recorded: the next `cargo migrate up` applies it from the start",
             args.version
         ),
-        Resolution::Resume => println!(
+        Resolution::Resume => outln!(
             "resumed {}: {} is applied",
             args.version,
             report.versions().join(", ")

@@ -17,6 +17,7 @@ use migrate_check::{Input, SeedInput, check_with_seeds, discover, read_seeds, se
 use migrate_runtime::{DatabaseUrl, Dialect, Migrator, Seed, SeedOutcome};
 
 use crate::database::{Target, leak_table};
+use crate::output::outln;
 use crate::{Failure, config, output};
 
 /// The arguments of `cargo migrate seed`.
@@ -94,7 +95,7 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
         },
     );
     if report.has_errors() {
-        output::human(&report)?;
+        output::human(&report);
         return Err(Failure(
             "the migrations or seeds fail the check (above): nothing was run; `cargo migrate lint` shows the same".into(),
         ));
@@ -130,7 +131,7 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
         .map_err(|e| Failure(e.to_string()))?;
     let applied = done.migrations.versions();
     if !applied.is_empty() {
-        println!(
+        outln!(
             "applied {} migration(s) first: {}",
             applied.len(),
             applied.join(", ")
@@ -150,9 +151,9 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
             _ if s.outcome.ran() => format!("{} in {} ms", s.outcome, s.duration.as_millis()),
             _ => s.outcome.to_string(),
         };
-        println!("{:<40} {shown}", s.seed.name);
+        outln!("{:<40} {shown}", s.seed.name);
     }
-    println!(
+    outln!(
         "\n{ran} seed(s) ran, {unchanged} unchanged, {skipped} for other environments (environment: {}; {})",
         env.unwrap_or("none"),
         url.redacted()

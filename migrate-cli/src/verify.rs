@@ -16,7 +16,7 @@
 //! is empty.
 
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -566,13 +566,8 @@ fn paint(word: &str, style: &str, color: bool) -> String {
 }
 
 fn emit(text: &str) -> Result<(), Failure> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure(format!("cannot write the output: {e}")))
-        }
-        _ => Ok(()),
-    }
+    output::emit(text);
+    Ok(())
 }
 
 fn progress_line(o: &Outcome, color: bool) -> Result<(), Failure> {
