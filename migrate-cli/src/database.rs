@@ -303,11 +303,14 @@ pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let outcome = session::apply_pending(&migrator, &mut db, args.to.as_deref())?;
-    let applied: Vec<&str> = outcome.done.iter().map(|m| m.version.text).collect();
-    if applied.is_empty() && outcome.failed.is_none() {
+    if outcome.done.is_empty() && outcome.failed.is_none() {
         outln!("nothing to apply: the database is up to date");
-    } else if !applied.is_empty() {
-        outln!("applied {}: {}", applied.len(), applied.join(", "));
+    } else if !outcome.done.is_empty() {
+        outln!(
+            "applied {}:{}",
+            outcome.done.len(),
+            output::lines(outcome.done.iter().map(|m| session::label(m)), "  ")
+        );
     }
     match outcome.failed {
         Some((_, e)) => Err(session::failure(&e)),

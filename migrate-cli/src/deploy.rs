@@ -51,11 +51,13 @@ pub struct DeployArgs {
     no_rollback: bool,
 }
 
-fn list(done: &[&'static Migration]) -> String {
+/// The migrations one per line under a heading indented by `indent`
+/// (` none` when there are none).
+fn list(done: &[&'static Migration], indent: &str) -> String {
     if done.is_empty() {
-        "none".to_owned()
+        " none".to_owned()
     } else {
-        done.iter().map(|m| label(m)).collect::<Vec<_>>().join(", ")
+        output::lines(done.iter().map(|m| label(m)), indent)
     }
 }
 
@@ -85,7 +87,7 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
         if applied.is_empty() {
             outln!("nothing to deploy: the database is up to date");
         } else {
-            outln!("deployed {}: {}", applied.len(), list(&applied));
+            outln!("deployed {}:{}", applied.len(), list(&applied, "  "));
         }
         return Ok(ExitCode::SUCCESS);
     };
@@ -103,7 +105,7 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
         Some(m) => outln!("\ndeploy FAILED at {}", label(m)),
         None => outln!("\ndeploy FAILED"),
     }
-    outln!("  applied by this run: {}", list(&applied));
+    outln!("  applied by this run:{}", list(&applied, "    "));
     outln!("  failed: {}", session::with_cli_hint(&error));
     let before_text = before
         .last()
@@ -205,9 +207,9 @@ fn not_rolled_back(
 ) -> ExitCode {
     let v = failed.version.text;
     outln!(
-        "  NOT rolled back: the migrations this run applied before it ({}) stay applied, because \
-         their down sections could fail or destroy data under a half-applied {v}.",
-        list(applied)
+        "  NOT rolled back: the migrations this run applied before it stay applied, because \
+         their down sections could fail or destroy data under a half-applied {v}:{}",
+        list(applied, "    ")
     );
     outln!(
         "  what to do: check in the database which statements of {v} took effect, then either\n\
@@ -245,9 +247,9 @@ fn rollback(
     let newer = text(&now[before.len().min(now.len())..]);
     if now.len() < before.len() || text(&now[..before.len()]) != text(before) || newer != ours {
         outln!(
-            "  NOT rolled back: the history changed meanwhile (applied now after {before_text}: \
-             {}); roll back by hand with `cargo migrate down --to <version>`",
-            newer.join(", ")
+            "  NOT rolled back: the history changed meanwhile; roll back by hand with \
+             `cargo migrate down --to <version>`. Applied now after {before_text}:{}",
+            output::lines(&newer, "    ")
         );
         return;
     }
@@ -271,7 +273,7 @@ fn rollback(
     };
     let outcome = session::revert(migrator, db, &plan.steps, &now);
     let reverted: Vec<&'static Migration> = outcome.done.clone();
-    outln!("  rolled back (newest first): {}", list(&reverted));
+    outln!("  rolled back (newest first):{}", list(&reverted, "    "));
     if let Some((m, e)) = outcome.failed {
         outln!(
             "  the rollback FAILED at {}: {}; the migrations before it stay applied",

@@ -137,16 +137,16 @@ macro_rules! errln {
 }
 pub(crate) use errln;
 
-/// Items one per line, indented, each line starting with a newline: for
-/// lists of versions or files that can be long (`applied 3:` + this).
-pub fn indented_lines<I, S>(items: I) -> String
+/// Items one per line after `indent`, each line starting with a newline:
+/// for lists of versions or files, which can be long (`applied 3:` + this).
+pub fn lines<I, S>(items: I, indent: &str) -> String
 where
     I: IntoIterator<Item = S>,
     S: std::fmt::Display,
 {
     items
         .into_iter()
-        .map(|item| format!("\n  {item}"))
+        .map(|item| format!("\n{indent}{item}"))
         .collect()
 }
 

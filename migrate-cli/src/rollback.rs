@@ -7,7 +7,7 @@ use clap::{ArgGroup, Args};
 use migrate_runtime::{Action, Migrator, Resolution};
 
 use crate::database::{Target, connect, load};
-use crate::output::outln;
+use crate::output::{self, outln};
 use crate::{Failure, session};
 
 /// The arguments of `cargo migrate down`.
@@ -116,11 +116,14 @@ pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let outcome = session::revert(&migrator, &mut db, &plan.steps, &applied);
-    let done: Vec<&str> = outcome.done.iter().map(|m| m.version.text).collect();
-    if done.is_empty() && outcome.failed.is_none() {
+    if outcome.done.is_empty() && outcome.failed.is_none() {
         outln!("nothing to roll back");
-    } else if !done.is_empty() {
-        outln!("rolled back {}: {}", done.len(), done.join(", "));
+    } else if !outcome.done.is_empty() {
+        outln!(
+            "rolled back {}:{}",
+            outcome.done.len(),
+            output::lines(outcome.done.iter().map(|m| session::label(m)), "  ")
+        );
     }
     match outcome.failed {
         Some((_, e)) => Err(session::failure(&e)),
@@ -174,11 +177,13 @@ pub fn baseline(args: &BaselineArgs) -> Result<ExitCode, Failure> {
     let report = migrator
         .baseline(&mut db, session::target_for(&migrator, &args.version))
         .map_err(|e| session::failure(&e))?;
-    let versions = report.versions();
     outln!(
-        "recorded {} as applied without running them: {}",
-        versions.len(),
-        versions.join(", ")
+        "recorded {} as applied without running them:{}",
+        report.steps.len(),
+        output::lines(
+            report.steps.iter().map(|s| session::label(s.migration)),
+            "  "
+        )
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -209,9 +214,12 @@ pub fn resolve(args: &ResolveArgs) -> Result<ExitCode, Failure> {
             args.version
         ),
         Resolution::Resume => outln!(
-            "resumed {}: {} is applied",
+            "resumed {}; applied:{}",
             args.version,
-            report.versions().join(", ")
+            output::lines(
+                report.steps.iter().map(|s| session::label(s.migration)),
+                "  "
+            )
         ),
     }
     Ok(ExitCode::SUCCESS)

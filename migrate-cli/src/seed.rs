@@ -129,12 +129,17 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
     let done = Migrator::new(table)
         .seed(&mut db, env)
         .map_err(|e| Failure(e.to_string()))?;
-    let applied = done.migrations.versions();
+    let applied = &done.migrations.steps;
     if !applied.is_empty() {
         outln!(
-            "applied {} migration(s) first: {}",
+            "applied {} migration(s) first:{}",
             applied.len(),
-            applied.join(", ")
+            output::lines(
+                applied
+                    .iter()
+                    .map(|s| format!("{} {}", s.migration.version, s.migration.name)),
+                "  "
+            )
         );
     }
     let (mut ran, mut unchanged, mut skipped) = (0, 0, 0);

@@ -195,8 +195,8 @@ impl Scratch {
                     Ok(())
                 } else {
                     Err(format!(
-                        "cannot remove the scratch file(s) {}",
-                        failed.join(", ")
+                        "cannot remove the scratch file(s):{}",
+                        output::lines(&failed, "  ")
                     ))
                 }
             }

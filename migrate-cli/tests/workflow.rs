@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::{Db, Project, SECRET, Server};
+use support::{Db, Project, SECRET, Server, listed};
 
 struct Sql {
     dialect: &'static str,
@@ -108,8 +108,9 @@ fn workflow(server: Server, sql: &Sql) {
     // up, then status is clean.
     let r = run(&["up"]);
     assert_eq!(r.code, Some(0), "{r:?}");
-    assert!(
-        r.stdout.contains(&format!("applied 2: {v1}, {v2}")),
+    assert_eq!(
+        listed(&r.stdout, "applied 2:"),
+        [v1.as_str(), v2.as_str()],
         "{r:?}"
     );
     assert_eq!(db.tables(), ["posts", "users"]);
@@ -119,7 +120,7 @@ fn workflow(server: Server, sql: &Sql) {
     // down --steps 1 rolls back the newest only.
     let r = run(&["down", "--steps", "1"]);
     assert_eq!(r.code, Some(0), "{r:?}");
-    assert!(r.stdout.contains(&format!("rolled back 1: {v2}")), "{r:?}");
+    assert_eq!(listed(&r.stdout, "rolled back 1:"), [v2.as_str()], "{r:?}");
     assert_eq!(db.tables(), ["users"]);
     assert_eq!(run(&["status"]).code, Some(1));
     assert_eq!(run(&["up"]).code, Some(0));
@@ -135,12 +136,13 @@ fn workflow(server: Server, sql: &Sql) {
     );
     assert!(
         r.stdout
-            .contains(&format!("applied by this run: {v3} create_tags")),
+            .contains(&format!("  applied by this run:\n    {v3} create_tags\n")),
         "{r:?}"
     );
     assert!(
-        r.stdout
-            .contains(&format!("rolled back (newest first): {v3} create_tags")),
+        r.stdout.contains(&format!(
+            "  rolled back (newest first):\n    {v3} create_tags\n"
+        )),
         "{r:?}"
     );
     assert!(r.stdout.contains("back where it was"), "{r:?}");
@@ -218,8 +220,9 @@ fn postgres_deploy_stops_at_a_dirty_migration_and_resolve_settles_it() {
     assert_eq!(p.run(&["status"]).code, Some(0));
     let r = p.run(&["down", "--to", "0"]);
     assert_eq!(r.code, Some(0), "{r:?}");
-    assert!(
-        r.stdout.contains(&format!("rolled back 2: {v2}, {v1}")),
+    assert_eq!(
+        listed(&r.stdout, "rolled back 2:"),
+        [v2.as_str(), v1.as_str()],
         "{r:?}"
     );
     assert!(db.tables().is_empty());
@@ -259,7 +262,7 @@ fn mariadb_deploy_stops_at_a_dirty_migration_and_resolve_settles_it() {
     let r = p.run(&["resolve", &v2, "--rolled-back"]);
     assert_eq!(r.code, Some(0), "{r:?}");
     let r = p.run(&["down", "--to", "0"]);
-    assert!(r.stdout.contains(&format!("rolled back 1: {v1}")), "{r:?}");
+    assert_eq!(listed(&r.stdout, "rolled back 1:"), [v1.as_str()], "{r:?}");
     assert!(db.tables().is_empty());
 }
 
@@ -302,8 +305,9 @@ fn redo_baseline_and_down_to(server: Server, sql: &Sql) {
 
     // up applies the rest; redo reverts and re-applies the newest.
     let r = p.run(&["up"]);
-    assert!(
-        r.stdout.contains(&format!("applied 2: {v2}, {v3}")),
+    assert_eq!(
+        listed(&r.stdout, "applied 2:"),
+        [v2.as_str(), v3.as_str()],
         "{r:?}"
     );
     let r = p.run(&["redo"]);
@@ -322,8 +326,9 @@ fn redo_baseline_and_down_to(server: Server, sql: &Sql) {
     assert!(tags_at < posts_at, "{r:?}");
     assert_eq!(db.tables(), ["posts", "tags"]);
     let r = p.run(&["down", "--to", &v1]);
-    assert!(
-        r.stdout.contains(&format!("rolled back 2: {v3}, {v2}")),
+    assert_eq!(
+        listed(&r.stdout, "rolled back 2:"),
+        [v3.as_str(), v2.as_str()],
         "{r:?}"
     );
     assert!(db.tables().is_empty());
@@ -334,6 +339,47 @@ fn redo_baseline_and_down_to(server: Server, sql: &Sql) {
     assert_eq!(p.run(&["resolve", &v1]).code, Some(2));
     let r = p.run(&["resolve", &v1, "--applied"]);
     assert_ne!(r.code, Some(0), "{r:?}");
+}
+
+#[test]
+fn deploy_and_down_list_one_migration_per_line() {
+    let Some(db) = Db::create(Server::Sqlite, "cli_lines") else {
+        return;
+    };
+    let mut p = Project::new("lines");
+    p.url = Some(db.url.clone());
+    let versions: Vec<String> = (1..=60).map(|i| format!("{i:03}")).collect();
+    for v in &versions {
+        p.file(
+            &format!("migrations/{v}_table_{v}.sql"),
+            &format!(
+                "-- migrate:up\nCREATE TABLE t{v} (id INTEGER PRIMARY KEY);\n\
+                 -- migrate:down\nDROP TABLE t{v};\n"
+            ),
+        );
+    }
+    let r = p.run(&["deploy"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(listed(&r.stdout, "deployed 60:"), versions, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("deployed 60:\n  001 table_001\n  002 table_002\n"),
+        "{r:?}"
+    );
+    let r = p.run(&["down", "--to", "0"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let mut newest_first = versions.clone();
+    newest_first.reverse();
+    assert_eq!(listed(&r.stdout, "rolled back 60:"), newest_first, "{r:?}");
+    // No line lists two versions.
+    assert!(r.stdout.lines().all(|l| !l.contains(", ")), "{r:?}");
+    let r = p.run(&["baseline", "060"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(
+        listed(&r.stdout, "recorded 60 as applied"),
+        versions,
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -399,7 +445,7 @@ fn baseline_takes_the_versions_old_tools_record() {
         assert_eq!(r.code, Some(0), "{r:?}");
         assert!(r.stdout.contains("recorded 1 as applied"), "{r:?}");
         let r = p.run(&["up"]);
-        assert!(r.stdout.contains(&format!("applied 1: {pending}")), "{r:?}");
+        assert_eq!(listed(&r.stdout, "applied 1:"), [pending], "{r:?}");
         assert_eq!(db.tables(), ["posts"], "users was recorded, not created");
         // The history reads back as the same versions.
         let r = p.run(&["status"]);
@@ -408,10 +454,7 @@ fn baseline_takes_the_versions_old_tools_record() {
         assert_eq!(r.code, Some(0), "{r:?}");
         assert!(r.stdout.contains("nothing to roll back"), "{r:?}");
         let r = p.run(&["down"]);
-        assert!(
-            r.stdout.contains(&format!("rolled back 1: {pending}")),
-            "{r:?}"
-        );
+        assert_eq!(listed(&r.stdout, "rolled back 1:"), [pending], "{r:?}");
     }
 }
 
@@ -468,13 +511,7 @@ fn concurrent_deploys(server: Server, dir: &str) {
             "{stdout}{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        if let Some(line) = stdout.lines().find_map(|l| l.strip_prefix("deployed ")) {
-            let list = line.split_once(": ").map_or("", |(_, l)| l);
-            applied.extend(
-                list.split(", ")
-                    .map(|m| m.split(' ').next().unwrap().to_owned()),
-            );
-        }
+        applied.extend(listed(&stdout, "deployed "));
     }
     applied.sort();
     let all = applied.len();
