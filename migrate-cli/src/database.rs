@@ -197,7 +197,7 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
     let mut db = connect_without_creating(&url, &args.target.database_url)?;
     let rows = Migrator::new(migrations)
         .status(&mut db)
-        .map_err(|e| Failure(e.to_string()))?;
+        .map_err(|e| session::failure(&e))?;
     outln!(
         "{:<20} {:<36} {:<22} applied at",
         "version",

@@ -148,7 +148,11 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
                     url.dialect().name()
                 ),
                 Err(e) => {
-                    outln!("  could not clear the record of {}: {e}", label(failed));
+                    outln!(
+                        "  could not clear the record of {}: {}",
+                        label(failed),
+                        session::with_cli_hint(&e)
+                    );
                     return Ok(not_rolled_back(&applied, failed, &back_to, &before_text));
                 }
             }

@@ -128,7 +128,7 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
     let mut db = url.connect().map_err(|e| Failure(e.to_string()))?;
     let done = Migrator::new(table)
         .seed(&mut db, env)
-        .map_err(|e| Failure(e.to_string()))?;
+        .map_err(|e| crate::session::failure(&e))?;
     let applied = &done.migrations.steps;
     if !applied.is_empty() {
         outln!(

@@ -383,6 +383,41 @@ fn deploy_and_down_list_one_migration_per_line() {
 }
 
 #[test]
+fn a_dirty_migration_is_explained_with_the_cli_commands() {
+    let Some(db) = Db::create(Server::Sqlite, "cli_hint") else {
+        return;
+    };
+    let mut p = Project::new("hint");
+    p.url = Some(db.url.clone());
+    // Outside a transaction: the first statement takes effect, the second fails.
+    p.file(
+        "migrations/001_half.sql",
+        "-- migrate:up\n-- migrate:no-transaction\nCREATE TABLE a (id INTEGER PRIMARY KEY);\n\
+         INSERT INTO missing_table VALUES (1);\n-- migrate:down\nDROP TABLE a;\n",
+    );
+    let failed = p.run(&["up"]);
+    assert_ne!(failed.code, Some(0), "{failed:?}");
+    // The next run is refused: the migration is dirty.
+    let refused = p.run(&["up"]);
+    assert_ne!(refused.code, Some(0), "{refused:?}");
+    for r in [&failed, &refused] {
+        let text = r.all();
+        assert!(
+            text.contains("`cargo migrate resolve 001 --resume`")
+                && text.contains("`cargo migrate resolve 001 --applied`")
+                && text.contains("`cargo migrate resolve 001 --rolled-back`"),
+            "{r:?}"
+        );
+        assert!(
+            !text.contains("migrator.resolve"),
+            "the Rust call is for applications: {r:?}"
+        );
+        assert!(!text.contains("Resolution::"), "{r:?}");
+    }
+    assert!(refused.stderr.contains("is dirty"), "{refused:?}");
+}
+
+#[test]
 fn a_deploy_refuses_migrations_that_fail_the_check() {
     let db = Db::create(Server::Sqlite, "cli_refuse").expect("sqlite");
     let mut p = Project::new("refuse");
