@@ -27,9 +27,10 @@ pub struct Target {
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: String,
 
-    /// The migrations directory.
-    #[arg(long, value_name = "DIR", default_value = "migrations")]
-    pub dir: PathBuf,
+    /// The migrations directory (default: `migrations_dir` in migrate.toml,
+    /// else `migrations`).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 
     /// Read the settings from FILE instead of ./migrate.toml.
     #[arg(long, value_name = "FILE")]
@@ -90,8 +91,9 @@ pub(crate) fn load_checked(
         Dialect::MySql => migrate_check::Dialect::MySql,
         Dialect::Sqlite => migrate_check::Dialect::Sqlite,
     };
-    let display_dir = target.dir.to_string_lossy().into_owned();
-    let entries = discover::read_dir(&target.dir).map_err(|e| {
+    let dir = config::migrations_dir(target.dir.as_deref(), &config);
+    let display_dir = dir.to_string_lossy().into_owned();
+    let entries = discover::read_dir(&dir).map_err(|e| {
         Failure(format!(
             "cannot read migrations directory `{display_dir}`: {e}"
         ))

@@ -11,9 +11,10 @@ use crate::{EXIT_FOUND_ERRORS, Failure, annotations, config, output};
 /// The arguments of `cargo migrate lint`.
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// The migrations directory.
-    #[arg(value_name = "DIR", default_value = "migrations")]
-    pub dir: PathBuf,
+    /// The migrations directory (default: `migrations_dir` in migrate.toml,
+    /// else `migrations`).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 
     /// The migrations directory, as the other commands take it (instead of DIR).
     #[arg(long = "dir", value_name = "DIR", conflicts_with = "dir")]
@@ -58,7 +59,7 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
     if let Some(dialect) = args.dialect {
         config.dialect = dialect;
     }
-    let dir = args.dir_option.as_ref().unwrap_or(&args.dir);
+    let dir = &config::migrations_dir(args.dir_option.as_deref().or(args.dir.as_deref()), &config);
     let display_dir = dir.to_string_lossy().into_owned();
     let entries = discover::read_dir(dir).map_err(|e| {
         Failure(if dir.is_dir() {
@@ -74,7 +75,7 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
     let seeds_dir = args
         .seeds
         .clone()
-        .unwrap_or_else(|| migrate_check::seeds_dir_beside(&args.dir));
+        .unwrap_or_else(|| migrate_check::seeds_dir_beside(dir));
     let seeds = if args.seeds.is_some() || seeds_dir.is_dir() {
         let shown = seeds_dir.to_string_lossy().into_owned();
         SeedInput {

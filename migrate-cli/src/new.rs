@@ -21,9 +21,10 @@ pub struct NewArgs {
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub layout: Option<LayoutArg>,
 
-    /// The migrations directory.
-    #[arg(long, value_name = "DIR", default_value = "migrations")]
-    pub dir: PathBuf,
+    /// The migrations directory (default: `migrations_dir` in migrate.toml,
+    /// else `migrations`).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// The layouts `new` writes.
@@ -194,7 +195,8 @@ fn files(layout: LayoutArg, version: &str, name: &str) -> Vec<(String, String)> 
 /// Creates the migration.
 pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
     validate_name(&args.name).map_err(Failure)?;
-    let dir = &args.dir;
+    let config = crate::config::load(None)?.config;
+    let dir = &crate::config::migrations_dir(args.dir.as_deref(), &config);
     let shown = dir.display().to_string();
     if !dir.is_dir() {
         return Err(Failure(format!(

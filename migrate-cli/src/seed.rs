@@ -55,16 +55,14 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
         Dialect::MySql => migrate_check::Dialect::MySql,
         Dialect::Sqlite => migrate_check::Dialect::Sqlite,
     };
-    let display_dir = target.dir.to_string_lossy().into_owned();
-    let entries = discover::read_dir(&target.dir).map_err(|e| {
+    let dir = config::migrations_dir(target.dir.as_deref(), &config);
+    let display_dir = dir.to_string_lossy().into_owned();
+    let entries = discover::read_dir(&dir).map_err(|e| {
         Failure(format!(
             "cannot read migrations directory `{display_dir}`: {e}"
         ))
     })?;
-    let seeds_dir = args
-        .seeds
-        .clone()
-        .unwrap_or_else(|| seeds_dir_beside(&target.dir));
+    let seeds_dir = args.seeds.clone().unwrap_or_else(|| seeds_dir_beside(&dir));
     let seeds_display = seeds_dir.to_string_lossy().into_owned();
     if !seeds_dir.is_dir() {
         let how = if args.seeds.is_some() {

@@ -40,9 +40,10 @@ pub struct VerifyArgs {
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: String,
 
-    /// The migrations directory.
-    #[arg(long, value_name = "DIR", default_value = "migrations")]
-    pub dir: PathBuf,
+    /// The migrations directory (default: `migrations_dir` in migrate.toml,
+    /// else `migrations`).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 
     /// Read the settings from FILE instead of ./migrate.toml.
     #[arg(long, value_name = "FILE")]
