@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use migrate_check::{Dialect, Input, SeedInput, discover};
+use migrate_check::{Config, Dialect, Input, SeedInput, discover};
 
 use crate::{EXIT_FOUND_ERRORS, Failure, annotations, config, output};
 
@@ -33,6 +33,13 @@ pub struct LintArgs {
     #[arg(long, value_name = "DIR")]
     pub seeds: Option<PathBuf>,
 
+    /// Check every migration, those up to and including `checked_after` of
+    /// migrate.toml too: they are history, whose findings are otherwise not
+    /// reported (the migrations `cargo migrate init` found in place). The
+    /// setting is left as it is.
+    #[arg(long)]
+    pub all: bool,
+
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -51,14 +58,22 @@ pub enum Format {
     Github,
 }
 
+/// The settings of the check: migrate.toml's, with the options applied.
+fn settings(args: &LintArgs, mut config: Config) -> Config {
+    if let Some(dialect) = args.dialect {
+        config.dialect = dialect;
+    }
+    if args.all {
+        config.checked_after = None;
+    }
+    config
+}
+
 /// Runs the check and prints its findings. `Ok` carries exit code 0 (no
 /// error-level diagnostic) or 1; `Err` is a failure to run it at all.
 pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
     let loaded = config::load(args.config.as_deref())?;
-    let mut config = loaded.config;
-    if let Some(dialect) = args.dialect {
-        config.dialect = dialect;
-    }
+    let config = settings(args, loaded.config);
     let dir = &config::migrations_dir(args.dir_option.as_deref().or(args.dir.as_deref()), &config);
     let display_dir = dir.to_string_lossy().into_owned();
     let entries = discover::read_dir(dir).map_err(|e| {
@@ -111,4 +126,32 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        lint: LintArgs,
+    }
+
+    fn args(argv: &[&str]) -> LintArgs {
+        Cli::parse_from(std::iter::once("lint").chain(argv.iter().copied())).lint
+    }
+
+    #[test]
+    fn all_checks_the_history_too() {
+        let config = Config::from_toml("checked_after = \"20240101\"").unwrap();
+        assert_eq!(
+            settings(&args(&[]), config.clone())
+                .checked_after
+                .as_deref(),
+            Some("20240101")
+        );
+        assert_eq!(settings(&args(&["--all"]), config).checked_after, None);
+    }
 }

@@ -444,3 +444,19 @@ fn garbage_binary_and_empty_files_are_diagnostics_not_panics() {
         assert!(items.iter().all(|d| d["line"].as_u64().unwrap() >= 1));
     }
 }
+
+#[test]
+fn all_reports_the_findings_of_the_history_too() {
+    let p = indexed_orders("all", "dialect = \"postgres\"\nchecked_after = \"0002\"\n");
+    let (code, items) = p.json(&["--all"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        items
+            .iter()
+            .any(|d| d["rule"] == "create-index-non-concurrently"),
+        "{items:?}"
+    );
+    let help = p.run(&["lint", "--help"]);
+    assert!(help.stdout.contains("--all"), "{help:?}");
+    assert!(help.stdout.contains("checked_after"), "{help:?}");
+}
