@@ -17,7 +17,7 @@ use migrate_runtime::{
     Statement, Version,
 };
 
-use crate::output::outln;
+use crate::output::{errln, outln};
 use crate::{EXIT_FOUND_ERRORS, Failure, config, output, session};
 
 /// Where the migrations and the database are.
@@ -78,10 +78,42 @@ pub(crate) fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl)
     }
 }
 
+/// For commands that change nothing (`status`, `--dry-run`): the
+/// migrations the checker could read, even when they fail the check — one
+/// line on stderr says so — so that a finding (a rule added by an upgrade,
+/// say) never hides the state of a database. `showing` names what is shown
+/// anyway: `the status`, `the plan`.
+pub(crate) fn load_for_reading(
+    target: &Target,
+    showing: &str,
+) -> Result<(&'static Migrations, DatabaseUrl), Failure> {
+    let (report, url, history) = check_target(target)?;
+    if report.has_errors() {
+        let errors = report.errors().count();
+        errln!(
+            "note: the migrations fail the check ({} error{}; `cargo migrate lint` shows them): \
+             showing {showing} anyway",
+            errors,
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    Ok((leak_table(&report, url.dialect(), history), url))
+}
+
 /// The checked migrations, or the report of a directory that fails the check.
 pub(crate) fn load_checked(
     target: &Target,
 ) -> Result<Result<(&'static Migrations, DatabaseUrl), Report>, Failure> {
+    let (report, url, history) = check_target(target)?;
+    if report.has_errors() {
+        return Ok(Err(report));
+    }
+    Ok(Ok((leak_table(&report, url.dialect(), history), url)))
+}
+
+/// The check of the target's directory for the database's dialect, the
+/// parsed URL and the history table's name.
+fn check_target(target: &Target) -> Result<(Report, DatabaseUrl, String), Failure> {
     let url = DatabaseUrl::parse(&target.database_url).map_err(|e| Failure(e.to_string()))?;
     let loaded = config::load(target.config.as_deref())?;
     let mut config = loaded.config;
@@ -105,10 +137,7 @@ pub(crate) fn load_checked(
         config,
         config_source: loaded.source,
     });
-    if report.has_errors() {
-        return Ok(Err(report));
-    }
-    Ok(Ok((leak_table(&report, url.dialect(), history), url)))
+    Ok((report, url, history))
 }
 
 /// The same table `embed_migrations!` expands to, built at run time. The
@@ -195,7 +224,7 @@ pub(crate) fn connect(url: &DatabaseUrl) -> Result<migrate_runtime::AnyBackend, 
 
 /// `cargo migrate status`: every migration's state, as a table.
 pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = load(&args.target)?;
+    let (migrations, url) = load_for_reading(&args.target, "the status")?;
     let mut db = connect_without_creating(&url, &args.target.database_url)?;
     let rows = Migrator::new(migrations)
         .status(&mut db)
@@ -283,7 +312,11 @@ fn describe(row: &MigrationStatus) -> String {
 /// `cargo migrate up`: applies what is pending (or up to `--to`), or with
 /// `--dry-run` prints the plan and its SQL.
 pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = load(&args.target)?;
+    let (migrations, url) = if args.dry_run {
+        load_for_reading(&args.target, "the plan")?
+    } else {
+        load(&args.target)?
+    };
     let mut db = if args.dry_run {
         connect_without_creating(&url, &args.target.database_url)?
     } else {

@@ -418,6 +418,65 @@ fn a_dirty_migration_is_explained_with_the_cli_commands() {
 }
 
 #[test]
+fn read_only_commands_run_when_the_check_fails_and_changes_are_refused() {
+    let Some(db) = Db::create(Server::Sqlite, "cli_readonly") else {
+        return;
+    };
+    let mut p = Project::new("readonly");
+    p.url = Some(db.url.clone());
+    p.file("migrations/1_users.sql", SQLITE.users);
+    assert_eq!(p.run(&["up"]).code, Some(0));
+    // A new migration without a down section fails the check.
+    p.file(
+        "migrations/2_posts.sql",
+        "-- migrate:up\nCREATE TABLE posts (id INTEGER PRIMARY KEY);\n",
+    );
+    let note = "note: the migrations fail the check (1 error; `cargo migrate lint` shows them)";
+    let r = p.run(&["status"]);
+    assert_eq!(r.code, Some(1), "one pending: {r:?}");
+    assert!(
+        r.stderr
+            .contains(&format!("{note}: showing the status anyway")),
+        "{r:?}"
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
+    assert!(
+        r.stdout.contains("applied") && r.stdout.contains("pending"),
+        "{r:?}"
+    );
+    for args in [
+        &["up", "--dry-run"][..],
+        &["down", "--dry-run"],
+        &["redo", "--dry-run"],
+        &["baseline", "1", "--dry-run"],
+    ] {
+        let r = p.run(args);
+        assert!(
+            r.stderr
+                .contains(&format!("{note}: showing the plan anyway")),
+            "{args:?}: {r:?}"
+        );
+        assert!(
+            !r.stderr.contains("error:") || args[0] == "baseline",
+            "{args:?}: {r:?}"
+        );
+    }
+    let r = p.run(&["up", "--dry-run"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(r.stdout.contains("CREATE TABLE posts"), "the plan: {r:?}");
+    let r = p.run(&["down", "--dry-run"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(r.stdout.contains("DROP TABLE users"), "the plan: {r:?}");
+    // What changes the database is refused, and changes nothing.
+    for args in [&["up"][..], &["down"], &["redo"], &["deploy"]] {
+        let r = p.run(args);
+        assert_ne!(r.code, Some(0), "{args:?}: {r:?}");
+        assert!(r.stdout.contains("missing-down"), "{args:?}: {r:?}");
+    }
+    assert_eq!(db.tables(), ["users"]);
+}
+
+#[test]
 fn a_deploy_refuses_migrations_that_fail_the_check() {
     let db = Db::create(Server::Sqlite, "cli_refuse").expect("sqlite");
     let mut p = Project::new("refuse");
