@@ -50,7 +50,8 @@ pub struct LintArgs {
 pub enum Format {
     /// Diagnostics rendered like rustc's, then a summary line.
     Human,
-    /// A JSON array of diagnostics on stdout, for tools.
+    /// A JSON object on stdout, for tools: `diagnostics` (an array) and
+    /// `totals` (migrations, seeds, statements, errors, warnings, files).
     Json,
     /// A SARIF 2.1.0 log, for GitHub code scanning (`upload-sarif`).
     Sarif,

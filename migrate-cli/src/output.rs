@@ -158,33 +158,76 @@ fn count(n: usize, what: &str) -> String {
     }
 }
 
-/// The last line of human output: `error: 2 errors, 1 warning in 14 migrations`
-/// or `ok: 14 migrations checked, no errors (1 warning)`.
-pub fn summary(report: &Report, color: bool) -> String {
+/// What a check covered and found: the `totals` of `lint --format json`,
+/// named by the human summary line too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Migrations read.
+    pub migrations: usize,
+    /// Seeds read (0 unless there is a seeds directory).
+    pub seeds: usize,
+    /// Statements of every section, up and down, and of the seeds.
+    pub statements: usize,
+    /// Error-level diagnostics.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Files read: migrations, seeds, and migrate.toml when there is one.
+    pub files: usize,
+}
+
+/// The totals of a report.
+pub fn totals(report: &Report) -> Totals {
     let errors = report.errors().count();
-    let warnings = report.diagnostics.len() - errors;
-    let mut migrations = count(report.migrations.len(), "migration");
-    if !report.seeds.is_empty() {
-        migrations.push_str(" and ");
-        migrations.push_str(&count(report.seeds.len(), "seed"));
+    let statements = report
+        .migrations
+        .iter()
+        .flat_map(|m| std::iter::once(&m.up).chain(m.down.as_ref()))
+        .chain(report.seeds.iter().map(|s| &s.section))
+        .map(|section| section.statements.len())
+        .sum();
+    Totals {
+        migrations: report.migrations.len(),
+        seeds: report.seeds.len(),
+        statements,
+        errors,
+        warnings: report.diagnostics.len() - errors,
+        files: report.files.len(),
     }
-    if errors > 0 {
-        let mut counts = count(errors, "error");
-        if warnings > 0 {
+}
+
+/// The last line of human output, naming the [`Totals`]:
+/// `error: 2 errors, 1 warning in 14 migrations (52 statements, 15 files)`
+/// or `ok: 14 migrations checked (52 statements, 15 files), no errors (1 warning)`.
+pub fn summary(report: &Report, color: bool) -> String {
+    let t = totals(report);
+    let mut migrations = count(t.migrations, "migration");
+    if t.seeds > 0 {
+        migrations.push_str(" and ");
+        migrations.push_str(&count(t.seeds, "seed"));
+    }
+    let covered = format!(
+        "({}, {})",
+        count(t.statements, "statement"),
+        count(t.files, "file")
+    );
+    if t.errors > 0 {
+        let mut counts = count(t.errors, "error");
+        if t.warnings > 0 {
             counts.push_str(", ");
-            counts.push_str(&count(warnings, "warning"));
+            counts.push_str(&count(t.warnings, "warning"));
         }
         format!(
-            "{}: {counts} in {migrations}",
+            "{}: {counts} in {migrations} {covered}",
             styled("error", RED_BOLD, color)
         )
     } else {
         let mut line = format!(
-            "{}: {migrations} checked, no errors",
+            "{}: {migrations} checked {covered}, no errors",
             styled("ok", GREEN_BOLD, color)
         );
-        if warnings > 0 {
-            line.push_str(&format!(" ({})", count(warnings, "warning")));
+        if t.warnings > 0 {
+            line.push_str(&format!(" ({})", count(t.warnings, "warning")));
         }
         line
     }
@@ -263,9 +306,20 @@ pub fn json_diagnostics(report: &Report) -> Vec<JsonDiagnostic<'_>> {
         .collect()
 }
 
-/// Prints the diagnostics as a JSON array on stdout.
+/// `lint --format json`: the diagnostics and the totals.
+#[derive(Debug, Serialize)]
+struct JsonReport<'a> {
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    totals: Totals,
+}
+
+/// Prints `{"diagnostics": [...], "totals": {...}}` on stdout.
 pub fn json(report: &Report) -> Result<(), Failure> {
-    let mut text = serde_json::to_string_pretty(&json_diagnostics(report))
+    let out = JsonReport {
+        diagnostics: json_diagnostics(report),
+        totals: totals(report),
+    };
+    let mut text = serde_json::to_string_pretty(&out)
         .map_err(|e| Failure(format!("cannot serialize the diagnostics: {e}")))?;
     text.push('\n');
     emit(&text);

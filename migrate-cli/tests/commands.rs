@@ -225,7 +225,12 @@ fn lint_github_prints_escaped_workflow_commands() {
         "multi-line message escaped: {message}"
     );
     assert!(!message.contains('\n'));
-    assert!(r.stdout.trim_end().ends_with("in 2 migrations"), "{r:?}");
+    assert!(
+        r.stdout
+            .trim_end()
+            .ends_with("in 2 migrations (4 statements, 3 files)"),
+        "{r:?}"
+    );
     // `--dir`, as the other commands take it, is the same as the positional DIR.
     let r = p.run(&["lint", "--dir", "migrations", "--format", "github"]);
     assert_eq!(r.code, Some(1), "{r:?}");

@@ -396,7 +396,7 @@ fn lint_checks_the_seeds_beside_the_migrations() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(
-        text.contains("1 migration and 1 seed checked, no errors"),
+        text.contains("1 migration and 1 seed checked (") && text.contains("), no errors"),
         "{text}"
     );
 }
