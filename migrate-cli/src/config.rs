@@ -1,7 +1,7 @@
 //! Loading `migrate.toml`: the same settings file the macro reads.
 
 use std::io::ErrorKind;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use migrate_check::Config;
 
@@ -49,4 +49,41 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, Failure> {
         config,
         source: Some((shown, text)),
     })
+}
+
+/// The migrations directory when `--dir` is not given.
+pub const DEFAULT_MIGRATIONS_DIR: &str = "migrations";
+
+/// The migrations directory: `explicit` (`--dir`, `lint`'s DIR), else
+/// `migrations_dir` of the settings (written by `init --dir`), else
+/// `migrations`.
+pub fn migrations_dir(explicit: Option<&Path>, config: &Config) -> PathBuf {
+    explicit.map_or_else(
+        || {
+            PathBuf::from(
+                config
+                    .migrations_dir
+                    .as_deref()
+                    .unwrap_or(DEFAULT_MIGRATIONS_DIR),
+            )
+        },
+        Path::to_path_buf,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_directory_given_wins_then_the_settings_then_the_default() {
+        let mut config = Config::default();
+        assert_eq!(migrations_dir(None, &config), Path::new("migrations"));
+        config.migrations_dir = Some("db/migrations".into());
+        assert_eq!(migrations_dir(None, &config), Path::new("db/migrations"));
+        assert_eq!(
+            migrations_dir(Some(Path::new("other")), &config),
+            Path::new("other")
+        );
+    }
 }

@@ -17,6 +17,7 @@ use migrate_runtime::{
     Statement, Version, VersionOrder,
 };
 
+use crate::output::{errln, outln};
 use crate::{EXIT_FOUND_ERRORS, Failure, config, output, session};
 
 /// Where the migrations and the database are.
@@ -26,9 +27,10 @@ pub struct Target {
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: String,
 
-    /// The migrations directory.
-    #[arg(long, value_name = "DIR", default_value = "migrations")]
-    pub dir: PathBuf,
+    /// The migrations directory (default: `migrations_dir` in migrate.toml,
+    /// else `migrations`).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 
     /// Read the settings from FILE instead of ./migrate.toml.
     #[arg(long, value_name = "FILE")]
@@ -68,7 +70,7 @@ pub(crate) fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl)
     match load_checked(target)? {
         Ok(loaded) => Ok(loaded),
         Err(report) => {
-            output::human(&report)?;
+            output::human(&report);
             Err(Failure(
                 "the migrations fail the check (above): nothing was applied; `cargo migrate lint` shows the same".into(),
             ))
@@ -76,10 +78,42 @@ pub(crate) fn load(target: &Target) -> Result<(&'static Migrations, DatabaseUrl)
     }
 }
 
+/// For commands that change nothing (`status`, `--dry-run`): the
+/// migrations the checker could read, even when they fail the check — one
+/// line on stderr says so — so that a finding (a rule added by an upgrade,
+/// say) never hides the state of a database. `showing` names what is shown
+/// anyway: `the status`, `the plan`.
+pub(crate) fn load_for_reading(
+    target: &Target,
+    showing: &str,
+) -> Result<(&'static Migrations, DatabaseUrl), Failure> {
+    let (report, url, history) = check_target(target)?;
+    if report.has_errors() {
+        let errors = report.errors().count();
+        errln!(
+            "note: the migrations fail the check ({} error{}; `cargo migrate lint` shows them): \
+             showing {showing} anyway",
+            errors,
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    Ok((leak_table(&report, url.dialect(), history), url))
+}
+
 /// The checked migrations, or the report of a directory that fails the check.
 pub(crate) fn load_checked(
     target: &Target,
 ) -> Result<Result<(&'static Migrations, DatabaseUrl), Report>, Failure> {
+    let (report, url, history) = check_target(target)?;
+    if report.has_errors() {
+        return Ok(Err(report));
+    }
+    Ok(Ok((leak_table(&report, url.dialect(), history), url)))
+}
+
+/// The check of the target's directory for the database's dialect, the
+/// parsed URL and the history table's name.
+fn check_target(target: &Target) -> Result<(Report, DatabaseUrl, String), Failure> {
     let url = DatabaseUrl::parse(&target.database_url).map_err(|e| Failure(e.to_string()))?;
     let loaded = config::load(target.config.as_deref())?;
     let mut config = loaded.config;
@@ -89,8 +123,9 @@ pub(crate) fn load_checked(
         Dialect::MySql => migrate_check::Dialect::MySql,
         Dialect::Sqlite => migrate_check::Dialect::Sqlite,
     };
-    let display_dir = target.dir.to_string_lossy().into_owned();
-    let entries = discover::read_dir(&target.dir).map_err(|e| {
+    let dir = config::migrations_dir(target.dir.as_deref(), &config);
+    let display_dir = dir.to_string_lossy().into_owned();
+    let entries = discover::read_dir(&dir).map_err(|e| {
         Failure(format!(
             "cannot read migrations directory `{display_dir}`: {e}"
         ))
@@ -102,10 +137,7 @@ pub(crate) fn load_checked(
         config,
         config_source: loaded.source,
     });
-    if report.has_errors() {
-        return Ok(Err(report));
-    }
-    Ok(Ok((leak_table(&report, url.dialect(), history), url)))
+    Ok((report, url, history))
 }
 
 /// The same table `embed_migrations!` expands to, built at run time. The
@@ -199,14 +231,16 @@ pub(crate) fn connect(url: &DatabaseUrl) -> Result<migrate_runtime::AnyBackend, 
 
 /// `cargo migrate status`: every migration's state, as a table.
 pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = load(&args.target)?;
+    let (migrations, url) = load_for_reading(&args.target, "the status")?;
     let mut db = connect_without_creating(&url, &args.target.database_url)?;
     let rows = Migrator::new(migrations)
         .status(&mut db)
-        .map_err(|e| Failure(e.to_string()))?;
-    println!(
+        .map_err(|e| session::failure(&e))?;
+    outln!(
         "{:<20} {:<36} {:<22} applied at",
-        "version", "name", "state"
+        "version",
+        "name",
+        "state"
     );
     let mut attention = 0;
     for row in &rows {
@@ -214,7 +248,7 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
         if row.state != State::Applied {
             attention += 1;
         }
-        println!(
+        outln!(
             "{:<20} {:<36} {:<22} {}",
             row.version,
             row.name,
@@ -225,12 +259,12 @@ pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
     let applied = rows.len() - attention;
     let notes: Vec<String> = rows.iter().filter_map(advice).collect();
     if !notes.is_empty() {
-        println!();
+        outln!();
         for note in notes {
-            println!("{note}");
+            outln!("{note}");
         }
     }
-    println!(
+    outln!(
         "\n{applied} applied, {attention} need attention ({})",
         url.redacted()
     );
@@ -285,7 +319,11 @@ fn describe(row: &MigrationStatus) -> String {
 /// `cargo migrate up`: applies what is pending (or up to `--to`), or with
 /// `--dry-run` prints the plan and its SQL.
 pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = load(&args.target)?;
+    let (migrations, url) = if args.dry_run {
+        load_for_reading(&args.target, "the plan")?
+    } else {
+        load(&args.target)?
+    };
     let mut db = if args.dry_run {
         connect_without_creating(&url, &args.target.database_url)?
     } else {
@@ -300,18 +338,21 @@ pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
         };
         let plan = migrator.plan(&mut db, action).map_err(fail)?;
         if plan.is_empty() {
-            println!("nothing to apply: the database is up to date");
+            outln!("nothing to apply: the database is up to date");
         } else {
-            println!("{plan}");
+            outln!("{plan}");
         }
         return Ok(ExitCode::SUCCESS);
     }
     let outcome = session::apply_pending(&migrator, &mut db, args.to.as_deref())?;
-    let applied: Vec<&str> = outcome.done.iter().map(|m| m.version.text).collect();
-    if applied.is_empty() && outcome.failed.is_none() {
-        println!("nothing to apply: the database is up to date");
-    } else if !applied.is_empty() {
-        println!("applied {}: {}", applied.len(), applied.join(", "));
+    if outcome.done.is_empty() && outcome.failed.is_none() {
+        outln!("nothing to apply: the database is up to date");
+    } else if !outcome.done.is_empty() {
+        outln!(
+            "applied {}:{}",
+            outcome.done.len(),
+            output::lines(outcome.done.iter().map(|m| session::label(m)), "  ")
+        );
     }
     match outcome.failed {
         Some((_, e)) => Err(session::failure(&e)),

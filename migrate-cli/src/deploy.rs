@@ -36,6 +36,7 @@ use clap::Args;
 use migrate_runtime::{Action, AnyBackend, Dialect, Error, Migration, Migrator, Resolution, State};
 
 use crate::database::{Target, connect, load_checked};
+use crate::output::outln;
 use crate::session::{self, label};
 use crate::{EXIT_FOUND_ERRORS, Failure, output};
 
@@ -50,11 +51,13 @@ pub struct DeployArgs {
     no_rollback: bool,
 }
 
-fn list(done: &[&'static Migration]) -> String {
+/// The migrations one per line under a heading indented by `indent`
+/// (` none` when there are none).
+fn list(done: &[&'static Migration], indent: &str) -> String {
     if done.is_empty() {
-        "none".to_owned()
+        " none".to_owned()
     } else {
-        done.iter().map(|m| label(m)).collect::<Vec<_>>().join(", ")
+        output::lines(done.iter().map(|m| label(m)), indent)
     }
 }
 
@@ -63,28 +66,28 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
     let (migrations, url) = match load_checked(&args.target)? {
         Ok(loaded) => loaded,
         Err(report) => {
-            output::human(&report)?;
+            output::human(&report);
             output::error_line(
                 "deploy refused: the migrations fail the check (above); nothing was applied",
             );
             return Ok(ExitCode::from(EXIT_FOUND_ERRORS));
         }
     };
-    println!(
+    outln!(
         "lint: {} migrations pass the check",
         migrations.migrations().len()
     );
     let mut db = connect(&url)?;
     let migrator = Migrator::new(migrations);
     let before = session::applied(&session::status(&migrator, &mut db)?);
-    println!("deploying to {}", url.redacted());
+    outln!("deploying to {}", url.redacted());
     let outcome = session::apply_pending(&migrator, &mut db, None)?;
     let mut applied: Vec<&'static Migration> = outcome.done.clone();
     let Some((failed, error)) = outcome.failed else {
         if applied.is_empty() {
-            println!("nothing to deploy: the database is up to date");
+            outln!("nothing to deploy: the database is up to date");
         } else {
-            println!("deployed {}: {}", applied.len(), list(&applied));
+            outln!("deployed {}:{}", applied.len(), list(&applied, "  "));
         }
         return Ok(ExitCode::SUCCESS);
     };
@@ -99,11 +102,11 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
     }
 
     match failed {
-        Some(m) => println!("\ndeploy FAILED at {}", label(m)),
-        None => println!("\ndeploy FAILED"),
+        Some(m) => outln!("\ndeploy FAILED at {}", label(m)),
+        None => outln!("\ndeploy FAILED"),
     }
-    println!("  applied by this run: {}", list(&applied));
-    println!("  failed: {}", session::with_cli_hint(&error));
+    outln!("  applied by this run:{}", list(&applied, "    "));
+    outln!("  failed: {}", session::with_cli_hint(&error));
     let before_text = before
         .last()
         .map_or("no migration applied".to_owned(), |v| {
@@ -138,14 +141,18 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
             }),
         ) if statement_failed && url.dialect() != Dialect::Postgres => {
             match migrator.resolve(&mut db, failed.version.text, Resolution::RolledBack) {
-                Ok(_) => println!(
+                Ok(_) => outln!(
                     "  {} was recorded dirty before any statement took effect (the failed \
                      statement is atomic on {}): its record was removed",
                     label(failed),
                     url.dialect().name()
                 ),
                 Err(e) => {
-                    println!("  could not clear the record of {}: {e}", label(failed));
+                    outln!(
+                        "  could not clear the record of {}: {}",
+                        label(failed),
+                        session::with_cli_hint(&e)
+                    );
                     return Ok(not_rolled_back(&applied, failed, &back_to, &before_text));
                 }
             }
@@ -156,7 +163,7 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
                 statements_done, ..
             }),
         ) => {
-            println!(
+            outln!(
                 "  {} is DIRTY: it runs outside a transaction and stopped after {statements_done} \
                  statement(s) took effect{}",
                 label(failed),
@@ -169,7 +176,7 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
             return Ok(not_rolled_back(&applied, failed, &back_to, &before_text));
         }
         (Some(failed), other) => {
-            println!(
+            outln!(
                 "  the state of {} could not be established ({}): nothing is rolled back",
                 label(failed),
                 match other {
@@ -183,11 +190,11 @@ pub fn run(args: &DeployArgs) -> Result<ExitCode, Failure> {
     }
 
     if args.no_rollback {
-        println!("  not rolled back (--no-rollback): the migrations above stay applied");
+        outln!("  not rolled back (--no-rollback): the migrations above stay applied");
         return Ok(ExitCode::from(EXIT_FOUND_ERRORS));
     }
     if applied.is_empty() {
-        println!("  nothing to roll back: the database is as before this deploy ({before_text})");
+        outln!("  nothing to roll back: the database is as before this deploy ({before_text})");
         return Ok(ExitCode::from(EXIT_FOUND_ERRORS));
     }
     rollback(&migrator, &mut db, &applied, &before, &before_text);
@@ -203,12 +210,12 @@ fn not_rolled_back(
     before_text: &str,
 ) -> ExitCode {
     let v = failed.version.text;
-    println!(
-        "  NOT rolled back: the migrations this run applied before it ({}) stay applied, because \
-         their down sections could fail or destroy data under a half-applied {v}.",
-        list(applied)
+    outln!(
+        "  NOT rolled back: the migrations this run applied before it stay applied, because \
+         their down sections could fail or destroy data under a half-applied {v}:{}",
+        list(applied, "    ")
     );
-    println!(
+    outln!(
         "  what to do: check in the database which statements of {v} took effect, then either\n\
          \x20   - fix the cause and continue it: `cargo migrate resolve {v} --resume`, or\n\
          \x20   - undo what took effect by hand, then: `cargo migrate resolve {v} --rolled-back`, or\n\
@@ -231,7 +238,7 @@ fn rollback(
     let now = match session::status(migrator, db) {
         Ok(rows) => session::applied(&rows),
         Err(Failure(e)) => {
-            println!("  NOT rolled back: the history could not be read: {e}");
+            outln!("  NOT rolled back: the history could not be read: {e}");
             return;
         }
     };
@@ -243,10 +250,10 @@ fn rollback(
     };
     let newer = text(&now[before.len().min(now.len())..]);
     if now.len() < before.len() || text(&now[..before.len()]) != text(before) || newer != ours {
-        println!(
-            "  NOT rolled back: the history changed meanwhile (applied now after {before_text}: \
-             {}); roll back by hand with `cargo migrate down --to <version>`",
-            newer.join(", ")
+        outln!(
+            "  NOT rolled back: the history changed meanwhile; roll back by hand with \
+             `cargo migrate down --to <version>`. Applied now after {before_text}:{}",
+            output::lines(&newer, "    ")
         );
         return;
     }
@@ -262,15 +269,15 @@ fn rollback(
     let plan = match migrator.plan(db, Action::RollbackTo(target)) {
         Ok(plan) => plan,
         Err(e) => {
-            println!("  NOT rolled back: {}", session::with_cli_hint(&e));
+            outln!("  NOT rolled back: {}", session::with_cli_hint(&e));
             return;
         }
     };
     let outcome = session::revert(migrator, db, &plan.steps, &now);
     let reverted: Vec<&'static Migration> = outcome.done.clone();
-    println!("  rolled back (newest first): {}", list(&reverted));
+    outln!("  rolled back (newest first):{}", list(&reverted, "    "));
     if let Some((m, e)) = outcome.failed {
-        println!(
+        outln!(
             "  the rollback FAILED at {}: {}; the migrations before it stay applied",
             m.map(label).unwrap_or_default(),
             session::with_cli_hint(&e)
@@ -278,11 +285,11 @@ fn rollback(
         return;
     }
     match kept {
-        Some(m) => println!(
+        Some(m) => outln!(
             "  {} has no down section ({}): it and the migrations before it stay applied",
             label(m),
             m.irreversible.unwrap_or("irreversible")
         ),
-        None => println!("  the database is back where it was before this deploy ({before_text})"),
+        None => outln!("  the database is back where it was before this deploy ({before_text})"),
     }
 }

@@ -6,6 +6,15 @@
 //! Exit codes: 0 success, 1 when the command found errors (an error-level
 //! diagnostic), 2 for usage errors and for inputs that cannot be read (the
 //! migrations directory, `migrate.toml`).
+//!
+//! A closed pipe (`cargo migrate status | head -1`) is not an error: the
+//! output stops there, silently, the command runs to its end (one that
+//! changes the database is never cut short by its reader going away) and the
+//! exit code is the one it would have had. See `output`.
+
+// Every line goes through `output` (`outln!`, `errln!`, `emit`), which
+// survives a closed pipe: `println!` would panic on one.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -93,13 +102,14 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&args),
         Command::Seed(args) => seed::run(&args),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(Failure(message)) => {
             output::error_line(&message);
             ExitCode::from(EXIT_USAGE)
         }
-    }
+    };
+    output::finish(code)
 }
 
 /// The arguments without the `migrate` that cargo inserts when it runs

@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use migrate_check::{Layout, SourceFile, discover};
 
 use crate::Failure;
+use crate::output::{errln, outln};
 
 /// The arguments of `cargo migrate new`.
 #[derive(Debug, Args)]
@@ -20,9 +21,10 @@ pub struct NewArgs {
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub layout: Option<LayoutArg>,
 
-    /// The migrations directory.
-    #[arg(long, value_name = "DIR", default_value = "migrations")]
-    pub dir: PathBuf,
+    /// The migrations directory (default: `migrations_dir` in migrate.toml,
+    /// else `migrations`).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// The layouts `new` writes.
@@ -193,7 +195,8 @@ fn files(layout: LayoutArg, version: &str, name: &str) -> Vec<(String, String)> 
 /// Creates the migration.
 pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
     validate_name(&args.name).map_err(Failure)?;
-    let dir = &args.dir;
+    let config = crate::config::load(None)?.config;
+    let dir = &crate::config::migrations_dir(args.dir.as_deref(), &config);
     let shown = dir.display().to_string();
     if !dir.is_dir() {
         return Err(Failure(format!(
@@ -215,7 +218,7 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
     if let (Some(asked), Some(found)) = (args.layout, detected)
         && asked != found
     {
-        eprintln!(
+        errln!(
             "note: the directory's newest migration uses the {} layout; writing {} as asked",
             found
                 .to_possible_value()
@@ -252,7 +255,7 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
         }
         std::fs::write(&path, text)
             .map_err(|e| Failure(format!("cannot write `{}`: {e}", path.display())))?;
-        println!("created {}", Path::new(&shown).join(rel).display());
+        outln!("created {}", Path::new(&shown).join(rel).display());
     }
     Ok(ExitCode::SUCCESS)
 }

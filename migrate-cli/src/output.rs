@@ -1,6 +1,9 @@
 //! Printing: rendered diagnostics and summaries for people, JSON for tools.
 
 use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use migrate_check::{Report, Severity};
 use serde::Serialize;
@@ -28,23 +31,123 @@ fn styled(word: &str, style: &str, color: bool) -> String {
 /// Prints `error: <message>` on stderr.
 pub fn error_line(message: &str) {
     let color = use_color(io::stderr().is_terminal());
-    // Nothing sensible is left to do if stderr itself cannot be written.
-    let _ = writeln!(
-        io::stderr().lock(),
-        "{}: {message}",
+    err_text(&format!(
+        "{}: {message}\n",
         styled("error", RED_BOLD, color)
-    );
+    ));
+}
+
+// ---- writing that survives a closed pipe ----
+//
+// `cargo migrate status | head -1`: once `head` exits, every write to stdout
+// fails with `BrokenPipe` (Rust ignores SIGPIPE, so the process is not
+// killed). `println!` panics then; every line of the CLI goes through the
+// functions below instead (`outln!`, `errln!`, `emit`), which note that the
+// stream is closed and drop what follows, silently. The command itself runs
+// to its end — a command that changes the database is never cut short by its
+// reader going away, and the scratch database of `verify` is still dropped —
+// and the process exits with the code the command would have had: a closed
+// pipe is not an error and prints nothing.
+
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
+/// The first error writing stdout other than a closed pipe (a full disk).
+static STDOUT_FAILED: OnceLock<String> = OnceLock::new();
+
+/// Writes `text` to stdout (or stderr), flushing; a closed stream takes no
+/// more writes. Errors other than a closed pipe on stdout are kept for
+/// [`finish`].
+fn write_stream(stderr: bool, text: &str) {
+    let closed = if stderr {
+        &STDERR_CLOSED
+    } else {
+        &STDOUT_CLOSED
+    };
+    if closed.load(Ordering::Relaxed) {
+        return;
+    }
+    let result = if stderr {
+        let mut e = io::stderr().lock();
+        e.write_all(text.as_bytes()).and_then(|()| e.flush())
+    } else {
+        let mut o = io::stdout().lock();
+        o.write_all(text.as_bytes()).and_then(|()| o.flush())
+    };
+    if let Err(e) = result {
+        closed.store(true, Ordering::Relaxed);
+        if !stderr && e.kind() != io::ErrorKind::BrokenPipe {
+            let _ = STDOUT_FAILED.set(e.to_string());
+        }
+    }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-pub fn emit(text: &str) -> Result<(), Failure> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure(format!("cannot write the output: {e}")))
+pub fn emit(text: &str) {
+    write_stream(false, text);
+}
+
+/// Writes to stderr; a closed pipe is not an error.
+pub fn err_text(text: &str) {
+    write_stream(true, text);
+}
+
+/// A line on stdout (what `outln!` expands to).
+pub fn out_line(args: std::fmt::Arguments<'_>) {
+    let mut text = args.to_string();
+    text.push('\n');
+    emit(&text);
+}
+
+/// A line on stderr (what `errln!` expands to).
+pub fn err_line(args: std::fmt::Arguments<'_>) {
+    let mut text = args.to_string();
+    text.push('\n');
+    err_text(&text);
+}
+
+/// The exit code of the process: the command's own, unless stdout failed
+/// for another reason than a closed pipe (then `error: cannot write the
+/// output` and exit 2, as for unreadable input).
+pub fn finish(code: ExitCode) -> ExitCode {
+    match STDOUT_FAILED.get() {
+        Some(e) if code == ExitCode::SUCCESS => {
+            error_line(&format!("cannot write the output: {e}"));
+            ExitCode::from(crate::EXIT_USAGE)
         }
-        _ => Ok(()),
+        _ => code,
     }
+}
+
+/// `println!` that survives a closed stdout.
+macro_rules! outln {
+    () => {
+        $crate::output::out_line(::std::format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::out_line(::std::format_args!($($arg)*))
+    };
+}
+pub(crate) use outln;
+
+/// `eprintln!` that survives a closed stderr.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::output::err_line(::std::format_args!($($arg)*))
+    };
+}
+pub(crate) use errln;
+
+/// Items one per line after `indent`, each line starting with a newline:
+/// for lists of versions or files, which can be long (`applied 3:` + this).
+pub fn lines<I, S>(items: I, indent: &str) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: std::fmt::Display,
+{
+    items
+        .into_iter()
+        .map(|item| format!("\n{indent}{item}"))
+        .collect()
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -55,40 +158,83 @@ fn count(n: usize, what: &str) -> String {
     }
 }
 
-/// The last line of human output: `error: 2 errors, 1 warning in 14 migrations`
-/// or `ok: 14 migrations checked, no errors (1 warning)`.
-pub fn summary(report: &Report, color: bool) -> String {
+/// What a check covered and found: the `totals` of `lint --format json`,
+/// named by the human summary line too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Migrations read.
+    pub migrations: usize,
+    /// Seeds read (0 unless there is a seeds directory).
+    pub seeds: usize,
+    /// Statements of every section, up and down, and of the seeds.
+    pub statements: usize,
+    /// Error-level diagnostics.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Files read: migrations, seeds, and migrate.toml when there is one.
+    pub files: usize,
+}
+
+/// The totals of a report.
+pub fn totals(report: &Report) -> Totals {
     let errors = report.errors().count();
-    let warnings = report.diagnostics.len() - errors;
-    let mut migrations = count(report.migrations.len(), "migration");
-    if !report.seeds.is_empty() {
-        migrations.push_str(" and ");
-        migrations.push_str(&count(report.seeds.len(), "seed"));
+    let statements = report
+        .migrations
+        .iter()
+        .flat_map(|m| std::iter::once(&m.up).chain(m.down.as_ref()))
+        .chain(report.seeds.iter().map(|s| &s.section))
+        .map(|section| section.statements.len())
+        .sum();
+    Totals {
+        migrations: report.migrations.len(),
+        seeds: report.seeds.len(),
+        statements,
+        errors,
+        warnings: report.diagnostics.len() - errors,
+        files: report.files.len(),
     }
-    if errors > 0 {
-        let mut counts = count(errors, "error");
-        if warnings > 0 {
+}
+
+/// The last line of human output, naming the [`Totals`]:
+/// `error: 2 errors, 1 warning in 14 migrations (52 statements, 15 files)`
+/// or `ok: 14 migrations checked (52 statements, 15 files), no errors (1 warning)`.
+pub fn summary(report: &Report, color: bool) -> String {
+    let t = totals(report);
+    let mut migrations = count(t.migrations, "migration");
+    if t.seeds > 0 {
+        migrations.push_str(" and ");
+        migrations.push_str(&count(t.seeds, "seed"));
+    }
+    let covered = format!(
+        "({}, {})",
+        count(t.statements, "statement"),
+        count(t.files, "file")
+    );
+    if t.errors > 0 {
+        let mut counts = count(t.errors, "error");
+        if t.warnings > 0 {
             counts.push_str(", ");
-            counts.push_str(&count(warnings, "warning"));
+            counts.push_str(&count(t.warnings, "warning"));
         }
         format!(
-            "{}: {counts} in {migrations}",
+            "{}: {counts} in {migrations} {covered}",
             styled("error", RED_BOLD, color)
         )
     } else {
         let mut line = format!(
-            "{}: {migrations} checked, no errors",
+            "{}: {migrations} checked {covered}, no errors",
             styled("ok", GREEN_BOLD, color)
         );
-        if warnings > 0 {
-            line.push_str(&format!(" ({})", count(warnings, "warning")));
+        if t.warnings > 0 {
+            line.push_str(&format!(" ({})", count(t.warnings, "warning")));
         }
         line
     }
 }
 
 /// Prints every diagnostic rendered like rustc, then the summary, on stdout.
-pub fn human(report: &Report) -> Result<(), Failure> {
+pub fn human(report: &Report) {
     let color = use_color(io::stdout().is_terminal());
     let mut text = report.render(color);
     if !text.is_empty() {
@@ -96,7 +242,7 @@ pub fn human(report: &Report) -> Result<(), Failure> {
     }
     text.push_str(&summary(report, color));
     text.push('\n');
-    emit(&text)
+    emit(&text);
 }
 
 /// One diagnostic in `--format json`.
@@ -160,12 +306,24 @@ pub fn json_diagnostics(report: &Report) -> Vec<JsonDiagnostic<'_>> {
         .collect()
 }
 
-/// Prints the diagnostics as a JSON array on stdout.
+/// `lint --format json`: the diagnostics and the totals.
+#[derive(Debug, Serialize)]
+struct JsonReport<'a> {
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    totals: Totals,
+}
+
+/// Prints `{"diagnostics": [...], "totals": {...}}` on stdout.
 pub fn json(report: &Report) -> Result<(), Failure> {
-    let mut text = serde_json::to_string_pretty(&json_diagnostics(report))
+    let out = JsonReport {
+        diagnostics: json_diagnostics(report),
+        totals: totals(report),
+    };
+    let mut text = serde_json::to_string_pretty(&out)
         .map_err(|e| Failure(format!("cannot serialize the diagnostics: {e}")))?;
     text.push('\n');
-    emit(&text)
+    emit(&text);
+    Ok(())
 }
 
 /// Prints a JSON value, pretty, on stdout.
@@ -173,5 +331,6 @@ pub fn emit_json(value: &serde_json::Value) -> Result<(), Failure> {
     let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure(format!("cannot serialize the output: {e}")))?;
     text.push('\n');
-    emit(&text)
+    emit(&text);
+    Ok(())
 }

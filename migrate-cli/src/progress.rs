@@ -2,7 +2,7 @@
 //! a count on a terminal (indicatif), one plain line per step otherwise (CI
 //! logs), so stdout keeps only the result.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -65,7 +65,7 @@ impl Drop for Progress {
 
 /// A plain line on stderr.
 pub fn line(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "{text}");
+    crate::output::errln!("{text}");
 }
 
 /// A duration for people: `340 ms`, `2.4 s`, `3 min 5 s`.

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{ArgGroup, Args};
 use migrate_runtime::{Action, Migrator, Resolution};
 
-use crate::database::{Target, connect, load};
+use crate::database::{Target, connect, connect_without_creating, load, load_for_reading};
+use crate::output::{self, outln};
 use crate::{Failure, session};
 
 /// The arguments of `cargo migrate down`.
@@ -83,23 +84,31 @@ pub struct ResolveArgs {
 
 fn print_plan(plan: &migrate_runtime::Plan, empty: &str) {
     if plan.is_empty() {
-        println!("{empty}");
+        outln!("{empty}");
     } else {
-        println!("{plan}");
+        outln!("{plan}");
     }
 }
 
 /// `down`: rolls back one migration, `--steps N` or down to `--to VERSION`.
 pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = load(&args.target)?;
-    let mut db = connect(&url)?;
+    let (migrations, url) = if args.dry_run {
+        load_for_reading(&args.target, "the plan")?
+    } else {
+        load(&args.target)?
+    };
+    let mut db = if args.dry_run {
+        connect_without_creating(&url, &args.target.database_url)?
+    } else {
+        connect(&url)?
+    };
     let migrator = Migrator::new(migrations);
     let applied = session::applied(&session::status(&migrator, &mut db)?);
     let to = match (&args.to, args.steps) {
         (Some(v), _) => session::target_for(&migrator, v),
         (None, steps) => {
             if applied.is_empty() {
-                println!("nothing to roll back: no migration is applied");
+                outln!("nothing to roll back: no migration is applied");
                 return Ok(ExitCode::SUCCESS);
             }
             session::steps_target(&applied, steps.unwrap_or(1) as usize)
@@ -115,11 +124,14 @@ pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let outcome = session::revert(&migrator, &mut db, &plan.steps, &applied);
-    let done: Vec<&str> = outcome.done.iter().map(|m| m.version.text).collect();
-    if done.is_empty() && outcome.failed.is_none() {
-        println!("nothing to roll back");
-    } else if !done.is_empty() {
-        println!("rolled back {}: {}", done.len(), done.join(", "));
+    if outcome.done.is_empty() && outcome.failed.is_none() {
+        outln!("nothing to roll back");
+    } else if !outcome.done.is_empty() {
+        outln!(
+            "rolled back {}:{}",
+            outcome.done.len(),
+            output::lines(outcome.done.iter().map(|m| session::label(m)), "  ")
+        );
     }
     match outcome.failed {
         Some((_, e)) => Err(session::failure(&e)),
@@ -129,8 +141,16 @@ pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
 
 /// `redo`: rolls back the newest applied migration and applies it again.
 pub fn redo(args: &RedoArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = load(&args.target)?;
-    let mut db = connect(&url)?;
+    let (migrations, url) = if args.dry_run {
+        load_for_reading(&args.target, "the plan")?
+    } else {
+        load(&args.target)?
+    };
+    let mut db = if args.dry_run {
+        connect_without_creating(&url, &args.target.database_url)?
+    } else {
+        connect(&url)?
+    };
     let migrator = Migrator::new(migrations);
     if args.dry_run {
         let plan = migrator
@@ -141,7 +161,7 @@ pub fn redo(args: &RedoArgs) -> Result<ExitCode, Failure> {
     }
     let report = migrator.redo(&mut db).map_err(|e| session::failure(&e))?;
     for step in &report.steps {
-        println!(
+        outln!(
             "{} {} {}",
             match step.kind {
                 migrate_runtime::StepKind::Revert => "rolled back",
@@ -157,8 +177,16 @@ pub fn redo(args: &RedoArgs) -> Result<ExitCode, Failure> {
 
 /// `baseline VERSION`: records migrations as applied without running them.
 pub fn baseline(args: &BaselineArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = load(&args.target)?;
-    let mut db = connect(&url)?;
+    let (migrations, url) = if args.dry_run {
+        load_for_reading(&args.target, "the plan")?
+    } else {
+        load(&args.target)?
+    };
+    let mut db = if args.dry_run {
+        connect_without_creating(&url, &args.target.database_url)?
+    } else {
+        connect(&url)?
+    };
     let migrator = Migrator::new(migrations);
     if args.dry_run {
         let plan = migrator
@@ -173,11 +201,13 @@ pub fn baseline(args: &BaselineArgs) -> Result<ExitCode, Failure> {
     let report = migrator
         .baseline(&mut db, session::target_for(&migrator, &args.version))
         .map_err(|e| session::failure(&e))?;
-    let versions = report.versions();
-    println!(
-        "recorded {} as applied without running them: {}",
-        versions.len(),
-        versions.join(", ")
+    outln!(
+        "recorded {} as applied without running them:{}",
+        report.steps.len(),
+        output::lines(
+            report.steps.iter().map(|s| session::label(s.migration)),
+            "  "
+        )
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -202,15 +232,18 @@ pub fn resolve(args: &ResolveArgs) -> Result<ExitCode, Failure> {
         )
         .map_err(|e| session::failure(&e))?;
     match resolution {
-        Resolution::Applied => println!("{} is recorded as applied", args.version),
-        Resolution::RolledBack => println!(
+        Resolution::Applied => outln!("{} is recorded as applied", args.version),
+        Resolution::RolledBack => outln!(
             "{} is no longer recorded: the next `cargo migrate up` applies it from the start",
             args.version
         ),
-        Resolution::Resume => println!(
-            "resumed {}: {} is applied",
+        Resolution::Resume => outln!(
+            "resumed {}; applied:{}",
             args.version,
-            report.versions().join(", ")
+            output::lines(
+                report.steps.iter().map(|s| session::label(s.migration)),
+                "  "
+            )
         ),
     }
     Ok(ExitCode::SUCCESS)

@@ -17,6 +17,7 @@ use migrate_check::{Input, SeedInput, check_with_seeds, discover, read_seeds, se
 use migrate_runtime::{DatabaseUrl, Dialect, Migrator, Seed, SeedOutcome};
 
 use crate::database::{Target, leak_table};
+use crate::output::outln;
 use crate::{Failure, config, output};
 
 /// The arguments of `cargo migrate seed`.
@@ -54,16 +55,14 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
         Dialect::MySql => migrate_check::Dialect::MySql,
         Dialect::Sqlite => migrate_check::Dialect::Sqlite,
     };
-    let display_dir = target.dir.to_string_lossy().into_owned();
-    let entries = discover::read_dir(&target.dir).map_err(|e| {
+    let dir = config::migrations_dir(target.dir.as_deref(), &config);
+    let display_dir = dir.to_string_lossy().into_owned();
+    let entries = discover::read_dir(&dir).map_err(|e| {
         Failure(format!(
             "cannot read migrations directory `{display_dir}`: {e}"
         ))
     })?;
-    let seeds_dir = args
-        .seeds
-        .clone()
-        .unwrap_or_else(|| seeds_dir_beside(&target.dir));
+    let seeds_dir = args.seeds.clone().unwrap_or_else(|| seeds_dir_beside(&dir));
     let seeds_display = seeds_dir.to_string_lossy().into_owned();
     if !seeds_dir.is_dir() {
         let how = if args.seeds.is_some() {
@@ -94,7 +93,7 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
         },
     );
     if report.has_errors() {
-        output::human(&report)?;
+        output::human(&report);
         return Err(Failure(
             "the migrations or seeds fail the check (above): nothing was run; `cargo migrate lint` shows the same".into(),
         ));
@@ -127,13 +126,18 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
     let mut db = url.connect().map_err(|e| Failure(e.to_string()))?;
     let done = Migrator::new(table)
         .seed(&mut db, env)
-        .map_err(|e| Failure(e.to_string()))?;
-    let applied = done.migrations.versions();
+        .map_err(|e| crate::session::failure(&e))?;
+    let applied = &done.migrations.steps;
     if !applied.is_empty() {
-        println!(
-            "applied {} migration(s) first: {}",
+        outln!(
+            "applied {} migration(s) first:{}",
             applied.len(),
-            applied.join(", ")
+            output::lines(
+                applied
+                    .iter()
+                    .map(|s| format!("{} {}", s.migration.version, s.migration.name)),
+                "  "
+            )
         );
     }
     let (mut ran, mut unchanged, mut skipped) = (0, 0, 0);
@@ -150,9 +154,9 @@ pub fn run(args: &SeedArgs) -> Result<ExitCode, Failure> {
             _ if s.outcome.ran() => format!("{} in {} ms", s.outcome, s.duration.as_millis()),
             _ => s.outcome.to_string(),
         };
-        println!("{:<40} {shown}", s.seed.name);
+        outln!("{:<40} {shown}", s.seed.name);
     }
-    println!(
+    outln!(
         "\n{ran} seed(s) ran, {unchanged} unchanged, {skipped} for other environments (environment: {}; {})",
         env.unwrap_or("none"),
         url.redacted()

@@ -8,7 +8,8 @@
 //! does nothing (and is reported as such).
 
 use migrate_runtime::{
-    AnyBackend, Error, Migration, MigrationStatus, Migrator, PlannedStep, State, StepKind, Target,
+    AnyBackend, Error, Migration, MigrationStatus, Migrator, PlannedStep, Resolution, State,
+    StepKind, Target,
 };
 
 use crate::Failure;
@@ -54,27 +55,26 @@ pub fn status(migrator: &Migrator, db: &mut AnyBackend) -> Result<Vec<MigrationS
     migrator.status(db).map_err(|e| failure(&e))
 }
 
-/// A runtime error as a CLI failure, with the shell command for the runtime's
-/// advice where it names a Rust call.
+/// A runtime error as a CLI failure, its advice naming the shell commands.
 pub fn failure(e: &Error) -> Failure {
     Failure(with_cli_hint(e))
 }
 
-/// The error's message, followed by how to settle it from the shell when it
-/// is a dirty migration.
-pub fn with_cli_hint(e: &Error) -> String {
-    let mut text = e.to_string();
-    let dirty_version = match e {
-        Error::Dirty(d) => Some(d.version.clone()),
-        Error::Statement(s) if s.left_dirty => Some(s.version.clone()),
-        _ => None,
+/// The `cargo migrate resolve` command that settles a dirty migration.
+pub fn resolve_command(version: &str, resolution: Resolution) -> String {
+    let flag = match resolution {
+        Resolution::Applied => "--applied",
+        Resolution::RolledBack => "--rolled-back",
+        Resolution::Resume => "--resume",
     };
-    if let Some(v) = dirty_version {
-        text.push_str(&format!(
-            ". From the shell: `cargo migrate resolve {v} --resume`, `--applied` or `--rolled-back`"
-        ));
-    }
-    text
+    format!("cargo migrate resolve {version} {flag}")
+}
+
+/// The error's message as the CLI shows it: where the runtime's advice
+/// names a Rust call (`migrator.resolve(&mut conn, …)`), the shell command
+/// (`cargo migrate resolve …`) instead.
+pub fn with_cli_hint(e: &Error) -> String {
+    e.display_with(&resolve_command).to_string()
 }
 
 /// Applies what is pending (up to and including `to`), oldest first, one

@@ -16,7 +16,7 @@
 //! is empty.
 
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -40,9 +40,10 @@ pub struct VerifyArgs {
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: String,
 
-    /// The migrations directory.
-    #[arg(long, value_name = "DIR", default_value = "migrations")]
-    pub dir: PathBuf,
+    /// The migrations directory (default: `migrations_dir` in migrate.toml,
+    /// else `migrations`).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 
     /// Read the settings from FILE instead of ./migrate.toml.
     #[arg(long, value_name = "FILE")]
@@ -195,8 +196,8 @@ impl Scratch {
                     Ok(())
                 } else {
                     Err(format!(
-                        "cannot remove the scratch file(s) {}",
-                        failed.join(", ")
+                        "cannot remove the scratch file(s):{}",
+                        output::lines(&failed, "  ")
                     ))
                 }
             }
@@ -566,13 +567,8 @@ fn paint(word: &str, style: &str, color: bool) -> String {
 }
 
 fn emit(text: &str) -> Result<(), Failure> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure(format!("cannot write the output: {e}")))
-        }
-        _ => Ok(()),
-    }
+    output::emit(text);
+    Ok(())
 }
 
 fn progress_line(o: &Outcome, color: bool) -> Result<(), Failure> {

@@ -225,7 +225,12 @@ fn lint_github_prints_escaped_workflow_commands() {
         "multi-line message escaped: {message}"
     );
     assert!(!message.contains('\n'));
-    assert!(r.stdout.trim_end().ends_with("in 2 migrations"), "{r:?}");
+    assert!(
+        r.stdout
+            .trim_end()
+            .ends_with("in 2 migrations (4 statements, 3 files)"),
+        "{r:?}"
+    );
     // `--dir`, as the other commands take it, is the same as the positional DIR.
     let r = p.run(&["lint", "--dir", "migrations", "--format", "github"]);
     assert_eq!(r.code, Some(1), "{r:?}");
@@ -237,4 +242,129 @@ fn lint_github_prints_escaped_workflow_commands() {
     let r = p.run(&["lint", "--format", "github", "--dialect", "postgres"]);
     assert_eq!(r.code, Some(0), "{r:?}");
     assert!(!r.stdout.contains("::error"));
+}
+
+const TABLE: &str =
+    "-- migrate:up\nCREATE TABLE t (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE t;\n";
+
+#[test]
+fn init_dir_is_recorded_and_every_command_falls_back_to_it() {
+    let p = Project::new("init-dir");
+    let r = p.run(&["init", "--dir", "db/migrations", "--dialect", "sqlite"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let toml = std::fs::read_to_string(p.root.join("migrate.toml")).unwrap();
+    assert!(
+        toml.contains("\nmigrations_dir = \"db/migrations\""),
+        "{toml}"
+    );
+    assert!(p.root.join("db/migrations").is_dir());
+    assert!(!p.root.join("migrations").exists());
+    let build = std::fs::read_to_string(p.root.join("build.rs")).unwrap();
+    assert!(build.contains("rerun-if-changed=db/migrations"), "{build}");
+
+    // new, lint, status and up without --dir use db/migrations.
+    let r = p.run(&["new", "create_t"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(r.stdout.starts_with("created db/migrations/"), "{r:?}");
+    let created = r.stdout.trim().trim_start_matches("created ").to_owned();
+    std::fs::write(p.root.join(&created), TABLE).unwrap();
+    // The seeds directory follows: db/seeds.
+    p.file(
+        "db/seeds/countries.sql",
+        "INSERT INTO t (id) VALUES (1) ON CONFLICT DO NOTHING;\n",
+    );
+    let r = p.run(&["lint"]);
+    assert!(r.stdout.contains("1 migration and 1 seed checked"), "{r:?}");
+    let url = format!("sqlite://{}", p.root.join("app.db").display());
+    let r = p.run(&["status", "--database-url", &url]);
+    assert_eq!(r.code, Some(1), "one pending: {r:?}");
+    assert!(
+        r.stdout.contains(" create_t ") && r.stdout.contains("pending"),
+        "{r:?}"
+    );
+    let r = p.run(&["up", "--database-url", &url]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(r.stdout.starts_with("applied 1:"), "{r:?}");
+    // --dir (and lint's DIR) still win over the setting.
+    p.file("other/1_other.sql", TABLE);
+    let r = p.run(&["lint", "other"]);
+    assert!(r.stdout.contains("1 migration checked"), "{r:?}");
+    let r = p.run(&["status", "--database-url", &url, "--dir", "other"]);
+    assert!(r.stdout.contains("missing"), "{r:?}");
+}
+
+#[test]
+fn init_over_existing_migrations_records_the_newest_as_checked_after() {
+    let p = Project::new("init-history");
+    // Versions compare numerically: 10 is the newest.
+    for v in ["1", "2", "10"] {
+        p.file(&format!("migrations/{v}_m{v}.sql"), TABLE);
+    }
+    let r = p.run(&["init", "--dialect", "sqlite"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let toml = std::fs::read_to_string(p.root.join("migrate.toml")).unwrap();
+    assert!(toml.contains("\nchecked_after = \"10\""), "{toml}");
+    assert!(!toml.contains("migrations_dir ="), "no --dir given: {toml}");
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("history  checked_after = \"10\""))
+        .unwrap_or_else(|| panic!("says so: {r:?}"));
+    assert!(line.contains("3 migration(s)"), "{line}");
+    assert!(line.contains("delete the `checked_after` line"), "{line}");
+    // The file reads back with it.
+    let r = p.run(&["lint"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+}
+
+#[test]
+fn init_adds_missing_keys_to_an_existing_config_and_keeps_the_rest() {
+    let p = Project::new("init-keep");
+    let original = "# our settings\ndialect = \"postgres\"   # production\n\n[rules]\n# reviewed\ndrop-table = \"warn\"\n";
+    p.file("migrate.toml", original);
+    p.file("db/1_orders.sql", BAD_INDEX);
+    p.file("db/2_index.sql", BAD_INDEX_2);
+    let r = p.run(&["init", "--dir", "db"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("updated  migrate.toml (added migrations_dir and checked_after"),
+        "{r:?}"
+    );
+    let toml = std::fs::read_to_string(p.root.join("migrate.toml")).unwrap();
+    assert!(
+        toml.starts_with("# our settings\ndialect = \"postgres\"   # production\n"),
+        "{toml}"
+    );
+    assert!(
+        toml.ends_with("\n[rules]\n# reviewed\ndrop-table = \"warn\"\n"),
+        "{toml}"
+    );
+    let keys_at = toml.find("migrations_dir = \"db\"").expect("added");
+    assert!(toml.find("checked_after = \"2\"").expect("added") < toml.find("[rules]").unwrap());
+    assert!(keys_at < toml.find("[rules]").unwrap(), "top level: {toml}");
+    // Again: nothing to add, nothing changes.
+    let r = p.run(&["init", "--dir", "db"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(
+        r.stdout.contains("exists   migrate.toml (left as it is)"),
+        "{r:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.root.join("migrate.toml")).unwrap(),
+        toml
+    );
+    // Another --dir does not overwrite the recorded one.
+    std::fs::create_dir_all(p.root.join("elsewhere")).unwrap();
+    let r = p.run(&["init", "--dir", "elsewhere"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("`migrations_dir = \"db\"` is left as it is"),
+        "{r:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.root.join("migrate.toml")).unwrap(),
+        toml
+    );
 }

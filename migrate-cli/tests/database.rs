@@ -70,9 +70,9 @@ fn sqlite_status_up_dry_run_and_to() {
     assert!(up.status.success());
     assert!(String::from_utf8_lossy(&up.stdout).contains("applied 2"));
     let up = run(&["up"]);
-    assert!(
-        String::from_utf8_lossy(&up.stdout).contains("applied 2: 20240103100000, 20240104150000")
-    );
+    let text = String::from_utf8_lossy(&up.stdout);
+    assert!(text.starts_with("applied 2:\n  20240103100000 "), "{text}");
+    assert!(text.contains("\n  20240104150000 "), "{text}");
     let status = run(&["status"]);
     assert_eq!(status.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&status.stdout).contains("4 applied, 0 need attention"));
@@ -149,12 +149,13 @@ fn concurrent_ups(url: &str, dir: &Path) {
             String::from_utf8_lossy(&out.stderr)
         );
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        if let Some(list) = text.trim().strip_prefix("applied ") {
+        // `applied 2:` then a line per migration: `  <version> <name>`.
+        if text.starts_with("applied ") {
             applied.extend(
-                list.split(": ")
-                    .nth(1)
-                    .unwrap_or("")
-                    .split(", ")
+                text.lines()
+                    .skip(1)
+                    .filter_map(|l| l.strip_prefix("  "))
+                    .filter_map(|l| l.split(' ').next())
                     .map(str::to_owned),
             );
         }

@@ -56,9 +56,10 @@ impl Project {
         let run = self.run(&all);
         let parsed: Value = serde_json::from_str(&run.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {run:?}"));
-        let Value::Array(items) = parsed else {
-            panic!("not a JSON array: {run:?}")
+        let Value::Array(items) = parsed["diagnostics"].clone() else {
+            panic!("no `diagnostics` array: {run:?}")
         };
+        assert!(parsed["totals"].is_object(), "no `totals`: {run:?}");
         (run.code, items)
     }
 }
@@ -103,7 +104,10 @@ fn clean_directory_exits_0() {
     p.file("migrations/0001_create_users.sql", "-- migrate:up\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE users;\n");
     let run = p.run(&["lint"]);
     assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.stdout, "ok: 1 migration checked, no errors\n");
+    assert_eq!(
+        run.stdout,
+        "ok: 1 migration checked (2 statements, 1 file), no errors\n"
+    );
     assert_eq!(run.stderr, "");
 }
 
@@ -113,7 +117,10 @@ fn empty_directory_is_clean() {
     std::fs::create_dir_all(p.root.join("migrations")).unwrap();
     let run = p.run(&["lint"]);
     assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.stdout, "ok: 0 migrations checked, no errors\n");
+    assert_eq!(
+        run.stdout,
+        "ok: 0 migrations checked (0 statements, 0 files), no errors\n"
+    );
 }
 
 #[test]
@@ -136,7 +143,8 @@ fn index_on_existing_table_fails_with_location() {
         "{run:?}"
     );
     assert!(
-        run.stdout.ends_with("\n\nerror: 1 error in 2 migrations\n"),
+        run.stdout
+            .ends_with("\n\nerror: 1 error in 2 migrations (4 statements, 3 files)\n"),
         "{run:?}"
     );
     // Not a terminal: no styling.
@@ -170,7 +178,7 @@ fn json_output_has_rule_location_and_severity() {
 }
 
 #[test]
-fn json_of_a_clean_directory_is_an_empty_array() {
+fn json_of_a_clean_directory_has_no_diagnostics() {
     let p = indexed_orders("json-clean", "dialect = \"sqlite\"\n");
     let (code, items) = p.json(&[]);
     assert_eq!(code, Some(0));
@@ -366,8 +374,9 @@ fn rule_lowered_to_warn_passes() {
         "{run:?}"
     );
     assert!(
-        run.stdout
-            .ends_with("\n\nok: 2 migrations checked, no errors (1 warning)\n"),
+        run.stdout.ends_with(
+            "\n\nok: 2 migrations checked (4 statements, 3 files), no errors (1 warning)\n"
+        ),
         "{run:?}"
     );
 
@@ -386,7 +395,10 @@ fn rule_set_to_allow_is_silent() {
     );
     let run = p.run(&["lint"]);
     assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.stdout, "ok: 2 migrations checked, no errors\n");
+    assert_eq!(
+        run.stdout,
+        "ok: 2 migrations checked (4 statements, 3 files), no errors\n"
+    );
 }
 
 #[test]
@@ -403,9 +415,21 @@ fn errors_and_warnings_are_counted() {
     assert_eq!(run.code, Some(1), "{run:?}");
     assert!(
         run.stdout
-            .ends_with("\n\nerror: 1 error, 1 warning in 3 migrations\n"),
+            .ends_with("\n\nerror: 1 error, 1 warning in 3 migrations (6 statements, 4 files)\n"),
         "{run:?}"
     );
+    // The JSON totals are the same numbers.
+    let run = p.run(&["lint", "--format", "json"]);
+    let parsed: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        parsed["totals"],
+        serde_json::json!({
+            "migrations": 3, "seeds": 0, "statements": 6,
+            "errors": 1, "warnings": 1, "files": 4,
+        }),
+        "{run:?}"
+    );
+    assert_eq!(parsed["diagnostics"].as_array().map(Vec::len), Some(2));
 }
 
 #[test]
@@ -443,4 +467,20 @@ fn garbage_binary_and_empty_files_are_diagnostics_not_panics() {
         }
         assert!(items.iter().all(|d| d["line"].as_u64().unwrap() >= 1));
     }
+}
+
+#[test]
+fn all_reports_the_findings_of_the_history_too() {
+    let p = indexed_orders("all", "dialect = \"postgres\"\nchecked_after = \"0002\"\n");
+    let (code, items) = p.json(&["--all"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        items
+            .iter()
+            .any(|d| d["rule"] == "create-index-non-concurrently"),
+        "{items:?}"
+    );
+    let help = p.run(&["lint", "--help"]);
+    assert!(help.stdout.contains("--all"), "{help:?}");
+    assert!(help.stdout.contains("checked_after"), "{help:?}");
 }

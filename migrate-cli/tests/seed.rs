@@ -243,7 +243,7 @@ fn seeds_run_once_per_change_and_per_environment(server: Server) {
     // A fresh database: the migration, then the unrestricted seed only.
     let (code, out, err) = seed(&db, &dir, &["--env", "prod"]);
     assert_eq!(code, Some(0), "{out}\n{err}");
-    assert!(out.contains("applied 1 migration(s) first: 1"), "{out}");
+    assert!(out.contains("applied 1 migration(s) first:\n  1 "), "{out}");
     assert!(
         out.contains("1 seed(s) ran, 0 unchanged, 1 for other environments (environment: prod"),
         "{out}"
@@ -396,7 +396,7 @@ fn lint_checks_the_seeds_beside_the_migrations() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(
-        text.contains("1 migration and 1 seed checked, no errors"),
+        text.contains("1 migration and 1 seed checked (") && text.contains("), no errors"),
         "{text}"
     );
 }

@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::{Db, Project, SECRET, Server};
+use support::{Db, Project, SECRET, Server, listed};
 
 struct Sql {
     dialect: &'static str,
@@ -108,8 +108,9 @@ fn workflow(server: Server, sql: &Sql) {
     // up, then status is clean.
     let r = run(&["up"]);
     assert_eq!(r.code, Some(0), "{r:?}");
-    assert!(
-        r.stdout.contains(&format!("applied 2: {v1}, {v2}")),
+    assert_eq!(
+        listed(&r.stdout, "applied 2:"),
+        [v1.as_str(), v2.as_str()],
         "{r:?}"
     );
     assert_eq!(db.tables(), ["posts", "users"]);
@@ -119,7 +120,7 @@ fn workflow(server: Server, sql: &Sql) {
     // down --steps 1 rolls back the newest only.
     let r = run(&["down", "--steps", "1"]);
     assert_eq!(r.code, Some(0), "{r:?}");
-    assert!(r.stdout.contains(&format!("rolled back 1: {v2}")), "{r:?}");
+    assert_eq!(listed(&r.stdout, "rolled back 1:"), [v2.as_str()], "{r:?}");
     assert_eq!(db.tables(), ["users"]);
     assert_eq!(run(&["status"]).code, Some(1));
     assert_eq!(run(&["up"]).code, Some(0));
@@ -135,12 +136,13 @@ fn workflow(server: Server, sql: &Sql) {
     );
     assert!(
         r.stdout
-            .contains(&format!("applied by this run: {v3} create_tags")),
+            .contains(&format!("  applied by this run:\n    {v3} create_tags\n")),
         "{r:?}"
     );
     assert!(
-        r.stdout
-            .contains(&format!("rolled back (newest first): {v3} create_tags")),
+        r.stdout.contains(&format!(
+            "  rolled back (newest first):\n    {v3} create_tags\n"
+        )),
         "{r:?}"
     );
     assert!(r.stdout.contains("back where it was"), "{r:?}");
@@ -218,8 +220,9 @@ fn postgres_deploy_stops_at_a_dirty_migration_and_resolve_settles_it() {
     assert_eq!(p.run(&["status"]).code, Some(0));
     let r = p.run(&["down", "--to", "0"]);
     assert_eq!(r.code, Some(0), "{r:?}");
-    assert!(
-        r.stdout.contains(&format!("rolled back 2: {v2}, {v1}")),
+    assert_eq!(
+        listed(&r.stdout, "rolled back 2:"),
+        [v2.as_str(), v1.as_str()],
         "{r:?}"
     );
     assert!(db.tables().is_empty());
@@ -259,7 +262,7 @@ fn mariadb_deploy_stops_at_a_dirty_migration_and_resolve_settles_it() {
     let r = p.run(&["resolve", &v2, "--rolled-back"]);
     assert_eq!(r.code, Some(0), "{r:?}");
     let r = p.run(&["down", "--to", "0"]);
-    assert!(r.stdout.contains(&format!("rolled back 1: {v1}")), "{r:?}");
+    assert_eq!(listed(&r.stdout, "rolled back 1:"), [v1.as_str()], "{r:?}");
     assert!(db.tables().is_empty());
 }
 
@@ -302,8 +305,9 @@ fn redo_baseline_and_down_to(server: Server, sql: &Sql) {
 
     // up applies the rest; redo reverts and re-applies the newest.
     let r = p.run(&["up"]);
-    assert!(
-        r.stdout.contains(&format!("applied 2: {v2}, {v3}")),
+    assert_eq!(
+        listed(&r.stdout, "applied 2:"),
+        [v2.as_str(), v3.as_str()],
         "{r:?}"
     );
     let r = p.run(&["redo"]);
@@ -322,8 +326,9 @@ fn redo_baseline_and_down_to(server: Server, sql: &Sql) {
     assert!(tags_at < posts_at, "{r:?}");
     assert_eq!(db.tables(), ["posts", "tags"]);
     let r = p.run(&["down", "--to", &v1]);
-    assert!(
-        r.stdout.contains(&format!("rolled back 2: {v3}, {v2}")),
+    assert_eq!(
+        listed(&r.stdout, "rolled back 2:"),
+        [v3.as_str(), v2.as_str()],
         "{r:?}"
     );
     assert!(db.tables().is_empty());
@@ -334,6 +339,141 @@ fn redo_baseline_and_down_to(server: Server, sql: &Sql) {
     assert_eq!(p.run(&["resolve", &v1]).code, Some(2));
     let r = p.run(&["resolve", &v1, "--applied"]);
     assert_ne!(r.code, Some(0), "{r:?}");
+}
+
+#[test]
+fn deploy_and_down_list_one_migration_per_line() {
+    let Some(db) = Db::create(Server::Sqlite, "cli_lines") else {
+        return;
+    };
+    let mut p = Project::new("lines");
+    p.url = Some(db.url.clone());
+    let versions: Vec<String> = (1..=60).map(|i| format!("{i:03}")).collect();
+    for v in &versions {
+        p.file(
+            &format!("migrations/{v}_table_{v}.sql"),
+            &format!(
+                "-- migrate:up\nCREATE TABLE t{v} (id INTEGER PRIMARY KEY);\n\
+                 -- migrate:down\nDROP TABLE t{v};\n"
+            ),
+        );
+    }
+    let r = p.run(&["deploy"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(listed(&r.stdout, "deployed 60:"), versions, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("deployed 60:\n  001 table_001\n  002 table_002\n"),
+        "{r:?}"
+    );
+    let r = p.run(&["down", "--to", "0"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let mut newest_first = versions.clone();
+    newest_first.reverse();
+    assert_eq!(listed(&r.stdout, "rolled back 60:"), newest_first, "{r:?}");
+    // No line lists two versions.
+    assert!(r.stdout.lines().all(|l| !l.contains(", ")), "{r:?}");
+    let r = p.run(&["baseline", "060"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(
+        listed(&r.stdout, "recorded 60 as applied"),
+        versions,
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_dirty_migration_is_explained_with_the_cli_commands() {
+    let Some(db) = Db::create(Server::Sqlite, "cli_hint") else {
+        return;
+    };
+    let mut p = Project::new("hint");
+    p.url = Some(db.url.clone());
+    // Outside a transaction: the first statement takes effect, the second fails.
+    p.file(
+        "migrations/001_half.sql",
+        "-- migrate:up\n-- migrate:no-transaction\nCREATE TABLE a (id INTEGER PRIMARY KEY);\n\
+         INSERT INTO missing_table VALUES (1);\n-- migrate:down\nDROP TABLE a;\n",
+    );
+    let failed = p.run(&["up"]);
+    assert_ne!(failed.code, Some(0), "{failed:?}");
+    // The next run is refused: the migration is dirty.
+    let refused = p.run(&["up"]);
+    assert_ne!(refused.code, Some(0), "{refused:?}");
+    for r in [&failed, &refused] {
+        let text = r.all();
+        assert!(
+            text.contains("`cargo migrate resolve 001 --resume`")
+                && text.contains("`cargo migrate resolve 001 --applied`")
+                && text.contains("`cargo migrate resolve 001 --rolled-back`"),
+            "{r:?}"
+        );
+        assert!(
+            !text.contains("migrator.resolve"),
+            "the Rust call is for applications: {r:?}"
+        );
+        assert!(!text.contains("Resolution::"), "{r:?}");
+    }
+    assert!(refused.stderr.contains("is dirty"), "{refused:?}");
+}
+
+#[test]
+fn read_only_commands_run_when_the_check_fails_and_changes_are_refused() {
+    let Some(db) = Db::create(Server::Sqlite, "cli_readonly") else {
+        return;
+    };
+    let mut p = Project::new("readonly");
+    p.url = Some(db.url.clone());
+    p.file("migrations/1_users.sql", SQLITE.users);
+    assert_eq!(p.run(&["up"]).code, Some(0));
+    // A new migration without a down section fails the check.
+    p.file(
+        "migrations/2_posts.sql",
+        "-- migrate:up\nCREATE TABLE posts (id INTEGER PRIMARY KEY);\n",
+    );
+    let note = "note: the migrations fail the check (1 error; `cargo migrate lint` shows them)";
+    let r = p.run(&["status"]);
+    assert_eq!(r.code, Some(1), "one pending: {r:?}");
+    assert!(
+        r.stderr
+            .contains(&format!("{note}: showing the status anyway")),
+        "{r:?}"
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
+    assert!(
+        r.stdout.contains("applied") && r.stdout.contains("pending"),
+        "{r:?}"
+    );
+    for args in [
+        &["up", "--dry-run"][..],
+        &["down", "--dry-run"],
+        &["redo", "--dry-run"],
+        &["baseline", "1", "--dry-run"],
+    ] {
+        let r = p.run(args);
+        assert!(
+            r.stderr
+                .contains(&format!("{note}: showing the plan anyway")),
+            "{args:?}: {r:?}"
+        );
+        assert!(
+            !r.stderr.contains("error:") || args[0] == "baseline",
+            "{args:?}: {r:?}"
+        );
+    }
+    let r = p.run(&["up", "--dry-run"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(r.stdout.contains("CREATE TABLE posts"), "the plan: {r:?}");
+    let r = p.run(&["down", "--dry-run"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(r.stdout.contains("DROP TABLE users"), "the plan: {r:?}");
+    // What changes the database is refused, and changes nothing.
+    for args in [&["up"][..], &["down"], &["redo"], &["deploy"]] {
+        let r = p.run(args);
+        assert_ne!(r.code, Some(0), "{args:?}: {r:?}");
+        assert!(r.stdout.contains("missing-down"), "{args:?}: {r:?}");
+    }
+    assert_eq!(db.tables(), ["users"]);
 }
 
 #[test]
@@ -399,7 +539,7 @@ fn baseline_takes_the_versions_old_tools_record() {
         assert_eq!(r.code, Some(0), "{r:?}");
         assert!(r.stdout.contains("recorded 1 as applied"), "{r:?}");
         let r = p.run(&["up"]);
-        assert!(r.stdout.contains(&format!("applied 1: {pending}")), "{r:?}");
+        assert_eq!(listed(&r.stdout, "applied 1:"), [pending], "{r:?}");
         assert_eq!(db.tables(), ["posts"], "users was recorded, not created");
         // The history reads back as the same versions.
         let r = p.run(&["status"]);
@@ -408,10 +548,7 @@ fn baseline_takes_the_versions_old_tools_record() {
         assert_eq!(r.code, Some(0), "{r:?}");
         assert!(r.stdout.contains("nothing to roll back"), "{r:?}");
         let r = p.run(&["down"]);
-        assert!(
-            r.stdout.contains(&format!("rolled back 1: {pending}")),
-            "{r:?}"
-        );
+        assert_eq!(listed(&r.stdout, "rolled back 1:"), [pending], "{r:?}");
     }
 }
 
@@ -468,13 +605,7 @@ fn concurrent_deploys(server: Server, dir: &str) {
             "{stdout}{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        if let Some(line) = stdout.lines().find_map(|l| l.strip_prefix("deployed ")) {
-            let list = line.split_once(": ").map_or("", |(_, l)| l);
-            applied.extend(
-                list.split(", ")
-                    .map(|m| m.split(' ').next().unwrap().to_owned()),
-            );
-        }
+        applied.extend(listed(&stdout, "deployed "));
     }
     applied.sort();
     let all = applied.len();

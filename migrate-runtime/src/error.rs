@@ -9,7 +9,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::backend::DbError;
-use crate::migrator::Direction;
+use crate::migrator::{Direction, Resolution};
 
 /// Everything that can go wrong applying, verifying or rolling back migrations.
 #[derive(Debug, thiserror::Error)]
@@ -170,9 +170,11 @@ pub enum Error {
     #[error(
         "cannot resume migration {version} ({name}): statement {} at {file}:{line} ran before \
          the interruption but was edited since (its checksum differs): `{sql}`; nothing was run. \
-         Restore the statements that ran as they were, or check the database by hand and resolve \
-         with `Resolution::Applied` or `Resolution::RolledBack`",
-        index + 1
+         Restore the statements that ran as they were, or check the database by hand and settle \
+         it with `{}` or `{}`",
+        index + 1,
+        api_resolve(version, Resolution::Applied),
+        api_resolve(version, Resolution::RolledBack)
     )]
     ResumeChanged {
         /// The migration's version.
@@ -288,6 +290,75 @@ impl Error {
     }
 }
 
+/// How an error's advice names the ways to settle a dirty migration: given
+/// the migration's version and a [`Resolution`], the text to show between
+/// backticks. [`Error`]'s `Display` names the Rust calls
+/// (`migrator.resolve(&mut conn, "3", Resolution::Resume)`); a tool with its
+/// own way to resolve (a command line) passes it to [`Error::display_with`].
+pub type ResolveAdvice<'a> = &'a dyn Fn(&str, Resolution) -> String;
+
+/// The Rust call that settles a dirty migration, as `Display` names it.
+fn api_resolve(version: &str, resolution: Resolution) -> String {
+    format!("migrator.resolve(&mut conn, \"{version}\", Resolution::{resolution:?})")
+}
+
+impl Error {
+    /// The message with the ways to settle a dirty migration named by
+    /// `resolve` instead of the Rust calls of `Display` (the same text
+    /// otherwise).
+    ///
+    /// ```
+    /// use migrate_runtime::{Error, Resolution};
+    /// let e = Error::ResumeChanged {
+    ///     version: "3".into(), name: "index".into(), index: 0,
+    ///     file: "3_index.sql", line: 2, sql: "CREATE INDEX i ON t (c)",
+    /// };
+    /// let shell = |v: &str, r: Resolution| format!("tool resolve {v} {r:?}");
+    /// let text = e.display_with(&shell).to_string();
+    /// assert!(text.contains("`tool resolve 3 Applied`"), "{text}");
+    /// assert!(!text.contains("migrator.resolve"), "{text}");
+    /// assert!(e.to_string().contains("migrator.resolve(&mut conn, \"3\", Resolution::Applied)"));
+    /// ```
+    pub fn display_with<'a>(&'a self, resolve: ResolveAdvice<'a>) -> impl fmt::Display + 'a {
+        WithAdvice {
+            error: self,
+            resolve,
+        }
+    }
+}
+
+struct WithAdvice<'a> {
+    error: &'a Error,
+    resolve: ResolveAdvice<'a>,
+}
+
+impl fmt::Display for WithAdvice<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.error {
+            Error::Dirty(d) => d.write(f, self.resolve),
+            Error::Statement(s) => s.write(f, self.resolve),
+            Error::ResumeChanged {
+                version,
+                name,
+                index,
+                file,
+                line,
+                sql,
+            } => write!(
+                f,
+                "cannot resume migration {version} ({name}): statement {} at {file}:{line} ran \
+                 before the interruption but was edited since (its checksum differs): `{sql}`; \
+                 nothing was run. Restore the statements that ran as they were, or check the \
+                 database by hand and settle it with `{}` or `{}`",
+                index + 1,
+                (self.resolve)(version, Resolution::Applied),
+                (self.resolve)(version, Resolution::RolledBack)
+            ),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
+}
+
 // Errors cross threads and end up in `anyhow`/`Box<dyn Error + Send + Sync>`.
 const _: () = {
     const fn send_sync<T: Send + Sync + 'static>() {}
@@ -329,6 +400,12 @@ pub struct StatementError {
 
 impl fmt::Display for StatementError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, &api_resolve)
+    }
+}
+
+impl StatementError {
+    fn write(&self, f: &mut fmt::Formatter<'_>, resolve: ResolveAdvice<'_>) -> fmt::Result {
         write!(
             f,
             "migration {} ({}) failed: {} section, statement {} of {} at {}:{}: `{}`: {}; ",
@@ -362,9 +439,11 @@ impl fmt::Display for StatementError {
                 f,
                 "the section runs without a transaction: the {} statement(s) before this one took \
                  effect and the migration is recorded as dirty. Fix the cause, then continue from \
-                 this statement with `migrator.resolve(&mut conn, \"{v}\", Resolution::Resume)`, \
-                 or settle it by hand with `Resolution::Applied` or `Resolution::RolledBack`",
-                self.index
+                 this statement with `{}`, or settle it by hand with `{}` or `{}`",
+                self.index,
+                resolve(v, Resolution::Resume),
+                resolve(v, Resolution::Applied),
+                resolve(v, Resolution::RolledBack)
             )
         }
     }
@@ -397,6 +476,12 @@ pub struct DirtyMigration {
 
 impl fmt::Display for DirtyMigration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, &api_resolve)
+    }
+}
+
+impl DirtyMigration {
+    fn write(&self, f: &mut fmt::Formatter<'_>, resolve: ResolveAdvice<'_>) -> fmt::Result {
         write!(
             f,
             "migration {} ({}) is dirty: its {} section runs without a transaction and stopped",
@@ -449,10 +534,11 @@ impl fmt::Display for DirtyMigration {
              reached took effect (an interrupted `CREATE INDEX CONCURRENTLY` leaves an INVALID \
              index behind; DDL on MySQL commits on its own){before}. \
              Then: if it did not take effect, or you undid it, fix its cause and continue from it \
-             with `migrator.resolve(&mut conn, \"{v}\", Resolution::Resume)` (refused if a statement \
-             that ran was edited since); if you {finish}, call \
-             `migrator.resolve(&mut conn, \"{v}\", Resolution::Applied)`; if you {undo}, call \
-             `migrator.resolve(&mut conn, \"{v}\", Resolution::RolledBack)`"
+             with `{}` (refused if a statement that ran was edited since); if you {finish}: \
+             `{}`; if you {undo}: `{}`",
+            resolve(v, Resolution::Resume),
+            resolve(v, Resolution::Applied),
+            resolve(v, Resolution::RolledBack)
         )?;
         if self.direction == Direction::Up {
             f.write_str(" so that the next run applies it from the start")?;

@@ -99,7 +99,7 @@ pub use rusqlite;
 pub use url::{AnyBackend, DatabaseUrl, connect};
 
 pub use backend::{Backend, BatchFailure, DbError, HistoryWrite, LockScope};
-pub use error::{DirtyMigration, Error, StatementError};
+pub use error::{DirtyMigration, Error, ResolveAdvice, StatementError};
 pub use history::{ChecksumRow, HistoryRow, HistoryTable, RowState};
 pub use migration::{
     Dialect, Migration, Migrations, Section, Seed, Statement, Version, VersionOrder, embedded_text,

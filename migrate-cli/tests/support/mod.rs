@@ -25,6 +25,21 @@ pub fn unique(prefix: &str) -> String {
     )
 }
 
+/// The versions listed one per line under the line that starts (after its
+/// indentation) with `heading`, as `applied 2:` lists them: the first word of
+/// each following line indented deeper. Empty when no line starts so.
+pub fn listed(text: &str, heading: &str) -> Vec<String> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut lines = text.lines();
+    let Some(head) = lines.find(|l| l.trim_start().starts_with(heading)) else {
+        return Vec::new();
+    };
+    lines
+        .take_while(|l| indent(l) > indent(head) && !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
 /// What one run of the binary did.
 #[derive(Debug)]
 pub struct Run {
