@@ -117,6 +117,7 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, Failure> {
         Format::Sarif => output::emit_json(&annotations::sarif(&report))?,
         Format::Github => {
             let mut text = annotations::github(&report);
+            text.push_str(&output::history_note(&report, false));
             text.push_str(&output::summary(&report, false));
             text.push('\n');
             output::emit(&text)

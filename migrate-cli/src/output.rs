@@ -19,6 +19,7 @@ pub fn use_color(is_terminal: bool) -> bool {
 const RED_BOLD: &str = "\x1b[1;31m";
 const GREEN_BOLD: &str = "\x1b[1;32m";
 const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
 
 fn styled(word: &str, style: &str, color: bool) -> String {
     if color {
@@ -174,6 +175,12 @@ pub struct Totals {
     pub warnings: usize,
     /// Files read: migrations, seeds, and migrate.toml when there is one.
     pub files: usize,
+    /// Migrations that are history (at or before `checked_after`): replayed,
+    /// their findings not reported.
+    pub history: usize,
+    /// Statements of history migrations that do not parse (skipped by the
+    /// schema model; they still run as written).
+    pub history_unparsed: usize,
 }
 
 /// The totals of a report.
@@ -193,7 +200,28 @@ pub fn totals(report: &Report) -> Totals {
         errors,
         warnings: report.diagnostics.len() - errors,
         files: report.files.len(),
+        history: report.history.migrations,
+        history_unparsed: report.history.unparsed().count(),
     }
+}
+
+/// The note on what is history (`checked_after`), then where each history
+/// statement that does not parse stands, one per line; empty when nothing
+/// is history.
+pub fn history_note(report: &Report, color: bool) -> String {
+    let Some(note) = report.history.note() else {
+        return String::new();
+    };
+    let mut text = format!("{}: {note}", styled("note", BOLD, color));
+    text.push_str(&lines(
+        report
+            .history
+            .unparsed()
+            .map(|d| format!("{}: skipped, {}", d.location(&report.files), d.message)),
+        "  ",
+    ));
+    text.push('\n');
+    text
 }
 
 /// The last line of human output, naming the [`Totals`]:
@@ -240,6 +268,7 @@ pub fn human(report: &Report) {
     if !text.is_empty() {
         text.push_str("\n\n");
     }
+    text.push_str(&history_note(report, color));
     text.push_str(&summary(report, color));
     text.push('\n');
     emit(&text);
