@@ -426,6 +426,8 @@ fn errors_and_warnings_are_counted() {
         serde_json::json!({
             "migrations": 3, "seeds": 0, "statements": 6,
             "errors": 1, "warnings": 1, "files": 4,
+            "history": 0,
+            "history_unparsed": 0
         }),
         "{run:?}"
     );
