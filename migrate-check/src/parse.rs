@@ -36,8 +36,9 @@ pub fn lex(file: &SourceFile, dialect: Dialect) -> Lexed {
     let mut breaks = Vec::new();
     let mut start = 0usize; // byte offset where this round starts
     let mut line_offset = 0u64;
+    let text = client_delimiters(&file.text, dialect);
     loop {
-        let chunk = &file.text[start..];
+        let chunk = &text[start..];
         let before = tokens.len();
         let result = Tokenizer::new(dialect.sqlparser(), chunk)
             .with_unescape(false)
@@ -59,11 +60,9 @@ pub fn lex(file: &SourceFile, dialect: Dialect) -> Lexed {
             .last()
             .map_or(start, |t| file.offset(t.span.end.line, t.span.end.column))
             .max(start);
-        let rest = &file.text[last_end..];
+        let rest = &text[last_end..];
         let err_at = last_end + (rest.len() - rest.trim_start().len());
-        let line_end = file.text[err_at..]
-            .find('\n')
-            .map_or(file.text.len(), |i| err_at + i);
+        let line_end = text[err_at..].find('\n').map_or(text.len(), |i| err_at + i);
         errors.push((e.message.clone(), err_at..line_end));
         // The statement the bad token belongs to ends here: what follows is
         // split afresh, so one bad token costs one statement.
@@ -74,8 +73,8 @@ pub fn lex(file: &SourceFile, dialect: Dialect) -> Lexed {
         // opens: resume on the next line, so later statements are checked.
         let mut loc = e.location;
         shift(&mut loc, line_offset);
-        let swallowed = file.offset(loc.line, loc.column) >= file.text.trim_end().len();
-        if swallowed || line_end + 1 >= file.text.len() {
+        let swallowed = file.offset(loc.line, loc.column) >= text.trim_end().len();
+        if swallowed || line_end + 1 >= text.len() {
             break;
         }
         start = line_end + 1;
@@ -86,6 +85,62 @@ pub fn lex(file: &SourceFile, dialect: Dialect) -> Lexed {
         errors,
         breaks,
     }
+}
+
+/// The text as the MySQL client and Flyway read it: a `DELIMITER $$` line
+/// is a command to the client, not SQL, and until `DELIMITER ;` a statement
+/// ends at `$$` instead of `;` (so that a procedure body's own `;` stay in
+/// it). The lines are blanked and each closing delimiter becomes `;` padded
+/// with spaces: every byte keeps its offset, so positions in the file stay
+/// true. The routine's body is kept whole by the splitter's `BEGIN … END`
+/// tracking. Other dialects, and files without the command, are unchanged.
+///
+/// ```
+/// use migrate_check::{Dialect, parse::client_delimiters};
+/// let sql = "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\nDELIMITER ;\nSELECT 2;\n";
+/// let read = client_delimiters(sql, Dialect::MySql);
+/// assert_eq!(read, "            \nCREATE PROCEDURE p() BEGIN SELECT 1; END; \n           \nSELECT 2;\n");
+/// assert_eq!(read.len(), sql.len());
+/// ```
+pub fn client_delimiters(text: &str, dialect: Dialect) -> std::borrow::Cow<'_, str> {
+    let is_command = |line: &str| {
+        let line = line.trim_start();
+        line.len() > 10
+            && line.is_char_boundary(10)
+            && line[..10].eq_ignore_ascii_case("delimiter ")
+    };
+    if dialect != Dialect::MySql || !text.lines().any(is_command) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let blank =
+        |s: &str| -> String { s.chars().map(|c| if c == '\r' { c } else { ' ' }).collect() };
+    let mut out = String::with_capacity(text.len());
+    let mut delimiter = String::from(";");
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        if is_command(body) {
+            let word = body.trim_start()[10..]
+                .split_whitespace()
+                .next()
+                .unwrap_or(";");
+            delimiter = word.to_string();
+            out.push_str(&blank(body));
+        } else if delimiter != ";" && body.trim_end().ends_with(delimiter.as_str()) {
+            // The statement ends here: `END$$` becomes `END; `.
+            let cut = body.trim_end().len() - delimiter.len();
+            out.push_str(&body[..cut]);
+            out.push(';');
+            out.push_str(&" ".repeat(delimiter.len() - 1));
+            out.push_str(&body[cut + delimiter.len()..]);
+        } else {
+            out.push_str(body);
+        }
+        out.push_str(end);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn shift(loc: &mut Location, lines: u64) {

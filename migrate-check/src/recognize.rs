@@ -178,6 +178,24 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
                 lock: None,
             })
         }
+        // MySQL stored programs (`CREATE [DEFINER = u] PROCEDURE p() BEGIN
+        // … END`, events): sqlparser reads neither MySQL's routine bodies
+        // nor `CREATE EVENT`. They change no table.
+        (Dialect::MySql, "CREATE" | "ALTER" | "DROP")
+            if words
+                .iter()
+                .take(8)
+                .any(|w| matches!(w.as_str(), "PROCEDURE" | "FUNCTION" | "EVENT" | "TRIGGER")) =>
+        {
+            let kind = words
+                .iter()
+                .take(8)
+                .find(|w| matches!(w.as_str(), "PROCEDURE" | "FUNCTION" | "EVENT" | "TRIGGER"))?;
+            Some(Recognized::Other {
+                what: format!("{} {kind}", w(0)),
+                lock: None,
+            })
+        }
         (Dialect::Postgres, "SECURITY") if w(1) == "LABEL" => Some(Recognized::Other {
             what: "SECURITY LABEL".into(),
             lock: None,

@@ -147,9 +147,11 @@ pub enum Recognized {
         /// What it does.
         action: TableAction,
     },
-    /// A PostgreSQL statement sqlparser rejects that creates or changes an
-    /// object no rule is about (`CREATE STATISTICS`, `CREATE PUBLICATION`,
-    /// `SECURITY LABEL`, `CREATE EVENT TRIGGER`, `ALTER SEQUENCE … OWNED BY`).
+    /// A statement sqlparser rejects that creates or changes an object no
+    /// rule is about: PostgreSQL's `CREATE STATISTICS`, `CREATE
+    /// PUBLICATION`, `SECURITY LABEL`, `CREATE EVENT TRIGGER`, `ALTER
+    /// SEQUENCE … OWNED BY`; MySQL's stored procedures, functions, triggers
+    /// and events.
     Other {
         /// Its first words, upper case (`CREATE STATISTICS`).
         what: String,

@@ -518,3 +518,31 @@ fn files_beside_diesel_directories_are_not_migrations() {
     ]);
     assert_eq!(rules(&report), ["unknown-layout"]);
 }
+
+#[test]
+fn mysql_client_delimiters_are_read_as_the_client_reads_them() {
+    let sql = "-- migrate:up\nDELIMITER $$\nCREATE PROCEDURE add_one(IN x INT)\nBEGIN\n  SELECT x + 1;\n  SELECT x + 2;\nEND$$\nDELIMITER ;\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\nDROP PROCEDURE add_one;\n";
+    let config = Config {
+        dialect: Dialect::MySql,
+        ..Config::default()
+    };
+    let report = run(config, vec![file("1_p.sql", sql)]);
+    assert!(
+        !rules(&report).contains(&"parse-error"),
+        "{}",
+        report.render(false)
+    );
+    let up = &report.migrations[0].up;
+    let texts: Vec<&str> = up
+        .statements
+        .iter()
+        .map(|s| report.statement_text(up, s))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "CREATE PROCEDURE add_one(IN x INT)\nBEGIN\n  SELECT x + 1;\n  SELECT x + 2;\nEND",
+            "CREATE TABLE t (id int)"
+        ]
+    );
+}

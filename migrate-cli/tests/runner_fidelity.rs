@@ -302,3 +302,40 @@ fn an_allowed_commit_with_its_own_begin_fails_cleanly_postgres() {
     let r = p.run(&["status"]);
     assert!(r.all().contains("dirty"), "{r:?}");
 }
+
+#[test]
+fn a_procedure_between_client_delimiters_runs_on_mariadb() {
+    let Some(db) = Db::create(Server::MariaDb, "fid_delim") else {
+        return;
+    };
+    let p = project(&db, "fid-delim", "mysql", "mariadb_version = \"10.11\"\n");
+    // As the mysql client and Flyway read it.
+    p.file(
+        "migrations/V1__counter.sql",
+        "CREATE TABLE counter (n INT NOT NULL);\nINSERT INTO counter VALUES (0);\n",
+    );
+    p.file("migrations/U1__counter.sql", "DROP TABLE counter;\n");
+    p.file(
+        "migrations/V2__bump.sql",
+        "DELIMITER $$\nCREATE PROCEDURE bump()\nBEGIN\n  UPDATE counter SET n = n + 1;\n  UPDATE counter SET n = n + 1;\nEND$$\nDELIMITER ;\nCALL bump();\n",
+    );
+    p.file("migrations/U2__bump.sql", "DROP PROCEDURE bump;\n");
+    let r = p.run(&["lint"]);
+    assert!(!r.all().contains("parse-error"), "{r:?}");
+    let r = p.run(&["up"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let out = std::process::Command::new("mariadb")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-u",
+            "root",
+            "-N",
+            "-e",
+            "SELECT n FROM counter",
+            &db.name,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
+}
