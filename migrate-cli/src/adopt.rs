@@ -171,10 +171,7 @@ struct Theirs {
 /// `adopt`: reads the tool's table, checks it, records the versions it applied.
 pub fn run(args: &AdoptArgs) -> Result<ExitCode, Failure> {
     let (migrations, url) = load(&args.target)?;
-    let table_text = args
-        .table
-        .as_deref()
-        .unwrap_or(args.from.default_table());
+    let table_text = args.table.as_deref().unwrap_or(args.from.default_table());
     let table = HistoryTable::parse(Box::leak(table_text.to_owned().into_boxed_str()))
         .map_err(|e| Failure(format!("--table: {e}")))?;
     // A SQLite file that does not exist is not created: it has no table.
@@ -223,7 +220,10 @@ pub fn run(args: &AdoptArgs) -> Result<ExitCode, Failure> {
                 dir_shown(&args.target.dir)
             ));
         } else {
-            covered(v, &format!("up to {v} in {table}"));
+            covered(
+                v,
+                &format!("{table} is at version {v}, and golang-migrate applies in order"),
+            );
         }
     }
     if let Some(v) = &theirs.baseline
@@ -815,7 +815,10 @@ mod tests {
     #[test]
     fn flyway_crc32_ignores_line_breaks_and_a_bom() {
         let lf = flyway_crc32("CREATE TABLE a (x int);\n\nDROP TABLE b;\n");
-        assert_eq!(flyway_crc32("CREATE TABLE a (x int);\r\n\r\nDROP TABLE b;"), lf);
+        assert_eq!(
+            flyway_crc32("CREATE TABLE a (x int);\r\n\r\nDROP TABLE b;"),
+            lf
+        );
         assert_eq!(
             flyway_crc32("\u{feff}CREATE TABLE a (x int);\rDROP TABLE b;\r"),
             lf
@@ -823,7 +826,10 @@ mod tests {
         // The CRC32 of the lines' bytes run together, as a signed int.
         let joined = crc32fast::hash(b"CREATE TABLE a (x int);DROP TABLE b;") as i32;
         assert_eq!(lf, joined);
-        assert_ne!(flyway_crc32("CREATE TABLE a (x int );"), flyway_crc32("CREATE TABLE a (x int);"));
+        assert_ne!(
+            flyway_crc32("CREATE TABLE a (x int );"),
+            flyway_crc32("CREATE TABLE a (x int);")
+        );
     }
 
     #[test]
