@@ -673,7 +673,10 @@ fn record_applied_again_is_a_no_op_and_another_set_is_refused() {
             .steps
             .is_empty()
     );
-    match migrator.record_applied(&mut conn, ["1", "2", "3"]).unwrap_err() {
+    match migrator
+        .record_applied(&mut conn, ["1", "2", "3"])
+        .unwrap_err()
+    {
         Error::BaselineNotEmpty { rows, .. } => assert_eq!(rows, 2),
         e => panic!("unexpected {e}"),
     }
