@@ -256,19 +256,29 @@ pub fn run(args: &AdoptArgs) -> Result<ExitCode, Failure> {
         .collect();
     let ours_table = migrations.history_table();
     if !recorded_ours.is_empty() {
-        let same = recorded_ours.len() == set.len()
+        let same_set = recorded_ours.len() == set.len()
             && recorded_ours.iter().all(|r| {
-                r.state == State::Applied
-                    && r.migration
-                        .is_some_and(|m| set.iter().any(|s| std::ptr::eq(*s, m)))
+                r.migration
+                    .is_some_and(|m| set.iter().any(|s| std::ptr::eq(*s, m)))
             });
-        if same {
+        if same_set {
+            let attention = recorded_ours
+                .iter()
+                .filter(|r| r.state != State::Applied)
+                .count();
             println!(
                 "already adopted: {ours_table} records exactly the {} that {tool} applied; nothing to do ({})",
                 count(set.len(), "migration"),
                 url.redacted()
             );
-            return Ok(ExitCode::SUCCESS);
+            if attention == 0 {
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!(
+                "error: {} of them need attention since (changed or dirty): see `cargo migrate status`",
+                attention
+            );
+            return Ok(ExitCode::from(EXIT_FOUND_ERRORS));
         }
         let versions: Vec<&str> = recorded_ours.iter().map(|r| r.version.as_str()).collect();
         println!(
@@ -371,32 +381,31 @@ fn verify(
     version: &str,
 ) -> Result<String, String> {
     let by = format!("recorded by {tool}");
-    let (label, matches): (&str, Box<dyn Fn(&str) -> bool>) = match recorded {
+    let mut number = 0;
+    let label = match recorded {
         Recorded::Unchecked => return Ok(format!("{by}, no checksum to compare")),
-        Recorded::Sha384(hex) => {
-            let hex = hex.clone();
-            ("SHA-384", Box::new(move |text| sha384_hex(text) == hex))
-        }
-        Recorded::Crc32(crc) => {
-            let crc = *crc;
-            ("CRC32", Box::new(move |text| flyway_crc32(text) == crc))
-        }
-        Recorded::Refinery { name, checksum } => {
+        Recorded::Sha384(_) => "SHA-384",
+        Recorded::Crc32(_) => "CRC32",
+        Recorded::Refinery { name, .. } => {
             let file_name = file_name(m.up.file);
-            let stem = refinery_name(file_name);
-            if stem != Some(name.as_str()) {
+            if refinery_name(file_name) != Some(name.as_str()) {
                 return Err(format!(
                     "refinery recorded it as `{name}`, the file is `{file_name}`"
                 ));
             }
-            let Ok(number) = version.trim().parse::<i64>() else {
-                return Err(format!("refinery's version `{version}` is not a number"));
-            };
-            let (name, checksum) = (name.clone(), *checksum);
-            (
-                "checksum",
-                Box::new(move |text| refinery_checksums(&name, number, text).contains(&checksum)),
-            )
+            number = version
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| format!("refinery's version `{version}` is not a number"))?;
+            "checksum"
+        }
+    };
+    let matches = |text: &str| match recorded {
+        Recorded::Unchecked => true,
+        Recorded::Sha384(hex) => sha384_hex(text) == *hex,
+        Recorded::Crc32(crc) => flyway_crc32(text) == *crc,
+        Recorded::Refinery { name, checksum } => {
+            refinery_checksums(name, number, text).contains(checksum)
         }
     };
     let path = file_path(dir, m.up.file);

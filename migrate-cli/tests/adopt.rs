@@ -642,6 +642,19 @@ fn diesel_takeover(server: Server) {
         rows(&db, "SELECT * FROM __diesel_schema_migrations ORDER BY 1"),
         theirs
     );
+
+    // Edited after the takeover: the same set, but not a clean one any more.
+    let up = dir(&p).join("2024-01-01-000000_users/up.sql");
+    let text = std::fs::read_to_string(&up).unwrap();
+    std::fs::write(&up, text.replace("label", "title")).unwrap();
+    let changed = p.run(&["adopt", "--from", "diesel"]);
+    assert_eq!(changed.code, Some(1), "{changed:?}");
+    assert!(
+        changed
+            .stdout
+            .contains("1 of them need attention since (changed or dirty)"),
+        "{changed:?}"
+    );
 }
 
 #[test]
