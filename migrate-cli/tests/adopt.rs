@@ -345,6 +345,12 @@ fn sqlx_takeover(server: Server) {
     let p = project(&db, "adopt-sqlx");
     paired(server, &p, 1, "users");
     paired(server, &p, 2, "posts");
+    // sqlx hashes the file as it is, CRLF line endings included.
+    let (create, _) = table(server, "posts");
+    p.file(
+        "migrations/2_posts.up.sql",
+        &format!("-- posts\r\n{create}\r\n"),
+    );
     sqlx_run(&db, &dir(&p));
     assert_eq!(db.tables().len(), 3, "{:?}", db.tables()); // and _sqlx_migrations
     paired(server, &p, 3, "tags");
@@ -836,33 +842,14 @@ fn flyway_checksum(text: &str) -> i32 {
     crc.finalize() as i32
 }
 
-fn flyway_takeover(server: Server) {
-    let Some(db) = Db::create(server, "adopt_flyway") else {
-        return;
-    };
-    let p = project(&db, "adopt-flyway");
-    let files = [
-        ("1", "1", "users"),
-        ("1_1", "1.1", "posts"),
-        ("2", "2", "tags"),
-    ];
-    for (file_version, _, name) in files {
-        let (create, drop) = table(server, name);
-        // CRLF line endings, as checked out on Windows: Flyway ignores them.
-        p.file(
-            &format!("migrations/V{file_version}__{name}.sql"),
-            &format!("-- {name}\r\n{create}\r\n"),
-        );
-        p.file(
-            &format!("migrations/U{file_version}__{name}.sql"),
-            &format!("{drop}\n"),
-        );
-    }
-    // Flyway's table as it creates it on each backend.
-    let t = "flyway_schema_history";
+const FLYWAY: &str = "flyway_schema_history";
+
+/// Flyway's table as it creates it on each backend.
+fn flyway_table(db: &Db) {
+    let t = FLYWAY;
     exec(
-        &db,
-        &match server {
+        db,
+        &match db.server {
             Server::Postgres => format!(
                 "CREATE TABLE \"public\".\"{t}\" (
     \"installed_rank\" INT NOT NULL,
@@ -912,23 +899,68 @@ CREATE INDEX \"main\".\"{t}_s_idx\" ON \"{t}\" (\"success\");"
             ),
         },
     );
-    let insert = |rank: u32,
-                  version: &str,
-                  description: &str,
-                  kind: &str,
-                  script: &str,
-                  checksum: Option<i32>,
-                  success: bool| {
-        exec(
-            &db,
-            &format!(
-                "INSERT INTO {t} (installed_rank, version, description, type, script, checksum, \
-                 installed_by, execution_time, success) \
-                 VALUES ({rank}, '{version}', '{description}', '{kind}', '{script}', {}, 'deploy', 12, {})",
-                checksum.map_or("NULL".to_owned(), |c| c.to_string()),
-                if success { "TRUE" } else { "FALSE" }
-            ),
+}
+
+/// A row as Flyway writes it (`version` NULL for a repeatable migration).
+#[allow(clippy::too_many_arguments)]
+fn flyway_row(
+    db: &Db,
+    rank: u32,
+    version: Option<&str>,
+    description: &str,
+    kind: &str,
+    script: &str,
+    checksum: Option<i32>,
+    success: bool,
+) {
+    exec(
+        db,
+        &format!(
+            "INSERT INTO {FLYWAY} (installed_rank, version, description, type, script, checksum, \
+             installed_by, execution_time, success) \
+             VALUES ({rank}, {}, '{description}', '{kind}', '{script}', {}, 'deploy', 12, {})",
+            version.map_or("NULL".to_owned(), |v| format!("'{v}'")),
+            checksum.map_or("NULL".to_owned(), |c| c.to_string()),
+            if success { "TRUE" } else { "FALSE" }
+        ),
+    );
+}
+
+fn flyway_takeover(server: Server) {
+    let Some(db) = Db::create(server, "adopt_flyway") else {
+        return;
+    };
+    let p = project(&db, "adopt-flyway");
+    let files = [
+        ("1", "1", "users"),
+        ("1_1", "1.1", "posts"),
+        ("2", "2", "tags"),
+    ];
+    for (file_version, _, name) in files {
+        let (create, drop) = table(server, name);
+        // CRLF line endings, as checked out on Windows: Flyway ignores them.
+        p.file(
+            &format!("migrations/V{file_version}__{name}.sql"),
+            &format!("-- {name}\r\n{create}\r\n"),
         );
+        p.file(
+            &format!("migrations/U{file_version}__{name}.sql"),
+            &format!("{drop}\n"),
+        );
+    }
+    flyway_table(&db);
+    let t = FLYWAY;
+    let insert = |rank, version, description, kind, script, checksum, success| {
+        flyway_row(
+            &db,
+            rank,
+            Some(version),
+            description,
+            kind,
+            script,
+            checksum,
+            success,
+        )
     };
     // `flyway baseline` at 1 (its schema existed before Flyway), then V1.1.
     create_tables(&db, &["users", "posts"]);
@@ -992,6 +1024,69 @@ CREATE INDEX \"main\".\"{t}_s_idx\" ON \"{t}\" (\"success\");"
         "{run:?}"
     );
     takeover(&db, &p, "flyway", t, &["1", "1_1"], &["2"]);
+}
+
+/// Rows that are not a plain apply: an undo (Teams) and a `DELETE` row
+/// (what `flyway repair` writes for an applied migration whose file is
+/// gone) cancel the apply before them; a repeatable (`R__`) and the schema
+/// marker have no version.
+fn flyway_other_rows(server: Server) {
+    let Some(db) = Db::create(server, "adopt_flyway_rows") else {
+        return;
+    };
+    let p = project(&db, "adopt-flyway-rows");
+    let mut sums = Vec::new();
+    for (v, name) in [(1, "users"), (2, "posts"), (3, "tags")] {
+        let (create, drop) = table(server, name);
+        let text = format!("{create}\n");
+        p.file(&format!("migrations/V{v}__{name}.sql"), &text);
+        p.file(
+            &format!("migrations/U{v}__{name}.sql"),
+            &format!("{drop}\n"),
+        );
+        sums.push(Some(flyway_checksum(&text)));
+    }
+    flyway_table(&db);
+    let row = |rank, version, kind, script, checksum| {
+        flyway_row(&db, rank, version, "x", kind, script, checksum, true)
+    };
+    row(0, None, "SCHEMA", "\"public\"", None);
+    row(1, Some("1"), "SQL", "V1__users.sql", sums[0]);
+    row(2, Some("2"), "SQL", "V2__posts.sql", sums[1]);
+    row(3, Some("2"), "UNDO_SQL", "U2__posts.sql", None);
+    row(4, Some("3"), "SQL", "V3__tags.sql", sums[2]);
+    row(5, Some("3"), "DELETE", "V3__tags.sql", None);
+    row(6, None, "SQL", "R__views.sql", Some(42));
+    let run = p.run(&["adopt", "--from", "flyway"]);
+    ok(&run);
+    assert_eq!(items(&run, "applied"), ["1"], "{run:?}");
+    assert_eq!(items(&run, "pending"), ["2", "3"], "{run:?}");
+    assert!(
+        run.stdout
+            .contains("note: `R__views.sql` is a repeatable migration"),
+        "{run:?}"
+    );
+    assert_eq!(
+        run.stdout.matches("note:").count(),
+        1,
+        "the schema marker is no note: {run:?}"
+    );
+    assert_eq!(ours(&db), Some(vec!["1".to_owned()]));
+}
+
+#[test]
+fn flyway_other_rows_sqlite() {
+    flyway_other_rows(Server::Sqlite);
+}
+
+#[test]
+fn flyway_other_rows_postgres() {
+    flyway_other_rows(Server::Postgres);
+}
+
+#[test]
+fn flyway_other_rows_mariadb() {
+    flyway_other_rows(Server::MariaDb);
 }
 
 #[test]
