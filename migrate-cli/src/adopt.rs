@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use migrate_runtime::{
-    Action, AnyBackend, Dialect, HistoryTable, Migration, Migrator, State, Target,
+    Action, AnyBackend, Dialect, HistoryTable, Migration, Migrations, Migrator, State, Target,
 };
 use sha2::{Digest, Sha384};
 
@@ -179,58 +179,9 @@ pub fn run(args: &AdoptArgs) -> Result<ExitCode, Failure> {
     let theirs = read(&mut db, args.from, &table)?;
     let tool = args.from;
 
-    let mut findings = Vec::new();
-    let mut checked: BTreeMap<usize, String> = BTreeMap::new();
     let all = migrations.migrations();
-    let index_of = |version: &str| {
-        let target = Target::from(version);
-        all.iter().position(|m| target.matches(&m.version))
-    };
-    for (version, recorded) in &theirs.applied {
-        let Some(i) = index_of(version) else {
-            findings.push(format!(
-                "missing {version}: recorded in {table} but not in {}",
-                dir_shown(&args.target.dir)
-            ));
-            continue;
-        };
-        let m = &all[i];
-        match verify(tool, m, recorded, &args.target.dir, version) {
-            Ok(how) => {
-                checked.insert(i, how);
-            }
-            Err(why) => findings.push(format!("changed {} {}: {why}", m.version, m.name)),
-        }
-    }
-    let mut covered = |limit: &str, how: &str| -> bool {
-        let Some(parts) = Target::from(limit).parts().map(<[u64]>::to_vec) else {
-            return false;
-        };
-        for (i, m) in all.iter().enumerate() {
-            if compare(m.version.parts, &parts).is_le() {
-                checked.entry(i).or_insert_with(|| how.to_owned());
-            }
-        }
-        true
-    };
-    if let Some(v) = &theirs.up_to {
-        if index_of(v).is_none() {
-            findings.push(format!(
-                "missing {v}: {table} is at version {v}, which is not in {}",
-                dir_shown(&args.target.dir)
-            ));
-        } else {
-            covered(
-                v,
-                &format!("{table} is at version {v}, and golang-migrate applies in order"),
-            );
-        }
-    }
-    if let Some(v) = &theirs.baseline
-        && !covered(v, &format!("below Flyway's baseline {v}"))
-    {
-        findings.push(format!("baseline {v}: not a version"));
-    }
+    let (mut findings, checked) =
+        compare_history(&theirs, migrations, tool, &table, &args.target.dir);
     findings.extend(theirs.failed.iter().cloned());
     for note in &theirs.notes {
         println!("note: {note}");
@@ -342,6 +293,70 @@ pub fn run(args: &AdoptArgs) -> Result<ExitCode, Failure> {
         url.redacted()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Matches the tool's history with the directory: the findings, and the
+/// migrations it applied (by index in the table) with how each was checked.
+fn compare_history(
+    theirs: &Theirs,
+    migrations: &Migrations,
+    tool: Tool,
+    table: &HistoryTable,
+    dir: &std::path::Path,
+) -> (Vec<String>, BTreeMap<usize, String>) {
+    let mut findings = Vec::new();
+    let mut checked: BTreeMap<usize, String> = BTreeMap::new();
+    let all = migrations.migrations();
+    let index_of = |version: &str| {
+        let target = Target::from(version);
+        all.iter().position(|m| target.matches(&m.version))
+    };
+    for (version, recorded) in &theirs.applied {
+        let Some(i) = index_of(version) else {
+            findings.push(format!(
+                "missing {version}: recorded in {table} but not in {}",
+                dir_shown(dir)
+            ));
+            continue;
+        };
+        let m = &all[i];
+        match verify(tool, m, recorded, dir, version) {
+            Ok(how) => {
+                checked.insert(i, how);
+            }
+            Err(why) => findings.push(format!("changed {} {}: {why}", m.version, m.name)),
+        }
+    }
+    let mut covered = |limit: &str, how: &str| -> bool {
+        let Some(parts) = Target::from(limit).parts().map(<[u64]>::to_vec) else {
+            return false;
+        };
+        for (i, m) in all.iter().enumerate() {
+            if compare(m.version.parts, &parts).is_le() {
+                checked.entry(i).or_insert_with(|| how.to_owned());
+            }
+        }
+        true
+    };
+    if let Some(v) = &theirs.up_to {
+        if index_of(v).is_none() {
+            findings.push(format!(
+                "missing {v}: {table} is at version {v}, which is not in {}",
+                dir_shown(dir)
+            ));
+        } else {
+            covered(
+                v,
+                &format!("{table} is at version {v}, and golang-migrate applies in order"),
+            );
+        }
+    }
+    if let Some(v) = &theirs.baseline
+        && !covered(v, &format!("below Flyway's baseline {v}"))
+    {
+        findings.push(format!("baseline {v}: not a version"));
+    }
+    (findings, checked)
 }
 
 fn count(n: usize, what: &str) -> String {
