@@ -4,7 +4,8 @@
 //! sqlx (PostgreSQL, MariaDB) and refinery (PostgreSQL) really migrate the
 //! database first. Where their crates cannot run here (SQLite: their
 //! libsqlite3-sys clashes with rusqlite's in one build; refinery's MySQL
-//! driver would add a second `mysql` crate), and for diesel, dbmate,
+//! driver would switch our `mysql` crate to its C zlib backend and bring
+//! refinery's config parsing), and for diesel, dbmate,
 //! golang-migrate and Flyway, the test builds the tool's table with the DDL
 //! the tool runs on that backend and writes its rows as the tool writes them,
 //! checksums computed as the tool computes them (sqlx's and refinery's by
