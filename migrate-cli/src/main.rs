@@ -21,6 +21,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod adopt;
 mod annotations;
 mod config;
 mod database;
@@ -64,6 +65,8 @@ enum Command {
     Baseline(rollback::BaselineArgs),
     /// Settle a dirty migration after checking the database by hand.
     Resolve(rollback::ResolveArgs),
+    /// Take over a database migrated by sqlx, diesel, refinery, dbmate, golang-migrate or Flyway: record what it applied.
+    Adopt(adopt::AdoptArgs),
     /// Lint, then apply; roll back what this run applied if a migration fails.
     Deploy(deploy::DeployArgs),
     /// Apply, revert and re-apply every migration on a scratch database: report each down that does not reverse its up.
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
         Command::Redo(args) => rollback::redo(&args),
         Command::Baseline(args) => rollback::baseline(&args),
         Command::Resolve(args) => rollback::resolve(&args),
+        Command::Adopt(args) => adopt::run(&args),
         Command::Deploy(args) => deploy::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Seed(args) => seed::run(&args),

@@ -4,7 +4,8 @@
 //! This crate never parses SQL: statements were split and checked at build time.
 //!
 //! - [`Migrator`] validates the history table against the binary before it
-//!   changes anything, then runs, rolls back, redoes, baselines or plans.
+//!   changes anything, then runs, rolls back, redoes, baselines (or
+//!   records exactly the set another tool applied) or plans.
 //! - [`Backend`] is the small trait a database connection implements; the
 //!   `sqlite` feature implements it for `rusqlite::Connection`, the
 //!   `postgres` and `mysql` features for `PgBackend` and `MySqlBackend`.

@@ -45,7 +45,8 @@ pub enum StepKind {
     Apply,
     /// Run its down section and delete its record.
     Revert,
-    /// Record it as applied without running anything (`baseline`).
+    /// Record it as applied without running anything (`baseline`,
+    /// `record_applied`).
     Record,
 }
 
@@ -172,6 +173,8 @@ pub enum Action {
     Redo,
     /// [`Migrator::baseline`].
     Baseline(Target),
+    /// [`Migrator::record_applied`].
+    RecordApplied(Vec<Target>),
 }
 
 /// How to settle a dirty migration, for [`Migrator::resolve`].
@@ -817,6 +820,70 @@ impl Migrator {
         self.perform(conn, &Action::Baseline(target.into()))
     }
 
+    /// Records exactly the migrations `versions` names as applied, without
+    /// running their SQL: for a database that another tool migrated, whose
+    /// applied set may have gaps (a migration merged late and applied out of
+    /// order, or one it never ran). Unlike [`baseline`](Migrator::baseline),
+    /// nothing between the versions is recorded; a migration left out stays
+    /// pending.
+    ///
+    /// Like `baseline`, it takes the migration lock, writes the rows in one
+    /// transaction and is refused once the history has rows, except when
+    /// the history already records exactly this set with the same checksums:
+    /// then it does nothing (an empty report), so that running it again, or
+    /// two runners at once, is harmless.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidTarget`] or [`Error::UnknownTarget`] for a version
+    /// that names no migration; the history's own errors
+    /// ([`Error::ChecksumMismatch`], [`Error::MissingMigration`],
+    /// [`Error::Dirty`]); [`Error::BaselineNotEmpty`] if the history has
+    /// other rows.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use migrate_runtime::*;
+    /// # const fn s(statements: &'static [Statement]) -> Section {
+    /// #     Section { statements, transactional: true, file: "migrations/x.sql" }
+    /// # }
+    /// # const fn m(version: Version, name: &'static str, up: &'static [Statement],
+    /// #     checksum: &'static str) -> Migration {
+    /// #     Migration { version, name, up: s(up), down: None,
+    /// #         irreversible: Some("example"), checksum }
+    /// # }
+    /// # static MIGRATIONS: Migrations = Migrations::new(&[
+    /// #     m(Version::new("1", &[1]), "a", &[Statement::new("CREATE TABLE a (x)", 1)], "sha256:aa"),
+    /// #     m(Version::new("2", &[2]), "b", &[Statement::new("CREATE TABLE b (x)", 1)], "sha256:bb"),
+    /// #     m(Version::new("3", &[3]), "c", &[Statement::new("CREATE TABLE c (x)", 1)], "sha256:cc"),
+    /// # ], Dialect::Sqlite, "migrate_history");
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// // Another tool applied 1 and 3, not 2.
+    /// conn.execute_batch("CREATE TABLE a (x); CREATE TABLE c (x);")?;
+    /// let migrator = Migrator::new(&MIGRATIONS);
+    /// assert_eq!(migrator.record_applied(&mut conn, ["1", "3"])?.versions(), ["1", "3"]);
+    /// let states: Vec<State> = migrator.status(&mut conn)?.into_iter().map(|r| r.state).collect();
+    /// assert_eq!(states, [State::Applied, State::PendingOutOfOrder, State::Applied]);
+    /// // The same set again: nothing to do. Another set: refused.
+    /// assert!(migrator.record_applied(&mut conn, ["1", "3"])?.steps.is_empty());
+    /// assert!(matches!(
+    ///     migrator.record_applied(&mut conn, ["1"]),
+    ///     Err(Error::BaselineNotEmpty { rows: 2, .. })
+    /// ));
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "sqlite"))] fn main() {}
+    /// ```
+    pub fn record_applied<B, I>(&self, conn: &mut B, versions: I) -> Result<Report, Error>
+    where
+        B: Backend + ?Sized,
+        I: IntoIterator,
+        I::Item: Into<Target>,
+    {
+        let targets = versions.into_iter().map(Into::into).collect();
+        self.perform(conn, &Action::RecordApplied(targets))
+    }
+
     /// What `action` would do, with its SQL, after the same validation;
     /// changes nothing (not even creating the history table) and takes no lock.
     ///
@@ -1178,8 +1245,22 @@ impl Migrator {
         match action {
             Action::RunTo(t) | Action::Baseline(t) => self.resolve_target(t, false),
             Action::RollbackTo(t) => self.resolve_target(t, true),
+            Action::RecordApplied(targets) => self.resolve_set(targets).map(|_| None),
             Action::Run | Action::Redo => Ok(None),
         }
+    }
+
+    /// The migrations a set of targets names, in table order, each once.
+    fn resolve_set(&self, targets: &[Target]) -> Result<Vec<&'static Migration>, Error> {
+        let mut set = Vec::with_capacity(targets.len());
+        for target in targets {
+            if let Some(m) = self.resolve_target(target, false)? {
+                set.push(m);
+            }
+        }
+        set.sort_by(|a, b| compare_parts(a.version.parts, b.version.parts));
+        set.dedup_by(|a, b| compare_parts(a.version.parts, b.version.parts).is_eq());
+        Ok(set)
     }
 
     /// Validates and computes the steps of `action` against `rows`.
@@ -1238,6 +1319,22 @@ impl Migrator {
                     .map(|m| step(StepKind::Record, m))
                     .collect()
             }
+            Action::RecordApplied(targets) => {
+                let set = self.resolve_set(targets)?;
+                if !history.rows.is_empty() {
+                    // Validated above: the rows are known, clean and unchanged.
+                    let same = history.rows.len() == set.len()
+                        && set.iter().all(|m| history.find(&m.version).is_some());
+                    if same {
+                        return Ok(Vec::new());
+                    }
+                    return Err(Error::BaselineNotEmpty {
+                        table: table.to_string(),
+                        rows: history.rows.len(),
+                    });
+                }
+                set.into_iter().map(|m| step(StepKind::Record, m)).collect()
+            }
         };
         Ok(steps)
     }
@@ -1290,7 +1387,7 @@ impl Migrator {
                 .map_err(|e| read_error(&table, e))?;
             let history = History::new(&rows, self.migrations);
             let steps = self.prepare(&table, &history, action)?;
-            if let Action::Baseline(_) = action {
+            if let Action::Baseline(_) | Action::RecordApplied(_) = action {
                 return self.record(conn, &table, steps);
             }
             let mut report = Report::default();
@@ -1311,13 +1408,17 @@ impl Migrator {
         })
     }
 
-    /// Baseline: records `steps` in one transaction, if the history is still empty.
+    /// Baseline: records `steps` in one transaction, if the history is still
+    /// empty. No steps (the set is recorded already): nothing to write.
     fn record<B: Backend + ?Sized>(
         &self,
         conn: &mut B,
         table: &HistoryTable,
         steps: Vec<PlannedStep>,
     ) -> Result<Report, Error> {
+        if steps.is_empty() {
+            return Ok(Report::default());
+        }
         begin(conn, None)?;
         let result = (|| {
             let rows = conn.read_history(table).map_err(|e| read_error(table, e))?;

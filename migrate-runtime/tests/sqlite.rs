@@ -630,6 +630,84 @@ fn baseline_refuses_a_database_with_history() {
     ));
 }
 
+// ---------- record_applied (taking over another tool's history) ----------
+
+#[test]
+fn record_applied_records_exactly_the_set_and_leaves_the_gap_pending() {
+    let mut conn = memory();
+    let migrator = Migrator::new(&ALL);
+    // Another tool applied 0001 and 0003, never 0002; duplicates are one.
+    let report = migrator
+        .record_applied(&mut conn, ["3", "0001", "0003"])
+        .unwrap();
+    assert_eq!(report.versions(), ["0001", "0003"]);
+    assert!(report.steps.iter().all(|s| s.kind == StepKind::Record));
+    assert!(runs(&conn).is_empty(), "record_applied must not run SQL");
+    assert_eq!(history(&conn), applied(&["0001", "0003"]));
+    let states: Vec<State> = migrator
+        .status(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.state)
+        .collect();
+    assert_eq!(
+        states,
+        [State::Applied, State::PendingOutOfOrder, State::Applied]
+    );
+    assert!(matches!(
+        migrator.run(&mut conn).unwrap_err(),
+        Error::OutOfOrder { .. }
+    ));
+}
+
+#[test]
+fn record_applied_again_is_a_no_op_and_another_set_is_refused() {
+    let mut conn = memory();
+    let migrator = Migrator::new(&ALL);
+    migrator.record_applied(&mut conn, ["1", "2"]).unwrap();
+    let before = snapshot(&conn);
+    assert!(
+        migrator
+            .record_applied(&mut conn, ["2", "1"])
+            .unwrap()
+            .steps
+            .is_empty()
+    );
+    match migrator
+        .record_applied(&mut conn, ["1", "2", "3"])
+        .unwrap_err()
+    {
+        Error::BaselineNotEmpty { rows, .. } => assert_eq!(rows, 2),
+        e => panic!("unexpected {e}"),
+    }
+    assert!(matches!(
+        migrator.record_applied(&mut conn, ["1"]).unwrap_err(),
+        Error::BaselineNotEmpty { .. }
+    ));
+    assert_eq!(snapshot(&conn), before);
+}
+
+#[test]
+fn record_applied_checks_every_version_before_writing() {
+    let mut conn = memory();
+    let migrator = Migrator::new(&ALL);
+    let before = snapshot(&conn);
+    assert!(matches!(
+        migrator.record_applied(&mut conn, ["1", "9"]).unwrap_err(),
+        Error::UnknownTarget { target } if target == "9"
+    ));
+    assert!(matches!(
+        migrator.record_applied(&mut conn, ["1", "v2"]).unwrap_err(),
+        Error::InvalidTarget { .. }
+    ));
+    assert_eq!(snapshot(&conn), before);
+    let plan = migrator
+        .plan(&mut conn, Action::RecordApplied(vec!["2".into()]))
+        .unwrap();
+    assert_eq!(plan.summary(), [(StepKind::Record, "0002")]);
+    assert_eq!(snapshot(&conn), before, "plan writes nothing");
+}
+
 // ---------- plan ----------
 
 #[test]
