@@ -90,16 +90,17 @@ pub fn lex(file: &SourceFile, dialect: Dialect) -> Lexed {
 /// The text as the MySQL client and Flyway read it: a `DELIMITER $$` line
 /// is a command to the client, not SQL, and until `DELIMITER ;` a statement
 /// ends at `$$` instead of `;` (so that a procedure body's own `;` stay in
-/// it). The lines are blanked and each closing delimiter becomes `;` padded
-/// with spaces: every byte keeps its offset, so positions in the file stay
-/// true. The routine's body is kept whole by the splitter's `BEGIN … END`
-/// tracking. Other dialects, and files without the command, are unchanged.
+/// it). The command lines are blanked, a `;` before the delimiter becomes a
+/// space and each closing delimiter a `;` padded with spaces: every byte
+/// keeps its offset, so positions in the file stay true, and the text a
+/// statement runs is cut from the file as written. Other dialects, and
+/// files without the command, are unchanged.
 ///
 /// ```
 /// use migrate_check::{Dialect, parse::client_delimiters};
 /// let sql = "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\nDELIMITER ;\nSELECT 2;\n";
 /// let read = client_delimiters(sql, Dialect::MySql);
-/// assert_eq!(read, "            \nCREATE PROCEDURE p() BEGIN SELECT 1; END; \n           \nSELECT 2;\n");
+/// assert_eq!(read, "            \nCREATE PROCEDURE p() BEGIN SELECT 1  END; \n           \nSELECT 2;\n");
 /// assert_eq!(read.len(), sql.len());
 /// ```
 pub fn client_delimiters(text: &str, dialect: Dialect) -> std::borrow::Cow<'_, str> {
@@ -128,13 +129,21 @@ pub fn client_delimiters(text: &str, dialect: Dialect) -> std::borrow::Cow<'_, s
                 .unwrap_or(";");
             delimiter = word.to_string();
             out.push_str(&blank(body));
-        } else if delimiter != ";" && body.trim_end().ends_with(delimiter.as_str()) {
-            // The statement ends here: `END$$` becomes `END; `.
-            let cut = body.trim_end().len() - delimiter.len();
-            out.push_str(&body[..cut]);
-            out.push(';');
-            out.push_str(&" ".repeat(delimiter.len() - 1));
-            out.push_str(&body[cut + delimiter.len()..]);
+        } else if delimiter != ";" {
+            // Until the delimiter, a `;` belongs to the statement (a
+            // procedure's `END IF;`): only the delimiter ends it, and
+            // `END$$` becomes `END; `. (Only the tokenizer reads this text:
+            // a statement's own text is cut from the file as written.)
+            let body = body.replace(';', " ");
+            match body.trim_end().strip_suffix(delimiter.as_str()) {
+                Some(before) => {
+                    out.push_str(before);
+                    out.push(';');
+                    out.push_str(&" ".repeat(delimiter.len() - 1));
+                    out.push_str(&body[body.trim_end().len()..]);
+                }
+                None => out.push_str(&body),
+            }
         } else {
             out.push_str(body);
         }

@@ -521,7 +521,7 @@ fn files_beside_diesel_directories_are_not_migrations() {
 
 #[test]
 fn mysql_client_delimiters_are_read_as_the_client_reads_them() {
-    let sql = "-- migrate:up\nDELIMITER $$\nCREATE PROCEDURE add_one(IN x INT)\nBEGIN\n  SELECT x + 1;\n  SELECT x + 2;\nEND$$\nDELIMITER ;\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\nDROP PROCEDURE add_one;\n";
+    let sql = "-- migrate:up\nDELIMITER $$\nCREATE PROCEDURE add_one(IN x INT)\nBEGIN\n  IF x > 0 THEN\n    SELECT x + 1;\n  END IF;\n  SELECT x + 2;\nEND$$\nDELIMITER ;\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\nDROP PROCEDURE add_one;\n";
     let config = Config {
         dialect: Dialect::MySql,
         ..Config::default()
@@ -541,7 +541,7 @@ fn mysql_client_delimiters_are_read_as_the_client_reads_them() {
     assert_eq!(
         texts,
         [
-            "CREATE PROCEDURE add_one(IN x INT)\nBEGIN\n  SELECT x + 1;\n  SELECT x + 2;\nEND",
+            "CREATE PROCEDURE add_one(IN x INT)\nBEGIN\n  IF x > 0 THEN\n    SELECT x + 1;\n  END IF;\n  SELECT x + 2;\nEND",
             "CREATE TABLE t (id int)"
         ]
     );

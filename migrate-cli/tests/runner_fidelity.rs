@@ -317,7 +317,7 @@ fn a_procedure_between_client_delimiters_runs_on_mariadb() {
     p.file("migrations/U1__counter.sql", "DROP TABLE counter;\n");
     p.file(
         "migrations/V2__bump.sql",
-        "DELIMITER $$\nCREATE PROCEDURE bump()\nBEGIN\n  UPDATE counter SET n = n + 1;\n  UPDATE counter SET n = n + 1;\nEND$$\nDELIMITER ;\nCALL bump();\n",
+        "DELIMITER //\nCREATE PROCEDURE bump()\nBEGIN\n  DECLARE i INT DEFAULT 0;\n  WHILE i < 2 DO\n    IF i >= 0 THEN\n      UPDATE counter SET n = n + 1;\n    END IF;\n    SET i = i + 1;\n  END WHILE;\nEND\n//\nDELIMITER ;\nCALL bump();\n",
     );
     p.file("migrations/U2__bump.sql", "DROP PROCEDURE bump;\n");
     let r = p.run(&["lint"]);
