@@ -135,9 +135,15 @@ fn create_new(path: &Path, text: &str) -> Result<bool, Failure> {
     }
 }
 
-/// The newest migration of `dir` as the checker orders them (`None` when
-/// it holds none).
-fn newest_version(dir: &Path, config: &Config) -> Result<Option<(String, usize)>, Failure> {
+/// What `dir` already holds: its newest migration as the checker orders
+/// them, with their count, and the folders in it that each hold one
+/// database's migrations (`postgres/`, `mysql/`: the directory to point at
+/// is one of them), with the checker's advice.
+#[allow(clippy::type_complexity)]
+fn already_there(
+    dir: &Path,
+    config: &Config,
+) -> Result<(Option<(String, usize)>, Vec<String>), Failure> {
     let display_dir = dir.to_string_lossy().into_owned();
     let entries = discover::read_dir(dir).map_err(|e| {
         Failure(format!(
@@ -145,7 +151,7 @@ fn newest_version(dir: &Path, config: &Config) -> Result<Option<(String, usize)>
         ))
     })?;
     if entries.is_empty() {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
     let report = migrate_check::check(Input {
         entries,
@@ -153,10 +159,21 @@ fn newest_version(dir: &Path, config: &Config) -> Result<Option<(String, usize)>
         config: config.clone(),
         config_source: None,
     });
-    Ok(report
-        .migrations
-        .last()
-        .map(|m| (m.version.clone(), report.migrations.len())))
+    let folders = report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.rule == "unknown-layout" && d.message.contains("holds the migrations of one database")
+        })
+        .map(|d| format!("{}; {}", d.message, d.help.as_deref().unwrap_or_default()))
+        .collect();
+    Ok((
+        report
+            .migrations
+            .last()
+            .map(|m| (m.version.clone(), report.migrations.len())),
+        folders,
+    ))
 }
 
 /// Runs `init` in the current directory (the crate root).
@@ -200,7 +217,11 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Failure> {
     let mut newest = None;
     if dir.is_dir() {
         outln!("exists   {shown}/ (left as it is)");
-        newest = newest_version(dir, &config)?;
+        let folders;
+        (newest, folders) = already_there(dir, &config)?;
+        for folder in folders {
+            outln!("note     {folder}");
+        }
     } else if dir.exists() {
         return Err(Failure(format!(
             "`{shown}` exists and is not a directory: give another --dir"
@@ -323,10 +344,18 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Failure> {
             );
         }
     }
-    outln!(
-        "\nnext: `cargo migrate new create_first_table`, then `cargo migrate lint` \
-         and `cargo migrate up` (with DATABASE_URL set)"
-    );
+    if history.is_some() {
+        outln!(
+            "\nnext: `cargo migrate lint`, then record what each database already ran: \
+             `cargo migrate adopt --from <its tool>` (or `cargo migrate baseline <version>`); \
+             see docs/guide/adopting.md"
+        );
+    } else {
+        outln!(
+            "\nnext: `cargo migrate new create_first_table`, then `cargo migrate lint` \
+             and `cargo migrate up` (with DATABASE_URL set)"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

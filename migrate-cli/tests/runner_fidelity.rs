@@ -339,3 +339,35 @@ fn a_procedure_between_client_delimiters_runs_on_mariadb() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
 }
+
+#[test]
+fn init_over_one_folder_per_database_names_them() {
+    let p = Project::new("fid-folders");
+    for dialect in ["postgresql", "sqlite"] {
+        p.file(
+            &format!("migrations/{dialect}/2024-01-01-000000_a/up.sql"),
+            "CREATE TABLE a (id INT);",
+        );
+        p.file(
+            &format!("migrations/{dialect}/2024-01-01-000000_a/down.sql"),
+            "DROP TABLE a;",
+        );
+    }
+    let r = p.run(&["init"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    for dialect in ["postgresql", "sqlite"] {
+        assert!(
+            r.stdout.contains(&format!(
+                "note     `migrations/{dialect}/` holds the migrations of one database"
+            )),
+            "{r:?}"
+        );
+    }
+    // With history, the next step is recording what each database ran.
+    let p = Project::new("fid-next");
+    p.file("migrations/1_a.up.sql", "CREATE TABLE a (id INTEGER);");
+    p.file("migrations/1_a.down.sql", "DROP TABLE a;");
+    let r = p.run(&["init"]);
+    assert!(r.stdout.contains("cargo migrate adopt --from"), "{r:?}");
+    assert!(!r.stdout.contains("create_first_table"), "{r:?}");
+}
