@@ -1598,10 +1598,15 @@ fn run_section(
                     }
                     continue;
                 }
+                // A down's lock and rewrite findings are warnings unless
+                // `check_down = "strict"`: see `STAY_ERRORS_IN_DOWN`.
+                let relaxed_down = kind == SectionKind::Down
+                    && !config.strict_downs
+                    && !rules::STAY_ERRORS_IN_DOWN.contains(&rule.id);
                 let severity = match level {
                     Level::Allow => continue,
                     Level::Warn => Severity::Warning,
-                    Level::Error if f.warning_only => Severity::Warning,
+                    Level::Error if f.warning_only || relaxed_down => Severity::Warning,
                     Level::Error => Severity::Error,
                 };
                 let mut d = Diagnostic::new(
@@ -1627,6 +1632,9 @@ fn run_section(
                 };
                 d.notes.push(Cow::Borrowed(rule.explanation));
                 d.notes.extend(f.notes.into_iter().map(Cow::Owned));
+                if relaxed_down && *level == Level::Error {
+                    d.notes.push(Cow::Borrowed(DOWN_NOTE));
+                }
                 d.notes.push(Cow::Owned(format!(
                     "to accept it, write `-- migrate:allow({}): <reason>` on the line above the statement",
                     rule.id
@@ -1638,6 +1646,9 @@ fn run_section(
         schema.apply(stmt, index);
     }
 }
+
+/// Why a finding of a down section is a warning.
+const DOWN_NOTE: &str = "in a down section this is a warning (`check_down = \"strict\"` in migrate.toml makes it an error): a rollback runs rarely, and takes on the way back what its up took on the way out. Where the up's change is compatible with the code before it (a wider type, a relaxed constraint, a new value), a down that leaves it in place is a valid reverse too";
 
 /// Applies rule levels to the structural diagnostics (statement rules got
 /// theirs when they were made): the declared default, or `migrate.toml`'s

@@ -241,6 +241,11 @@ pub struct Config {
     /// How versions are ordered (`version_order` in `migrate.toml`): `None`
     /// orders them as the tool that wrote the layout does.
     pub version_order: Option<crate::discover::VersionOrder>,
+    /// `check_down = "strict"`: findings in down sections are errors like
+    /// those in up sections. By default the rules not in
+    /// [`STAY_ERRORS_IN_DOWN`](crate::rules::STAY_ERRORS_IN_DOWN) are
+    /// warnings there.
+    pub strict_downs: bool,
 }
 
 impl Default for Config {
@@ -256,6 +261,7 @@ impl Default for Config {
             checked_after: None,
             migrations_dir: None,
             version_order: None,
+            strict_downs: false,
         }
     }
 }
@@ -274,6 +280,7 @@ struct RawConfig {
     checked_after: Option<VersionValue>,
     migrations_dir: Option<String>,
     version_order: Option<String>,
+    check_down: Option<String>,
 }
 
 /// Versions are usually strings, but `postgres_version = 14` is forgiven.
@@ -352,6 +359,17 @@ impl Config {
                 return Err("`migrations_dir`: empty path".into());
             }
             cfg.migrations_dir = Some(d);
+        }
+        if let Some(c) = raw.check_down {
+            cfg.strict_downs = match c.as_str() {
+                "strict" => true,
+                "relaxed" => false,
+                other => {
+                    return Err(format!(
+                        "`check_down`: `{other}` is not a policy: `relaxed` (the default: in a down section, lock and rewrite findings are warnings) or `strict` (errors, as in an up section)"
+                    ));
+                }
+            };
         }
         if let Some(o) = raw.version_order {
             cfg.version_order = Some(o.parse().map_err(|e| format!("`version_order`: {e}"))?);

@@ -250,6 +250,14 @@ fn rule_page(rule: &Rule, placed: &[Placed]) -> String {
         "structural: raised by the pipeline itself (discovery, directives, parsing)"
     };
     let _ = writeln!(p, "| Kind | {kind} |");
+    if rule.check.is_some() {
+        let in_down = if migrate_check::rules::STAY_ERRORS_IN_DOWN.contains(&id) {
+            "as in an up section: what it reports fails on the server or destroys data the up did not create"
+        } else {
+            "its errors are warnings (`check_down = \"strict\"` in `migrate.toml` makes them errors): a rollback takes on the way back what its up took on the way out"
+        };
+        let _ = writeln!(p, "| In a down section | {in_down} |");
+    }
     let _ = writeln!(p);
     if !rule.versions.is_empty() {
         let keys: Vec<String> = rule
@@ -529,6 +537,48 @@ fn sync_docs() -> &'static Result<(), String> {
         }
         Err(msg)
     })
+}
+
+/// The sentence of the README that counts the rules, from the declarations.
+fn readme_rule_counts() -> String {
+    let statement: Vec<&Rule> = rules::statement_rules().collect();
+    let in_dialect = |d: Dialect| statement.iter().filter(|r| r.dialects.contains(&d)).count();
+    let structural: Vec<String> = rules::STRUCTURAL_RULES
+        .iter()
+        .map(|r| format!("`{}`", r.id))
+        .collect();
+    format!(
+        "There are {} statement rules: {} for PostgreSQL, {} for MySQL/MariaDB and {} for SQLite (a rule may serve several dialects), plus {} structural ones ({}).",
+        statement.len(),
+        in_dialect(Dialect::Postgres),
+        in_dialect(Dialect::MySql),
+        in_dialect(Dialect::Sqlite),
+        structural.len(),
+        structural.join(", ")
+    )
+}
+
+#[test]
+fn the_readme_counts_the_rules_declared() {
+    const OPEN: &str = "<!-- rule-counts: generated from the declarations by `MIGRATE_BLESS=1 cargo test -p migrate-check --test docs` -->\n";
+    const CLOSE: &str = "<!-- /rule-counts -->";
+    let path = docs_dir().join("../../README.md");
+    let text = std::fs::read_to_string(&path).expect("README.md");
+    let start = text.find(OPEN).expect("the README's rule-counts block") + OPEN.len();
+    let end = start + text[start..].find(CLOSE).expect("its end");
+    let wanted = format!("{}\n", readme_rule_counts());
+    if text[start..end] == wanted {
+        return;
+    }
+    if blessing() {
+        let updated = format!("{}{wanted}{}", &text[..start], &text[end..]);
+        std::fs::write(&path, updated).expect("write README.md");
+        return;
+    }
+    panic!(
+        "README.md counts the rules wrongly: {BLESS_HINT}\nwanted: {wanted}have:   {}",
+        &text[start..end]
+    );
 }
 
 #[test]

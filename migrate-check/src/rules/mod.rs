@@ -196,6 +196,40 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     STRUCTURAL_RULES.iter().copied().chain(statement_rules())
 }
 
+/// Rules whose errors stay errors in a down section, where the others are
+/// warnings unless `check_down = "strict"`: a down runs rarely, by hand or
+/// after a failed deploy, and a lock it takes for a moment on the way back
+/// is what its up already took on the way out (strong_migrations does not
+/// check downs at all, `check_down = false`). What stays an error: a
+/// statement that fails outright on the server, and one that destroys data
+/// the up did not create (a drop of what existed before the up).
+///
+/// ```
+/// use migrate_check::rules::{STAY_ERRORS_IN_DOWN, by_id};
+/// assert!(STAY_ERRORS_IN_DOWN.contains(&"concurrently-in-transaction"));
+/// assert!(!STAY_ERRORS_IN_DOWN.contains(&"change-column-type"));
+/// assert!(STAY_ERRORS_IN_DOWN.iter().all(|id| by_id(id).is_some()));
+/// ```
+pub const STAY_ERRORS_IN_DOWN: &[&str] = &[
+    // Fails on the server.
+    "concurrently-in-transaction",
+    "enum-add-value-in-transaction",
+    "transaction-nesting",
+    "uncommitted-transaction",
+    "add-required-column",
+    "add-stored-generated-column",
+    "sqlite-unsupported-alter",
+    "sqlite-add-column-restrictions",
+    "sqlite-drop-column-restrictions",
+    "sqlite-version-gated-alter",
+    // Destroys data that existed before the up.
+    "drop-table",
+    "drop-column",
+    "drop-schema-or-database",
+    "drop-and-recreate-table",
+    "truncate-cascade",
+];
+
 /// A rule by id.
 pub fn by_id(id: &str) -> Option<&'static Rule> {
     all().find(|r| r.id == id)

@@ -122,13 +122,18 @@ ALTER TABLE orders ADD COLUMN note varchar(50);
 };
 
 fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
-    // A down section undoes its up: the columns it drops are the ones the up
-    // added. (The model does not record which migration added a column; a
-    // `created_in` on columns would narrow this to exactly those.)
-    if ctx.section == SectionKind::Down {
-        return;
-    }
-    if ctx.dialect == Dialect::Sqlite {
+    // A down section undoes its up: dropping a column its up added loses
+    // nothing that was there before. One that existed before the up is
+    // data loss there too.
+    let undoes_its_up = |table: &str, column: &str| {
+        ctx.section == SectionKind::Down
+            && ctx
+                .schema
+                .table(table)
+                .and_then(|t| t.column(column))
+                .is_none_or(|c| c.created_in == ctx.migration)
+    };
+    if ctx.dialect == Dialect::Sqlite && ctx.section != SectionKind::Down {
         sqlite_rebuild(ctx, stmt, out);
     }
     let Some((at, table)) = alter_table(stmt) else {
@@ -148,6 +153,9 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
         };
         for name in column_names {
             let column = ident(name);
+            if undoes_its_up(&table, &column) {
+                continue;
+            }
             let finding = out.report(
                 format!("dropping column `{column}` of existing table `{table}` loses its data"),
                 "data loss; code still reading or writing the column breaks",
