@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     default_level: Level::Error,
     versions: &[],
     summary: "adding a foreign key without `NOT VALID` to an existing table blocks writes on both tables while every row is checked",
-    explanation: "ALTER TABLE … ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE locks on the referencing and the referenced table and, unless the constraint is NOT VALID, looks up every existing row in the referenced table before committing: INSERT, UPDATE and DELETE on both tables wait for a time proportional to the referencing table. ADD COLUMN … REFERENCES is checked the same way when the new column gets a value in existing rows (any DEFAULT, even DEFAULT NULL, a generated expression, an identity or a serial type), and then under ACCESS EXCLUSIVE, which blocks reads too; without one the column is all NULL and PostgreSQL skips the check, so that form is not reported. With NOT VALID the ADD is metadata-only and ALTER TABLE … VALIDATE CONSTRAINT, run in a later transaction, checks the rows under SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the referenced one, which let reads and writes go on. A foreign key from a table created in the same migration is not reported: the table is empty, so PostgreSQL checks nothing and holds SHARE ROW EXCLUSIVE on the referenced table only for the catalog update (waiting for that lock is what `require-lock-timeout` is about) — unless rows were copied into the new table earlier in the migration, in which case they are checked while writes to the referenced table wait. This holds on every PostgreSQL version. On MySQL and MariaDB, ADD FOREIGN KEY on an existing table copies it (ALGORITHM=COPY, writes blocked) unless `foreign_key_checks` is 0, when it is added in place without checking the existing rows — only safe when they are known to be valid.",
+    explanation: "ALTER TABLE … ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE locks on the referencing and the referenced table and, unless the constraint is NOT VALID, looks up every existing row in the referenced table before committing: INSERT, UPDATE and DELETE on both tables wait for a time proportional to the referencing table. ADD COLUMN … REFERENCES is checked the same way when the new column gets a value in existing rows (any DEFAULT, even DEFAULT NULL, a generated expression, an identity or a serial type), and then under ACCESS EXCLUSIVE, which blocks reads too; without one the column is all NULL and PostgreSQL skips the check (measured: constant time on 3M rows), but the form is still reported: the key takes SHARE ROW EXCLUSIVE on the referenced table, held until the migration commits, and takes it while the table is already locked ACCESS EXCLUSIVE, so a long query on the referenced table stops all traffic on both. With NOT VALID the ADD is metadata-only and ALTER TABLE … VALIDATE CONSTRAINT, run in a later transaction, checks the rows under SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the referenced one, which let reads and writes go on. A foreign key from a table created in the same migration is not reported: the table is empty, so PostgreSQL checks nothing and holds SHARE ROW EXCLUSIVE on the referenced table only for the catalog update (waiting for that lock is what `require-lock-timeout` is about) — unless rows were copied into the new table earlier in the migration, in which case they are checked while writes to the referenced table wait. This holds on every PostgreSQL version. On MySQL and MariaDB, ADD FOREIGN KEY on an existing table copies it (ALGORITHM=COPY, writes blocked) unless `foreign_key_checks` is 0, when it is added in place without checking the existing rows — only safe when they are known to be valid.",
     lock: "SHARE ROW EXCLUSIVE on the table and on the referenced table while every row is checked: blocks INSERT, UPDATE and DELETE on both (reads go on)",
     safe_alternative: "add the foreign key `NOT VALID` (`ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES p (id) NOT VALID`), then run `ALTER TABLE t VALIDATE CONSTRAINT fk` in a later migration",
     equivalents: "squawk: adding-foreign-key-constraint · eugene: E1 · strong_migrations: add_foreign_key · Atlas: PG306 · django-pg-zero-downtime, safe-pg-migrations: rewritten to NOT VALID + VALIDATE",
@@ -186,6 +186,29 @@ fn check(ctx: &Ctx<'_>, stmt: &Stmt, out: &mut Findings) {
                     "add `{column}` without the default (PostgreSQL skips the check when the new column is all NULL) or without REFERENCES followed by `ADD CONSTRAINT … FOREIGN KEY … NOT VALID` and a `VALIDATE CONSTRAINT` in a later migration; set the default afterwards with `ALTER COLUMN … SET DEFAULT` and backfill in batches"
                 ));
             }
+            FkForm::AddColumn { filled: false } if !ctx.is_new_table(table) => {
+                // Measured on PostgreSQL 15: no row is checked (the new
+                // column is all NULL), but the key still locks `parent`
+                // against writes until the migration commits, and is taken
+                // while `table` is already locked ACCESS EXCLUSIVE: a long
+                // query on `parent` then stops all traffic on both.
+                let column = fk.columns.join(", ");
+                let f = out.report(
+                    format!(
+                        "adding column `{column}` with REFERENCES `{parent}` to existing table `{table}` locks `{parent}` against writes until the migration commits"
+                    ),
+                    format!("waits for {sre} on `{parent}` while holding ACCESS EXCLUSIVE on `{table}`; no row is checked (the new column is all NULL)"),
+                );
+                f.lock = Some(format!(
+                    "{} on `{table}` (blocks {}) and {sre} on `{parent}` (blocks {}) until the transaction ends",
+                    LockMode::AccessExclusive,
+                    LockMode::AccessExclusive.blocks(),
+                    sre.blocks()
+                ));
+                f.help = Some(format!(
+                    "set a short `lock_timeout` first, so that waiting for `{parent}` cannot queue traffic, and keep this migration to this one statement; or add `{column}` without REFERENCES and the key with `ADD CONSTRAINT … FOREIGN KEY … NOT VALID` in its own short migration, validated in a later one"
+                ));
+            }
             _ => {}
         }
     }
@@ -251,12 +274,26 @@ mod tests {
     }
 
     #[test]
-    fn add_column_references_is_checked_only_when_the_column_is_filled() {
+    fn add_column_references_checks_rows_only_when_the_column_is_filled() {
         // Without a default the new column is all NULL: PostgreSQL skips the
-        // check (measured on PostgreSQL 15: constant time on 3M rows).
+        // check (measured on PostgreSQL 15: constant time on 3M rows), but
+        // the referenced table is still locked against writes until commit.
+        let m = migration(
+            "ALTER TABLE orders ADD COLUMN buyer_id bigint REFERENCES users (id);",
+            "SELECT 1;",
+        );
+        let report = lint("11", &[SETUP, ("0002_x.sql", &m)]);
+        let found: Vec<_> = report.diagnostics.iter().filter(|d| d.rule == ID).collect();
+        assert_eq!(found.len(), 1);
         assert!(
-            second("ALTER TABLE orders ADD COLUMN buyer_id bigint REFERENCES users (id);")
-                .is_empty()
+            found[0].label.contains("no row is checked"),
+            "{}",
+            found[0].label
+        );
+        assert!(
+            found[0].message.contains("locks `users` against writes"),
+            "{}",
+            found[0].message
         );
         // Any default, even NULL, makes it check every row.
         assert_eq!(
