@@ -58,6 +58,11 @@ pub(crate) fn actions(ctx: &Ctx<'_>, stmt: &Stmt) -> Option<(String, Vec<Action>
         return None;
     }
     for word in clause.map(option_words).unwrap_or_default() {
+        // `ALGORITHM=…` and `LOCK=…` assert how the server must run the
+        // other actions: they change nothing themselves.
+        if matches!(word.as_str(), "ALGORITHM" | "LOCK") {
+            continue;
+        }
         out.push(Action {
             cost: option_cost(&word),
             span: None,

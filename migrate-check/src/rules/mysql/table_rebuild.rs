@@ -38,7 +38,7 @@ ALTER TABLE orders CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; 
         dialect: MY,
         text: "-- file: 0001_create_orders.sql
 -- migrate:up
-CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+CREATE TABLE orders (id bigint PRIMARY KEY, status varchar(20) NOT NULL, KEY orders_status (status)) ENGINE=InnoDB DEFAULT CHARSET=latin1;
 -- migrate:down
 DROP TABLE orders;
 -- file: 0002_orders_default_charset.sql
@@ -46,6 +46,11 @@ DROP TABLE orders;
 ALTER TABLE orders DEFAULT CHARACTER SET utf8mb4;
 -- migrate:down
 ALTER TABLE orders DEFAULT CHARACTER SET latin1;
+-- file: 0003_rename_status_index.sql
+-- migrate:up
+ALTER TABLE orders RENAME INDEX orders_status TO orders_status_idx, ALGORITHM=INPLACE, LOCK=NONE;
+-- migrate:down
+ALTER TABLE orders RENAME INDEX orders_status_idx TO orders_status, ALGORITHM=INPLACE, LOCK=NONE;
 ",
     }],
     check: Some(check),
