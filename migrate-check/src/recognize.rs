@@ -200,8 +200,7 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
             let open = toks.iter().position(|t| **t == Token::LParen)?;
             let close = open + closing(&toks[open..])?;
             (w(close + 1) == "IS").then_some(())?;
-            let edits: Vec<(usize, Vec<Token>)> =
-                (open..=close).map(|j| (j, Vec::new())).collect();
+            let edits: Vec<(usize, Vec<Token>)> = (open..=close).map(|j| (j, Vec::new())).collect();
             with_clause(slice, &edits, &value_text(&toks[open..=close]), dialect)
         }
         (Dialect::Postgres, "COMMENT") if w(1) == "ON" && w(2) == "CONSTRAINT" => {
@@ -432,12 +431,12 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
             )
         }
         // `DROP PREPARE s`, the synonym of `DEALLOCATE PREPARE s`.
-        (Dialect::MySql, "DROP") if w(1) == "PREPARE" => (name_at(&toks, 2).is_some()
-            && toks.len() == 3)
-            .then(|| Recognized::Other {
+        (Dialect::MySql, "DROP") if w(1) == "PREPARE" => {
+            (name_at(&toks, 2).is_some() && toks.len() == 3).then(|| Recognized::Other {
                 what: "DROP PREPARE".into(),
                 lock: None,
-            }),
+            })
+        }
         // Multi-table `UPDATE t1 a, t2 b SET …`: the comma join is a CROSS JOIN.
         (Dialect::MySql, "UPDATE") => {
             let mut depth = 0i32;
@@ -463,7 +462,9 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
         // positions, but it reads `AFTER d` (or `FIRST`) as more words of the
         // declared type and adds the column last, with type `TEXT AFTER d`.
         // Parsed without the clause, the declared type restored.
-        (Dialect::Sqlite, "ALTER") if w(1) == "TABLE" => sqlite_column_position(slice, &toks, &words),
+        (Dialect::Sqlite, "ALTER") if w(1) == "TABLE" => {
+            sqlite_column_position(slice, &toks, &words)
+        }
         // `DROP INDEX i ON t ALGORITHM=… LOCK=…`: parse without the clauses.
         (Dialect::MySql, "DROP") if w(1) == "INDEX" => {
             let at = (4..words.len()).find(|&i| matches!(w(i), "ALGORITHM" | "LOCK"))?;
@@ -619,7 +620,8 @@ fn identity_restart(
     }
     let clause = clause_text(&toks[r..end]);
     let (mut first, mut last) = (r, end);
-    if matches!(toks.get(r - 1), Some(Token::LParen)) && matches!(toks.get(end), Some(Token::RParen))
+    if matches!(toks.get(r - 1), Some(Token::LParen))
+        && matches!(toks.get(end), Some(Token::RParen))
     {
         (first, last) = (r - 1, end + 1);
     }
@@ -703,7 +705,9 @@ fn pg_update_subscripts(
         }
         at_target = false;
         let mut k = j + 1;
-        while matches!(toks.get(k), Some(Token::Period)) && matches!(toks.get(k + 1), Some(Token::Word(_))) {
+        while matches!(toks.get(k), Some(Token::Period))
+            && matches!(toks.get(k + 1), Some(Token::Word(_)))
+        {
             k += 2;
         }
         let first = k;
@@ -797,7 +801,11 @@ fn sqlite_column_position(
     use sqlparser::ast::{AlterTableOperation, DataType, Ident, ObjectName, Statement};
     let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
     let add = (3..words.len()).find(|&j| w(j) == "ADD")?;
-    let name = if w(add + 1) == "COLUMN" { add + 2 } else { add + 1 };
+    let name = if w(add + 1) == "COLUMN" {
+        add + 2
+    } else {
+        add + 1
+    };
     // The type's words, then the position: nothing but words in between.
     let mut p = name + 1;
     while matches!(toks.get(p), Some(Token::Word(_))) && !matches!(w(p), "AFTER" | "FIRST") {
@@ -1475,16 +1483,28 @@ mod tests {
         for (sql, what) in [
             ("ALTER SEQUENCE s RESTART", "ALTER SEQUENCE RESTART"),
             ("ALTER SEQUENCE s RESTART WITH 10", "ALTER SEQUENCE RESTART"),
-            ("ALTER SEQUENCE public.s RENAME TO s2", "ALTER SEQUENCE RENAME TO"),
+            (
+                "ALTER SEQUENCE public.s RENAME TO s2",
+                "ALTER SEQUENCE RENAME TO",
+            ),
             (
                 "ALTER SEQUENCE IF EXISTS s INCREMENT BY 2 MINVALUE 1 MAXVALUE 1000 CACHE 5 NO CYCLE",
                 "ALTER SEQUENCE INCREMENT",
             ),
-            ("ALTER SEQUENCE s AS bigint START WITH 5", "ALTER SEQUENCE AS"),
-            ("ALTER SEQUENCE s SET SCHEMA archive", "ALTER SEQUENCE SET SCHEMA"),
+            (
+                "ALTER SEQUENCE s AS bigint START WITH 5",
+                "ALTER SEQUENCE AS",
+            ),
+            (
+                "ALTER SEQUENCE s SET SCHEMA archive",
+                "ALTER SEQUENCE SET SCHEMA",
+            ),
             ("ALTER SEQUENCE s OWNED BY t.id", "ALTER SEQUENCE OWNED BY"),
             ("ALTER TYPE mood SET SCHEMA y", "ALTER TYPE SET SCHEMA"),
-            ("DROP STATISTICS IF EXISTS st1, public.st2", "DROP STATISTICS"),
+            (
+                "DROP STATISTICS IF EXISTS st1, public.st2",
+                "DROP STATISTICS",
+            ),
             ("DROP STATISTICS st1 CASCADE", "DROP STATISTICS"),
             ("DROP EVENT TRIGGER IF EXISTS e", "DROP EVENT TRIGGER"),
             ("DROP EVENT TRIGGER e", "DROP EVENT TRIGGER"),
@@ -1536,7 +1556,10 @@ mod tests {
             assert!(
                 matches!(
                     &at.operations[..],
-                    [AlterTableOperation::AlterColumn { op: AlterColumnOperation::AddGenerated { .. }, .. }]
+                    [AlterTableOperation::AlterColumn {
+                        op: AlterColumnOperation::AddGenerated { .. },
+                        ..
+                    }]
                 ),
                 "{sql}"
             );
@@ -1627,7 +1650,10 @@ mod tests {
     fn mysql_variables_prepared_statements_multi_table_updates() {
         use sqlparser::ast::Statement;
         let my = Dialect::MySql;
-        for sql in ["SET @v := (SELECT COUNT(*) FROM t1)", "SET @a := 1, @b := 2"] {
+        for sql in [
+            "SET @v := (SELECT COUNT(*) FROM t1)",
+            "SET @a := 1, @b := 2",
+        ] {
             let (statement, clause) = recovered(sql, my);
             assert_eq!(clause, ":=", "{sql}");
             assert!(matches!(statement, Statement::Set(_)), "{sql}");
@@ -1640,7 +1666,8 @@ mod tests {
             assert_eq!(other(sql, my), (what.to_string(), None), "{sql}");
         }
         assert_eq!(rec("PREPARE s FROM t", my), None);
-        let (statement, clause) = recovered("UPDATE t1 a, t2 b SET a.x = b.x WHERE a.id = b.id", my);
+        let (statement, clause) =
+            recovered("UPDATE t1 a, t2 b SET a.x = b.x WHERE a.id = b.id", my);
         assert_eq!(clause, ", (CROSS JOIN)");
         let Statement::Update(u) = statement else {
             panic!()
@@ -1653,7 +1680,11 @@ mod tests {
     fn sqlite_reads_a_mysql_column_position_as_part_of_the_type() {
         use sqlparser::ast::{AlterTableOperation, ColumnOption, Statement};
         for (sql, clause, declared) in [
-            ("ALTER TABLE t ADD COLUMN c TEXT AFTER d", "AFTER d", "TEXT AFTER d"),
+            (
+                "ALTER TABLE t ADD COLUMN c TEXT AFTER d",
+                "AFTER d",
+                "TEXT AFTER d",
+            ),
             ("ALTER TABLE t ADD c TEXT FIRST", "FIRST", "TEXT FIRST"),
             ("ALTER TABLE t ADD COLUMN f AFTER d", "AFTER d", "AFTER d"),
             (
@@ -1682,11 +1713,17 @@ mod tests {
         }
         // SQLite rejects a position after a parenthesized type or a constraint.
         assert_eq!(
-            rec("ALTER TABLE t ADD COLUMN e varchar(10) AFTER d", Dialect::Sqlite),
+            rec(
+                "ALTER TABLE t ADD COLUMN e varchar(10) AFTER d",
+                Dialect::Sqlite
+            ),
             None
         );
         assert_eq!(
-            rec("ALTER TABLE t ADD COLUMN e TEXT NOT NULL DEFAULT '' AFTER d", Dialect::Sqlite),
+            rec(
+                "ALTER TABLE t ADD COLUMN e TEXT NOT NULL DEFAULT '' AFTER d",
+                Dialect::Sqlite
+            ),
             None
         );
     }

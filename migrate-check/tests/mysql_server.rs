@@ -452,5 +452,8 @@ UPDATE t1 a LEFT JOIN t2 b ON a.id = b.id SET a.x = COALESCE(b.x, 0);
         db.count("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't1' AND COLUMN_NAME = 'y'"),
         1
     );
-    assert_eq!(db.strings("SELECT CONCAT(id, ':', x) FROM t1 ORDER BY id"), ["1:5", "2:0"]);
+    assert_eq!(
+        db.strings("SELECT CONCAT(id, ':', x) FROM t1 ORDER BY id"),
+        ["1:5", "2:0"]
+    );
 }

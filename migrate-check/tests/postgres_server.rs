@@ -238,8 +238,10 @@ fn forms_from_real_projects_parse_and_run() {
     let report = check(Input {
         entries: vec![FileEntry {
             rel_path: "0001_forms.sql".into(),
-            bytes: format!("-- migrate:up\n-- migrate:no-transaction\n{sql}-- migrate:irreversible: test\n")
-                .into_bytes(),
+            bytes: format!(
+                "-- migrate:up\n-- migrate:no-transaction\n{sql}-- migrate:irreversible: test\n"
+            )
+            .into_bytes(),
         }],
         display_dir: String::new(),
         config: Config {
@@ -248,7 +250,10 @@ fn forms_from_real_projects_parse_and_run() {
         },
         config_source: None,
     });
-    assert_eq!(report.migrations[0].up.statements.len(), sql.lines().count());
+    assert_eq!(
+        report.migrations[0].up.statements.len(),
+        sql.lines().count()
+    );
     assert!(
         report.diagnostics.iter().all(|d| d.rule != "parse-error"),
         "{}",
@@ -278,7 +283,10 @@ fn forms_from_real_projects_parse_and_run() {
                     .map(|(_, m)| m.as_str())
                     .max_by_key(|m| strength(m));
                 if strongest != Some(pg_mode(l.mode).as_str()) {
-                    wrong.push(format!("`{text}`: checker {} on {}, server {strongest:?}", l.mode, l.table));
+                    wrong.push(format!(
+                        "`{text}`: checker {} on {}, server {strongest:?}",
+                        l.mode, l.table
+                    ));
                 }
             }
             for (table, mode) in &held {

@@ -655,7 +655,10 @@ fn a_mysql_column_position_is_part_of_the_declared_type() {
         ("ALTER TABLE t ADD COLUMN c TEXT AFTER d", "c"),
         ("ALTER TABLE t ADD e TEXT FIRST", "e"),
         ("ALTER TABLE t ADD COLUMN f AFTER d", "f"),
-        ("ALTER TABLE t ADD COLUMN g INT AFTER \"d\" NOT NULL DEFAULT 0", "g"),
+        (
+            "ALTER TABLE t ADD COLUMN g INT AFTER \"d\" NOT NULL DEFAULT 0",
+            "g",
+        ),
     ];
     for (sql, column) in forms {
         let entries = vec![FileEntry {
@@ -689,8 +692,8 @@ fn a_mysql_column_position_is_part_of_the_declared_type() {
         let file = SourceFile::from_text("f.sql", "f.sql", sql);
         let mut lexed = parse::lex(&file, Dialect::Sqlite);
         let n = lexed.tokens.len();
-        let (stmt, _, failure) = parse::split_and_parse(&file, &mut lexed, 0..n, Dialect::Sqlite)
-            .remove(0);
+        let (stmt, _, failure) =
+            parse::split_and_parse(&file, &mut lexed, 0..n, Dialect::Sqlite).remove(0);
         assert!(failure.is_none(), "`{sql}`");
         let Some(Recognized::WithClause { statement, .. }) = stmt.recognized() else {
             panic!("`{sql}`: {:?}", stmt.kind)
