@@ -511,6 +511,17 @@ impl Schema {
                 });
             }
             Statement::DropTrigger(t) => self.remove_dependent(&object(&t.trigger_name)),
+            Statement::AlterIndex {
+                name,
+                operation: ast::AlterIndexOperation::RenameIndex { index_name },
+            } => {
+                let (old, new) = (object(name), object(index_name));
+                if let Some(mut index) = self.index(&old).cloned() {
+                    self.remove_index(&old);
+                    index.name = new;
+                    self.put_index(index);
+                }
+            }
             Statement::RenameTable(renames) => {
                 for r in renames {
                     self.rename_table(&object(&r.old_name), &object(&r.new_name));
@@ -1292,6 +1303,22 @@ mod tests {
             ConstraintKind::Check("c IS NOT NULL".into())
         );
         assert_eq!(s.index("t_a").unwrap().columns, ["c", "b"]);
+    }
+
+    #[test]
+    fn renaming_an_index_renames_it() {
+        for rename in [
+            "ALTER INDEX t_a RENAME TO t_b;",
+            "ALTER INDEX IF EXISTS t_a RENAME TO t_b;",
+        ] {
+            let s = schema_after(&format!(
+                "CREATE TABLE t (a int);\nCREATE UNIQUE INDEX t_a ON t (a);\n{rename}"
+            ));
+            assert!(s.index("t_a").is_none(), "{rename}");
+            let b = s.index("t_b").expect(rename);
+            assert!(b.unique && b.table == "t" && b.columns == ["a"], "{rename}");
+            assert_eq!(s.indexes_on("t").count(), 1, "{rename}");
+        }
     }
 
     #[test]

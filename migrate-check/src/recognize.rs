@@ -78,7 +78,12 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
             let mut i = 1;
             if toks.get(1) == Some(&&Token::LParen) {
                 let end = toks.iter().position(|t| *t == &Token::RParen)?;
-                full = words[2..end].iter().any(|w| w == "FULL");
+                // `FULL`, `FULL true|on|1`; not `FULL false|off|0`.
+                full = (2..end).any(|j| {
+                    w(j) == "FULL"
+                        && !matches!(w(j + 1), "FALSE" | "OFF")
+                        && !matches!(toks.get(j + 1), Some(Token::Number(n, _)) if n == "0")
+                });
                 i = end + 1;
             }
             while matches!(w(i), "FULL" | "FREEZE" | "VERBOSE" | "ANALYZE") {
@@ -118,6 +123,10 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
             while matches!(toks.get(i), Some(Token::Period)) {
                 i += 2;
             }
+            if w(i) == "RENAME" && w(2) == "IF" {
+                // `ALTER INDEX IF EXISTS a RENAME TO b`: parse without the guard.
+                return without(slice, &toks, 2, 2, "IF EXISTS", dialect);
+            }
             let action = match (w(i), w(i + 1)) {
                 ("ATTACH", "PARTITION") | ("SET", "TABLESPACE") => format!("{} {}", w(i), w(i + 1)),
                 ("SET", _) | ("RESET", _) => w(i).to_string(),
@@ -147,14 +156,96 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
             })
         }
         (Dialect::Postgres, "ALTER") if w(1) == "TABLE" => pg_alter_table(slice, &toks, &words),
-        (Dialect::Postgres, "ALTER")
-            if w(1) == "SEQUENCE" && contains_seq(&words, &["OWNED", "BY"]) =>
+        (Dialect::Postgres, "ALTER") if w(1) == "SEQUENCE" => pg_alter_sequence(&toks, &words),
+        (Dialect::Postgres, "ALTER") if w(1) == "TYPE" => {
+            // `ALTER TYPE t SET SCHEMA s` (sqlparser knows RENAME and the enum values).
+            let mut i = 3;
+            while matches!(toks.get(i), Some(Token::Period)) {
+                i += 2;
+            }
+            (name_at(&toks, 2).is_some()
+                && w(i) == "SET"
+                && w(i + 1) == "SCHEMA"
+                && name_at(&toks, i + 2).is_some()
+                && toks.len() == i + 3)
+                .then(|| Recognized::Other {
+                    what: "ALTER TYPE SET SCHEMA".into(),
+                    lock: None,
+                })
+        }
+        (Dialect::Postgres, "DROP")
+            if w(1) == "STATISTICS" || (w(1) == "EVENT" && w(2) == "TRIGGER") =>
         {
-            Some(Recognized::Other {
-                what: "ALTER SEQUENCE OWNED BY".into(),
-                lock: None,
+            let (what, mut i) = if w(1) == "EVENT" {
+                ("DROP EVENT TRIGGER", 3)
+            } else {
+                ("DROP STATISTICS", 2)
+            };
+            if w(i) == "IF" && w(i + 1) == "EXISTS" {
+                i += 2;
+            }
+            let names = names_until(toks.get(i..)?, &["CASCADE", "RESTRICT"]);
+            // DROP EVENT TRIGGER takes one name.
+            (!names.is_empty() && (what == "DROP STATISTICS" || names.len() == 1)).then(|| {
+                Recognized::Other {
+                    what: what.into(),
+                    lock: None,
+                }
             })
         }
+        (Dialect::Postgres, "COMMENT")
+            if w(1) == "ON" && matches!(w(2), "FUNCTION" | "PROCEDURE") =>
+        {
+            // `COMMENT ON FUNCTION f(int4) IS …`: parse without the argument types.
+            let open = toks.iter().position(|t| **t == Token::LParen)?;
+            let close = open + closing(&toks[open..])?;
+            (w(close + 1) == "IS").then_some(())?;
+            let edits: Vec<(usize, Vec<Token>)> = (open..=close).map(|j| (j, Vec::new())).collect();
+            with_clause(slice, &edits, &value_text(&toks[open..=close]), dialect)
+        }
+        (Dialect::Postgres, "COMMENT") if w(1) == "ON" && w(2) == "CONSTRAINT" => {
+            // `COMMENT ON CONSTRAINT c ON [DOMAIN] t IS '…'`: ACCESS SHARE on the table.
+            name_at(&toks, 3)?;
+            if w(4) != "ON" || !contains_seq(&words, &["IS"]) {
+                return None;
+            }
+            let lock = if w(5) == "DOMAIN" {
+                None
+            } else {
+                Some((name_at(&toks, 5)?, LockMode::AccessShare))
+            };
+            Some(Recognized::Other {
+                what: "COMMENT ON CONSTRAINT".into(),
+                lock,
+            })
+        }
+        (Dialect::Postgres, "CREATE")
+            if w(1) == "FUNCTION" || (w(1) == "OR" && w(2) == "REPLACE" && w(3) == "FUNCTION") =>
+        {
+            // `COST n` and `ROWS n` among the options: parse without them.
+            let mut depth = 0i32;
+            let mut edits = Vec::new();
+            let mut clause = Vec::new();
+            for (j, t) in toks.iter().enumerate() {
+                match t {
+                    Token::LParen => depth += 1,
+                    Token::RParen => depth -= 1,
+                    _ if depth == 0
+                        && matches!(w(j), "COST" | "ROWS")
+                        && matches!(toks.get(j + 1), Some(Token::Number(..))) =>
+                    {
+                        edits.extend([(j, Vec::new()), (j + 1, Vec::new())]);
+                        clause.push(clause_text(&toks[j..j + 2]));
+                    }
+                    _ => {}
+                }
+            }
+            if edits.is_empty() {
+                return None;
+            }
+            with_clause(slice, &edits, &clause.join(" "), dialect)
+        }
+        (Dialect::Postgres, "UPDATE") => pg_update_subscripts(slice, &toks, &words),
         (Dialect::Postgres, "CREATE") if w(1) == "STATISTICS" => {
             // `CREATE STATISTICS name (kinds) ON cols FROM table`: SHARE UPDATE EXCLUSIVE.
             let from = words.iter().rposition(|w| w == "FROM")?;
@@ -303,6 +394,77 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
             mysql_without_guards(slice, &words, dialect)
                 .or_else(|| mysql_table_option(slice, &toks, &words, dialect))
         }
+        // `SET @v := expr`: MySQL's assignment operator, the same as `=` in SET.
+        (Dialect::MySql, "SET") => {
+            let mut depth = 0i32;
+            let mut edits = Vec::new();
+            for (j, t) in toks.iter().enumerate() {
+                match t {
+                    Token::LParen => depth += 1,
+                    Token::RParen => depth -= 1,
+                    Token::Assignment
+                        if depth == 0
+                            && matches!(toks.get(j.wrapping_sub(1)), Some(Token::Word(v)) if v.value.starts_with('@')) =>
+                    {
+                        edits.push((j, vec![Token::Eq]));
+                    }
+                    _ => {}
+                }
+            }
+            if edits.is_empty() {
+                return None;
+            }
+            with_clause(slice, &edits, ":=", dialect)
+        }
+        // `PREPARE s FROM @sql | '…'` (sqlparser knows PostgreSQL's `PREPARE s AS …`).
+        (Dialect::MySql, "PREPARE") => {
+            let source = match toks.get(3) {
+                Some(Token::SingleQuotedString(_) | Token::DoubleQuotedString(_)) => true,
+                Some(Token::Word(v)) => v.value.starts_with('@'),
+                _ => false,
+            };
+            (name_at(&toks, 1).is_some() && w(2) == "FROM" && source && toks.len() == 4).then(
+                || Recognized::Other {
+                    what: "PREPARE".into(),
+                    lock: None,
+                },
+            )
+        }
+        // `DROP PREPARE s`, the synonym of `DEALLOCATE PREPARE s`.
+        (Dialect::MySql, "DROP") if w(1) == "PREPARE" => {
+            (name_at(&toks, 2).is_some() && toks.len() == 3).then(|| Recognized::Other {
+                what: "DROP PREPARE".into(),
+                lock: None,
+            })
+        }
+        // Multi-table `UPDATE t1 a, t2 b SET …`: the comma join is a CROSS JOIN.
+        (Dialect::MySql, "UPDATE") => {
+            let mut depth = 0i32;
+            let mut edits = Vec::new();
+            for (j, t) in toks.iter().enumerate() {
+                match t {
+                    Token::LParen => depth += 1,
+                    Token::RParen => depth -= 1,
+                    Token::Comma if depth == 0 => edits.push((
+                        j,
+                        vec![Token::make_keyword("CROSS"), Token::make_keyword("JOIN")],
+                    )),
+                    _ if depth == 0 && w(j) == "SET" => break,
+                    _ => {}
+                }
+            }
+            if edits.is_empty() {
+                return None;
+            }
+            with_clause(slice, &edits, ", (CROSS JOIN)", dialect)
+        }
+        // `ALTER TABLE t ADD COLUMN c TEXT AFTER d`: SQLite has no column
+        // positions, but it reads `AFTER d` (or `FIRST`) as more words of the
+        // declared type and adds the column last, with type `TEXT AFTER d`.
+        // Parsed without the clause, the declared type restored.
+        (Dialect::Sqlite, "ALTER") if w(1) == "TABLE" => {
+            sqlite_column_position(slice, &toks, &words)
+        }
         // `DROP INDEX i ON t ALGORITHM=… LOCK=…`: parse without the clauses.
         (Dialect::MySql, "DROP") if w(1) == "INDEX" => {
             let at = (4..words.len()).find(|&i| matches!(w(i), "ALGORITHM" | "LOCK"))?;
@@ -386,9 +548,26 @@ fn pg_alter_table(
                 },
             })
         }
+        ("ALTER", "CONSTRAINT") => {
+            // `ALTER CONSTRAINT c [NOT] DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]`.
+            name_at(toks, i + 2)?;
+            let rest = &words[(i + 3).min(n)..];
+            let deferrability = !rest.is_empty()
+                && rest.iter().all(|w| {
+                    matches!(
+                        w.as_str(),
+                        "NOT" | "DEFERRABLE" | "INITIALLY" | "DEFERRED" | "IMMEDIATE"
+                    )
+                });
+            deferrability.then_some(())?;
+            metadata("ALTER CONSTRAINT".into(), LockMode::AccessExclusive)
+        }
         ("ALTER", _) => {
             let col = if w(i + 1) == "COLUMN" { i + 2 } else { i + 1 };
             let (a, b) = (w(col + 1), w(col + 2));
+            if (a, b) == ("ADD", "GENERATED") {
+                return identity_restart(slice, toks, words, col + 3);
+            }
             let lock = match (a, b) {
                 ("SET", "STATISTICS") => LockMode::ShareUpdateExclusive,
                 // Per-attribute options (n_distinct, …).
@@ -416,6 +595,160 @@ fn pg_alter_table(
         }
         _ => None,
     }
+}
+
+/// `ALTER [COLUMN] c ADD GENERATED … AS IDENTITY (… RESTART [WITH] n …)`:
+/// sqlparser reads the sequence options but `RESTART`; parse without it
+/// (and without the parentheses when it was the only option).
+fn identity_restart(
+    slice: &[TokenWithSpan],
+    toks: &[&Token],
+    words: &[String],
+    from: usize,
+) -> Option<Recognized> {
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let r = (from..words.len()).find(|&j| w(j) == "RESTART")?;
+    let mut end = r + 1;
+    if w(end) == "WITH" {
+        end += 1;
+    }
+    if matches!(toks.get(end), Some(Token::Minus)) {
+        end += 1;
+    }
+    if matches!(toks.get(end), Some(Token::Number(..))) {
+        end += 1;
+    }
+    let clause = clause_text(&toks[r..end]);
+    let (mut first, mut last) = (r, end);
+    if matches!(toks.get(r - 1), Some(Token::LParen))
+        && matches!(toks.get(end), Some(Token::RParen))
+    {
+        (first, last) = (r - 1, end + 1);
+    }
+    let edits: Vec<(usize, Vec<Token>)> = (first..last).map(|j| (j, Vec::new())).collect();
+    with_clause(slice, &edits, &clause, Dialect::Postgres)
+}
+
+/// PostgreSQL `ALTER SEQUENCE [IF EXISTS] name action…` (sqlparser has no
+/// `ALTER SEQUENCE`). It changes nothing the model tracks (no sequences),
+/// and its lock is on the sequence, not on a table: SHARE ROW EXCLUSIVE
+/// (ACCESS EXCLUSIVE for `RENAME`), which holds back `nextval` until commit.
+fn pg_alter_sequence(toks: &[&Token], words: &[String]) -> Option<Recognized> {
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let mut i = 2;
+    if w(i) == "IF" && w(i + 1) == "EXISTS" {
+        i += 2;
+    }
+    name_at(toks, i)?;
+    i += 1;
+    while matches!(toks.get(i), Some(Token::Period)) {
+        i += 2;
+    }
+    let what = match (w(i), w(i + 1)) {
+        ("RENAME", "TO") | ("SET", "SCHEMA") | ("OWNER", "TO") | ("OWNED", "BY") => {
+            name_at(toks, i + 2)?;
+            format!("ALTER SEQUENCE {} {}", w(i), w(i + 1))
+        }
+        ("SET", "LOGGED" | "UNLOGGED") => format!("ALTER SEQUENCE SET {}", w(i + 1)),
+        (
+            "AS" | "INCREMENT" | "MINVALUE" | "MAXVALUE" | "NO" | "START" | "RESTART" | "CACHE"
+            | "CYCLE",
+            _,
+        ) => format!("ALTER SEQUENCE {}", w(i)),
+        _ => return None,
+    };
+    Some(Recognized::Other { what, lock: None })
+}
+
+/// PostgreSQL `UPDATE t SET a[1] = …` (a subscripted target, sqlparser reads
+/// none): each subscript is written as a field of the column (`a."[1]"`),
+/// which is what it is — a part of the column assigned — so that the rest of
+/// the statement is parsed as written.
+fn pg_update_subscripts(
+    slice: &[TokenWithSpan],
+    toks: &[&Token],
+    words: &[String],
+) -> Option<Recognized> {
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let mut depth = 0i32;
+    let set = (0..toks.len()).find(|&j| {
+        match toks[j] {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ => {}
+        }
+        depth == 0 && w(j) == "SET"
+    })?;
+    let mut edits = Vec::new();
+    let mut subscripts = Vec::new();
+    let mut at_target = true;
+    let mut j = set + 1;
+    depth = 0;
+    while j < toks.len() {
+        match toks[j] {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => {
+                at_target = true;
+                j += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 && matches!(w(j), "FROM" | "WHERE" | "RETURNING") {
+            break;
+        }
+        if !(at_target && matches!(toks[j], Token::Word(_))) {
+            at_target = false;
+            j += 1;
+            continue;
+        }
+        at_target = false;
+        let mut k = j + 1;
+        while matches!(toks.get(k), Some(Token::Period))
+            && matches!(toks.get(k + 1), Some(Token::Word(_)))
+        {
+            k += 2;
+        }
+        let first = k;
+        while matches!(toks.get(k), Some(Token::LBracket)) {
+            k += closing(&toks[k..])? + 1;
+        }
+        if k > first && matches!(toks.get(k), Some(Token::Eq)) {
+            let text = value_text(&toks[first..k]);
+            let field = Token::Word(sqlparser::tokenizer::Word {
+                value: text.clone(),
+                quote_style: Some('"'),
+                keyword: sqlparser::keywords::Keyword::NoKeyword,
+            });
+            edits.push((first, vec![Token::Period, field]));
+            edits.extend((first + 1..k).map(|i| (i, Vec::new())));
+            subscripts.push(text);
+        }
+        j = k;
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    with_clause(slice, &edits, &subscripts.join(" "), Dialect::Postgres)
+}
+
+/// The offset of the bracket closing the one `toks` starts with.
+fn closing(toks: &[&Token]) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, t) in toks.iter().enumerate() {
+        match t {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// PostgreSQL 18 `ADD COLUMN … GENERATED ALWAYS AS (…) VIRTUAL`: parsed as
@@ -454,6 +787,58 @@ fn virtual_generated(slice: &[TokenWithSpan]) -> Option<Recognized> {
         statement: Box::new(statement),
         clause: "VIRTUAL".into(),
     })
+}
+
+/// SQLite `ALTER TABLE t ADD [COLUMN] c [type words] {AFTER d | FIRST}
+/// [constraints]`: MySQL's column position, which SQLite takes as part of
+/// the declared type (the column is added last). The statement is parsed
+/// without the position, then given the type SQLite records.
+fn sqlite_column_position(
+    slice: &[TokenWithSpan],
+    toks: &[&Token],
+    words: &[String],
+) -> Option<Recognized> {
+    use sqlparser::ast::{AlterTableOperation, DataType, Ident, ObjectName, Statement};
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let add = (3..words.len()).find(|&j| w(j) == "ADD")?;
+    let name = if w(add + 1) == "COLUMN" {
+        add + 2
+    } else {
+        add + 1
+    };
+    // The type's words, then the position: nothing but words in between.
+    let mut p = name + 1;
+    while matches!(toks.get(p), Some(Token::Word(_))) && !matches!(w(p), "AFTER" | "FIRST") {
+        p += 1;
+    }
+    let count = match w(p) {
+        "AFTER" if matches!(toks.get(p + 1), Some(Token::Word(_))) => 2,
+        "FIRST" => 1,
+        _ => return None,
+    };
+    let clause = value_words(&toks[p..p + count]);
+    let declared = value_words(&toks[name + 1..p + count]);
+    let edits: Vec<(usize, Vec<Token>)> = (p..p + count).map(|j| (j, Vec::new())).collect();
+    let mut statement = parse_tokens(&edited(slice, &edits), Dialect::Sqlite).ok()?;
+    let Statement::AlterTable(at) = &mut statement else {
+        return None;
+    };
+    let [AlterTableOperation::AddColumn { column_def, .. }] = at.operations.as_mut_slice() else {
+        return None;
+    };
+    column_def.data_type = DataType::Custom(ObjectName::from(vec![Ident::new(declared)]), vec![]);
+    Some(Recognized::WithClause {
+        statement: Box::new(statement),
+        clause,
+    })
+}
+
+/// Word tokens as written, joined by spaces (`TEXT AFTER "d"`).
+fn value_words(toks: &[&Token]) -> String {
+    toks.iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// MariaDB's `IF [NOT] EXISTS` guards inside `ALTER TABLE` actions (`ADD
@@ -614,6 +999,30 @@ fn without(
     clause: &str,
     dialect: Dialect,
 ) -> Option<Recognized> {
+    let edits: Vec<(usize, Vec<Token>)> = (at..at + count).map(|i| (i, Vec::new())).collect();
+    with_clause(slice, &edits, clause, dialect)
+}
+
+/// Re-parses the statement with some of its non-whitespace tokens edited:
+/// each `(index, tokens)` puts `tokens` in place of the token at that
+/// non-whitespace index (none: the token is dropped). The result is the
+/// statement with `clause` recorded as what was set aside.
+fn with_clause(
+    slice: &[TokenWithSpan],
+    edits: &[(usize, Vec<Token>)],
+    clause: &str,
+    dialect: Dialect,
+) -> Option<Recognized> {
+    let statement = parse_tokens(&edited(slice, edits), dialect).ok()?;
+    Some(Recognized::WithClause {
+        statement: Box::new(statement),
+        clause: clause.to_string(),
+    })
+}
+
+/// The tokens with the edits of [`with_clause`] made (a token put in place
+/// of another keeps its position).
+fn edited(slice: &[TokenWithSpan], edits: &[(usize, Vec<Token>)]) -> Vec<TokenWithSpan> {
     let mut kept = Vec::with_capacity(slice.len());
     let mut nth = 0usize;
     for t in slice {
@@ -621,16 +1030,25 @@ fn without(
             kept.push(t.clone());
             continue;
         }
-        if !(at..at + count).contains(&nth) {
-            kept.push(t.clone());
+        match edits.iter().find(|(i, _)| *i == nth) {
+            Some((_, put)) => kept.extend(put.iter().map(|p| TokenWithSpan {
+                token: p.clone(),
+                span: t.span,
+            })),
+            None => kept.push(t.clone()),
         }
         nth += 1;
     }
-    let statement = parse_tokens(&kept, dialect).ok()?;
-    Some(Recognized::WithClause {
-        statement: Box::new(statement),
-        clause: clause.to_string(),
-    })
+    kept
+}
+
+/// The tokens as written, joined by spaces, upper case: a clause's text.
+fn clause_text(toks: &[&Token]) -> String {
+    toks.iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_uppercase()
 }
 
 fn upper_word(t: &Token) -> String {
@@ -1041,6 +1459,273 @@ mod tests {
             rec("ALTER TABLE t ADD COLUMN d int, ROW_FORMAT=DYNAMIC", my),
             Some(Recognized::WithClause { clause, .. }) if clause.starts_with("ROW_FORMAT")
         ));
+    }
+
+    /// The `what` of an `Other` recognition, with its lock.
+    fn other(sql: &str, d: Dialect) -> (String, Option<(String, LockMode)>) {
+        match rec(sql, d) {
+            Some(Recognized::Other { what, lock }) => (what, lock),
+            r => panic!("{sql}: {r:?}"),
+        }
+    }
+
+    /// The statement recovered and the clause set aside.
+    fn recovered(sql: &str, d: Dialect) -> (sqlparser::ast::Statement, String) {
+        match rec(sql, d) {
+            Some(Recognized::WithClause { statement, clause }) => (*statement, clause),
+            r => panic!("{sql}: {r:?}"),
+        }
+    }
+
+    #[test]
+    fn postgres_sequences_types_statistics_event_triggers() {
+        let pg = Dialect::Postgres;
+        for (sql, what) in [
+            ("ALTER SEQUENCE s RESTART", "ALTER SEQUENCE RESTART"),
+            ("ALTER SEQUENCE s RESTART WITH 10", "ALTER SEQUENCE RESTART"),
+            (
+                "ALTER SEQUENCE public.s RENAME TO s2",
+                "ALTER SEQUENCE RENAME TO",
+            ),
+            (
+                "ALTER SEQUENCE IF EXISTS s INCREMENT BY 2 MINVALUE 1 MAXVALUE 1000 CACHE 5 NO CYCLE",
+                "ALTER SEQUENCE INCREMENT",
+            ),
+            (
+                "ALTER SEQUENCE s AS bigint START WITH 5",
+                "ALTER SEQUENCE AS",
+            ),
+            (
+                "ALTER SEQUENCE s SET SCHEMA archive",
+                "ALTER SEQUENCE SET SCHEMA",
+            ),
+            ("ALTER SEQUENCE s OWNED BY t.id", "ALTER SEQUENCE OWNED BY"),
+            ("ALTER TYPE mood SET SCHEMA y", "ALTER TYPE SET SCHEMA"),
+            (
+                "DROP STATISTICS IF EXISTS st1, public.st2",
+                "DROP STATISTICS",
+            ),
+            ("DROP STATISTICS st1 CASCADE", "DROP STATISTICS"),
+            ("DROP EVENT TRIGGER IF EXISTS e", "DROP EVENT TRIGGER"),
+            ("DROP EVENT TRIGGER e", "DROP EVENT TRIGGER"),
+        ] {
+            assert_eq!(other(sql, pg), (what.to_string(), None), "{sql}");
+        }
+        assert_eq!(rec("ALTER SEQUENCE s FROBNICATE", pg), None);
+        assert_eq!(rec("ALTER TYPE mood SET SCHEMA", pg), None);
+        assert_eq!(rec("DROP EVENT TRIGGER a, b", pg), None);
+    }
+
+    #[test]
+    fn postgres_alter_constraint_and_identity_restart() {
+        let pg = Dialect::Postgres;
+        for sql in [
+            "ALTER TABLE ch ALTER CONSTRAINT ch_fk DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE ch ALTER CONSTRAINT ch_fk NOT DEFERRABLE",
+            "ALTER TABLE IF EXISTS public.ch ALTER CONSTRAINT ch_fk DEFERRABLE INITIALLY IMMEDIATE",
+        ] {
+            assert!(
+                matches!(
+                    rec(sql, pg),
+                    Some(Recognized::AlterTable { table, action: TableAction::Metadata { what, lock: LockMode::AccessExclusive } })
+                        if table.ends_with("ch") && what == "ALTER CONSTRAINT"
+                ),
+                "{sql}"
+            );
+        }
+        assert_eq!(
+            rec("ALTER TABLE ch ALTER CONSTRAINT ch_fk RENAME", pg),
+            None
+        );
+        use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, Statement};
+        for (sql, clause) in [
+            (
+                "ALTER TABLE t ALTER k ADD GENERATED BY DEFAULT AS IDENTITY (RESTART 5)",
+                "RESTART 5",
+            ),
+            (
+                "ALTER TABLE t ALTER COLUMN k ADD GENERATED ALWAYS AS IDENTITY (START WITH 10 RESTART WITH 20 INCREMENT BY 2)",
+                "RESTART WITH 20",
+            ),
+        ] {
+            let (statement, got) = recovered(sql, pg);
+            assert_eq!(got, clause, "{sql}");
+            let Statement::AlterTable(at) = statement else {
+                panic!("{sql}")
+            };
+            assert!(
+                matches!(
+                    &at.operations[..],
+                    [AlterTableOperation::AlterColumn {
+                        op: AlterColumnOperation::AddGenerated { .. },
+                        ..
+                    }]
+                ),
+                "{sql}"
+            );
+        }
+    }
+
+    #[test]
+    fn postgres_functions_comments_index_renames_updates_vacuum() {
+        use sqlparser::ast::{AssignmentTarget, Statement};
+        let pg = Dialect::Postgres;
+        for (sql, clause) in [
+            (
+                "CREATE OR REPLACE FUNCTION f1(i int4) RETURNS int LANGUAGE sql COST 100 AS $$ SELECT i $$",
+                "COST 100",
+            ),
+            (
+                "CREATE FUNCTION f2() RETURNS SETOF int AS $$ BEGIN RETURN NEXT 1; END $$ LANGUAGE plpgsql volatile cost 100 ROWS 10",
+                "COST 100 ROWS 10",
+            ),
+            (
+                "CREATE FUNCTION f3() RETURNS SETOF int ROWS 5 COST 10 AS $$ SELECT 1 $$ LANGUAGE sql",
+                "ROWS 5 COST 10",
+            ),
+        ] {
+            let (statement, got) = recovered(sql, pg);
+            assert_eq!(got, clause, "{sql}");
+            assert!(matches!(statement, Statement::CreateFunction(_)), "{sql}");
+        }
+        let (statement, clause) = recovered("COMMENT ON FUNCTION f1(int4) IS 'hi'", pg);
+        assert_eq!(clause, "(int4)");
+        assert!(matches!(statement, Statement::Comment { .. }));
+        assert_eq!(
+            other("COMMENT ON CONSTRAINT ch_fk ON public.ch IS 'fk'", pg),
+            (
+                "COMMENT ON CONSTRAINT".into(),
+                Some(("public.ch".into(), LockMode::AccessShare))
+            )
+        );
+        assert_eq!(
+            other("COMMENT ON CONSTRAINT c ON DOMAIN d IS 'x'", pg),
+            ("COMMENT ON CONSTRAINT".into(), None)
+        );
+        let (statement, clause) = recovered("ALTER INDEX IF EXISTS ia RENAME TO ib", pg);
+        assert_eq!(clause, "IF EXISTS");
+        assert!(matches!(statement, Statement::AlterIndex { .. }));
+        // A subscript is a part of the column: what a field assignment is.
+        for (sql, subscripts, targets) in [
+            ("UPDATE t SET a[1] = 1", "[1]", vec!["a.\"[1]\""]),
+            (
+                "UPDATE t b SET a[2] = 3, x = a[1], j['k'][2] = '1' WHERE b.id = 1",
+                "[2] ['k'][2]",
+                vec!["a.\"[2]\"", "x", "j.\"['k'][2]\""],
+            ),
+        ] {
+            let (statement, got) = recovered(sql, pg);
+            assert_eq!(got, subscripts, "{sql}");
+            let Statement::Update(u) = statement else {
+                panic!("{sql}")
+            };
+            let names: Vec<String> = u
+                .assignments
+                .iter()
+                .map(|a| match &a.target {
+                    AssignmentTarget::ColumnName(n) => n.to_string(),
+                    t => panic!("{t}"),
+                })
+                .collect();
+            assert_eq!(names, targets, "{sql}");
+            assert!(u.selection.is_some() == sql.contains("WHERE"));
+        }
+        assert_eq!(
+            rec("VACUUM (FULL false) t", pg),
+            Some(Recognized::Vacuum {
+                full: false,
+                tables: vec!["t".into()]
+            })
+        );
+        assert_eq!(
+            rec("VACUUM (FULL true, ANALYZE) t", pg),
+            Some(Recognized::Vacuum {
+                full: true,
+                tables: vec!["t".into()]
+            })
+        );
+    }
+
+    #[test]
+    fn mysql_variables_prepared_statements_multi_table_updates() {
+        use sqlparser::ast::Statement;
+        let my = Dialect::MySql;
+        for sql in [
+            "SET @v := (SELECT COUNT(*) FROM t1)",
+            "SET @a := 1, @b := 2",
+        ] {
+            let (statement, clause) = recovered(sql, my);
+            assert_eq!(clause, ":=", "{sql}");
+            assert!(matches!(statement, Statement::Set(_)), "{sql}");
+        }
+        for (sql, what) in [
+            ("PREPARE s FROM @sql", "PREPARE"),
+            ("PREPARE s2 FROM 'SELECT ? + ?'", "PREPARE"),
+            ("DROP PREPARE s2", "DROP PREPARE"),
+        ] {
+            assert_eq!(other(sql, my), (what.to_string(), None), "{sql}");
+        }
+        assert_eq!(rec("PREPARE s FROM t", my), None);
+        let (statement, clause) =
+            recovered("UPDATE t1 a, t2 b SET a.x = b.x WHERE a.id = b.id", my);
+        assert_eq!(clause, ", (CROSS JOIN)");
+        let Statement::Update(u) = statement else {
+            panic!()
+        };
+        assert_eq!(u.table.to_string(), "t1 a CROSS JOIN t2 b");
+        assert!(u.selection.is_some());
+    }
+
+    #[test]
+    fn sqlite_reads_a_mysql_column_position_as_part_of_the_type() {
+        use sqlparser::ast::{AlterTableOperation, ColumnOption, Statement};
+        for (sql, clause, declared) in [
+            (
+                "ALTER TABLE t ADD COLUMN c TEXT AFTER d",
+                "AFTER d",
+                "TEXT AFTER d",
+            ),
+            ("ALTER TABLE t ADD c TEXT FIRST", "FIRST", "TEXT FIRST"),
+            ("ALTER TABLE t ADD COLUMN f AFTER d", "AFTER d", "AFTER d"),
+            (
+                "ALTER TABLE t ADD COLUMN g INT AFTER \"d\" NOT NULL DEFAULT 0",
+                "AFTER \"d\"",
+                "INT AFTER \"d\"",
+            ),
+        ] {
+            let (statement, got) = recovered(sql, Dialect::Sqlite);
+            assert_eq!(got, clause, "{sql}");
+            let Statement::AlterTable(at) = statement else {
+                panic!("{sql}")
+            };
+            let [AlterTableOperation::AddColumn { column_def, .. }] = &at.operations[..] else {
+                panic!("{sql}")
+            };
+            assert_eq!(column_def.data_type.to_string(), declared, "{sql}");
+            assert_eq!(
+                column_def
+                    .options
+                    .iter()
+                    .any(|o| matches!(o.option, ColumnOption::NotNull)),
+                sql.contains("NOT NULL"),
+                "{sql}"
+            );
+        }
+        // SQLite rejects a position after a parenthesized type or a constraint.
+        assert_eq!(
+            rec(
+                "ALTER TABLE t ADD COLUMN e varchar(10) AFTER d",
+                Dialect::Sqlite
+            ),
+            None
+        );
+        assert_eq!(
+            rec(
+                "ALTER TABLE t ADD COLUMN e TEXT NOT NULL DEFAULT '' AFTER d",
+                Dialect::Sqlite
+            ),
+            None
+        );
     }
 
     #[test]

@@ -110,12 +110,17 @@ pub enum Recognized {
         target: Option<String>,
     },
     /// A statement that sqlparser accepts once a clause it does not know is
-    /// removed (`CREATE INDEX … ON ONLY t`, `… WITH NO DATA`, MySQL table options):
-    /// the AST of the rest, and the clause.
+    /// removed (`CREATE INDEX … ON ONLY t`, `… WITH NO DATA`, MySQL table
+    /// options, a function's `COST 100`, `ALTER INDEX IF EXISTS`), or once a
+    /// form it lacks is written as its equivalent (MySQL `SET @v := …` as
+    /// `=`, `UPDATE t1, t2 SET …` as a `CROSS JOIN`, PostgreSQL `SET a[1] =`
+    /// as a part of `a`): the AST of the rest, and the clause.
     WithClause {
         /// The statement without the clause.
         statement: Box<ast::Statement>,
-        /// The clause as written, upper case (`ON ONLY`, `WITH NO DATA`, `ENGINE=InnoDB`).
+        /// The clause as written, upper case (`ON ONLY`, `WITH NO DATA`,
+        /// `ENGINE=InnoDB`), or the form rewritten (`:=`, `, (CROSS JOIN)`,
+        /// `[1]`).
         clause: String,
     },
     /// MySQL `ALTER TABLE t <option>` with only table options sqlparser rejects
@@ -148,10 +153,11 @@ pub enum Recognized {
         action: TableAction,
     },
     /// A statement sqlparser rejects that creates or changes an object no
-    /// rule is about: PostgreSQL's `CREATE STATISTICS`, `CREATE
-    /// PUBLICATION`, `SECURITY LABEL`, `CREATE EVENT TRIGGER`, `ALTER
-    /// SEQUENCE … OWNED BY`; MySQL's stored procedures, functions, triggers
-    /// and events.
+    /// rule is about: PostgreSQL's `CREATE STATISTICS`, `DROP STATISTICS`,
+    /// `CREATE PUBLICATION`, `SECURITY LABEL`, `CREATE|DROP EVENT TRIGGER`,
+    /// `ALTER SEQUENCE` (the model tracks no sequences), `ALTER TYPE … SET
+    /// SCHEMA`, `COMMENT ON CONSTRAINT`; MySQL's stored procedures,
+    /// functions, triggers and events, `PREPARE s FROM …`, `DROP PREPARE`.
     Other {
         /// Its first words, upper case (`CREATE STATISTICS`).
         what: String,
@@ -180,7 +186,7 @@ pub enum TableAction {
     /// A change of catalog metadata only, no scan and no rewrite: `ALTER
     /// COLUMN … SET STATISTICS | SET STORAGE | SET COMPRESSION | SET (…) |
     /// RESET (…) | DROP IDENTITY`, `CLUSTER ON`, `SET WITHOUT CLUSTER`,
-    /// `[NO] INHERIT`.
+    /// `[NO] INHERIT`, `ALTER CONSTRAINT c [NOT] DEFERRABLE …`.
     Metadata {
         /// The action's words, upper case (`ALTER COLUMN SET STATISTICS`).
         what: String,

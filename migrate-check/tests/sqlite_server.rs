@@ -641,3 +641,69 @@ PRAGMA foreign_keys = ON;
         }
     }
 }
+
+/// MySQL's `ADD COLUMN … AFTER d` (or `FIRST`), found in real projects:
+/// SQLite accepts it, reading the position as more words of the declared
+/// type, and adds the column last. The checker understands it (no
+/// `parse-error`) and gives the column the type the engine records.
+#[test]
+fn a_mysql_column_position_is_part_of_the_declared_type() {
+    use migrate_check::{Recognized, SourceFile, parse};
+    use sqlparser::ast::{AlterTableOperation, Statement};
+    const SETUP: &str = "CREATE TABLE t (id INTEGER PRIMARY KEY, d TEXT);";
+    let forms = [
+        ("ALTER TABLE t ADD COLUMN c TEXT AFTER d", "c"),
+        ("ALTER TABLE t ADD e TEXT FIRST", "e"),
+        ("ALTER TABLE t ADD COLUMN f AFTER d", "f"),
+        (
+            "ALTER TABLE t ADD COLUMN g INT AFTER \"d\" NOT NULL DEFAULT 0",
+            "g",
+        ),
+    ];
+    for (sql, column) in forms {
+        let entries = vec![FileEntry {
+            rel_path: "0001_t.sql".into(),
+            bytes: format!("-- migrate:up\n{SETUP}\n{sql};\n-- migrate:irreversible: test\n")
+                .into_bytes(),
+        }];
+        let report = lint(
+            entries,
+            Config {
+                dialect: Dialect::Sqlite,
+                ..Config::default()
+            },
+        );
+        assert!(
+            report.diagnostics.iter().all(|d| d.rule != "parse-error"),
+            "{}",
+            report.render(false)
+        );
+        let db = Connection::open_in_memory().unwrap();
+        apply(&db, &report, &report.migrations[0].up).unwrap_or_else(|e| panic!("{e:?}"));
+        let (cid, engine_type): (i64, String) = db
+            .query_row(
+                "SELECT cid, type FROM pragma_table_info('t') WHERE name = ?1",
+                [column],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(cid, 2, "`{sql}`: the column is added last");
+        // The checker's statement declares the type the engine records.
+        let file = SourceFile::from_text("f.sql", "f.sql", sql);
+        let mut lexed = parse::lex(&file, Dialect::Sqlite);
+        let n = lexed.tokens.len();
+        let (stmt, _, failure) =
+            parse::split_and_parse(&file, &mut lexed, 0..n, Dialect::Sqlite).remove(0);
+        assert!(failure.is_none(), "`{sql}`");
+        let Some(Recognized::WithClause { statement, .. }) = stmt.recognized() else {
+            panic!("`{sql}`: {:?}", stmt.kind)
+        };
+        let Statement::AlterTable(at) = &**statement else {
+            panic!("`{sql}`")
+        };
+        let [AlterTableOperation::AddColumn { column_def, .. }] = &at.operations[..] else {
+            panic!("`{sql}`")
+        };
+        assert_eq!(column_def.data_type.to_string(), engine_type, "`{sql}`");
+    }
+}
