@@ -3,6 +3,7 @@ use crate::rules::Rule;
 
 pub mod sqlite_add_column_restrictions;
 pub mod sqlite_drop_column_restrictions;
+pub mod sqlite_ignored_column_position;
 pub mod sqlite_rebuild_procedure;
 pub mod sqlite_unsupported_alter;
 pub mod sqlite_version_gated_alter;
@@ -18,4 +19,5 @@ pub static RULES: &[&Rule] = &[
     &sqlite_version_gated_alter::RULE,
     &sqlite_drop_column_restrictions::RULE,
     &sqlite_rebuild_procedure::RULE,
+    &sqlite_ignored_column_position::RULE,
 ];

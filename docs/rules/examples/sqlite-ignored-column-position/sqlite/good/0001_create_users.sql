@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);
+-- migrate:down
+DROP TABLE users;
