@@ -13,7 +13,7 @@ use sqlparser::ast::{
     Statement, TableConstraint,
 };
 
-use crate::statement::{Recognized, Stmt, TableAction};
+use crate::statement::{Learnt, Recognized, Stmt, StmtKind, TableAction};
 
 /// Which migration created an object: its position in the ordered list.
 pub type MigrationIndex = usize;
@@ -370,6 +370,31 @@ impl Schema {
     /// Applies a statement's effect on the schema. Statements the model does
     /// not track (DML, views, functions, …) change nothing.
     pub fn apply(&mut self, stmt: &Stmt, migration: MigrationIndex) {
+        if let StmtKind::Unparsed(Some(learnt)) = &stmt.kind {
+            let Learnt::CreatesTable { name, columns } = &**learnt;
+            let name = object_text(name);
+            if self.tables.contains_key(&name) {
+                return;
+            }
+            let columns = columns
+                .iter()
+                .map(|(column, data_type, not_null)| Column {
+                    name: object_text(column),
+                    data_type: data_type.clone(),
+                    nullable: !not_null,
+                    default: None,
+                    charset: None,
+                    created_in: migration,
+                })
+                .collect();
+            self.put_table(Table {
+                name,
+                columns,
+                constraints: Vec::new(),
+                created_in: migration,
+            });
+            return;
+        }
         if let Some(on) = legacy_alter_table(stmt) {
             self.legacy_rename = on;
             return;

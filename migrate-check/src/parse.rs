@@ -309,7 +309,7 @@ fn parse_one(
         span: start..end,
         line: first.span.start.line as u32,
         column: first.span.start.column as u32,
-        kind: StmtKind::Unparsed,
+        kind: StmtKind::Unparsed(None),
         allows: Vec::new(),
         concurrent: false,
     };
@@ -330,6 +330,7 @@ fn parse_one(
                 stmt.kind = StmtKind::Recognized(r);
                 None
             } else {
+                stmt.kind = StmtKind::Unparsed(recognize::learn(&slice).map(Box::new));
                 Some(failure_at(file, &slice, &message, start..end))
             }
         }

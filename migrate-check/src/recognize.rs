@@ -1065,6 +1065,150 @@ fn contains_seq(words: &[String], seq: &[&str]) -> bool {
 }
 
 /// A possibly qualified name starting at non-whitespace index `i`.
+/// What the schema model can still learn from a statement nothing could
+/// parse: a `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] name (…)` creates
+/// `name`, with the columns its list names (constraint entries skipped).
+pub fn learn(slice: &[TokenWithSpan]) -> Option<crate::statement::Learnt> {
+    let toks: Vec<&Token> = slice
+        .iter()
+        .map(|t| &t.token)
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    let words: Vec<String> = toks.iter().map(|t| upper_word(t)).collect();
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    if w(0) != "CREATE" {
+        return None;
+    }
+    let mut i = 1;
+    while matches!(
+        w(i),
+        "OR" | "REPLACE" | "GLOBAL" | "LOCAL" | "TEMP" | "TEMPORARY" | "UNLOGGED"
+    ) {
+        i += 1;
+    }
+    if w(i) != "TABLE" {
+        return None;
+    }
+    i += 1;
+    if w(i) == "IF" && w(i + 1) == "NOT" && w(i + 2) == "EXISTS" {
+        i += 3;
+    }
+    let name = name_at(&toks, i)?;
+    let open = (i..toks.len()).find(|&j| toks[j] == &Token::LParen)?;
+    const NOT_A_COLUMN: &[&str] = &[
+        "CONSTRAINT",
+        "PRIMARY",
+        "UNIQUE",
+        "FOREIGN",
+        "CHECK",
+        "EXCLUDE",
+        "LIKE",
+        "KEY",
+        "INDEX",
+        "FULLTEXT",
+        "SPATIAL",
+        "PERIOD",
+    ];
+    const TYPE_ENDS: &[&str] = &[
+        "NOT",
+        "NULL",
+        "DEFAULT",
+        "PRIMARY",
+        "REFERENCES",
+        "UNIQUE",
+        "CHECK",
+        "CONSTRAINT",
+        "GENERATED",
+        "COLLATE",
+        "AUTO_INCREMENT",
+        "COMMENT",
+        "AS",
+        "ON",
+    ];
+    let mut columns = Vec::new();
+    let mut depth = 0usize;
+    let mut entry_start = true;
+    let mut j = open;
+    while j < toks.len() {
+        match toks[j] {
+            Token::LParen => {
+                depth += 1;
+                if depth == 1 {
+                    entry_start = true;
+                    j += 1;
+                    continue;
+                }
+            }
+            Token::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            Token::Comma if depth == 1 => {
+                entry_start = true;
+                j += 1;
+                continue;
+            }
+            Token::Word(word) if depth == 1 && entry_start => {
+                entry_start = false;
+                if word.quote_style.is_none() && NOT_A_COLUMN.contains(&words[j].as_str()) {
+                    j += 1;
+                    continue;
+                }
+                // The type: words and their parenthesized arguments, up to a
+                // constraint keyword or the end of the entry.
+                let mut ty = Vec::new();
+                let mut k = j + 1;
+                let mut inner = 0usize;
+                while k < toks.len() {
+                    match toks[k] {
+                        Token::LParen => inner += 1,
+                        Token::RParen if inner == 0 => break,
+                        Token::RParen => inner -= 1,
+                        Token::Comma if inner == 0 => break,
+                        Token::Word(_) if inner == 0 && TYPE_ENDS.contains(&words[k].as_str()) => {
+                            break;
+                        }
+                        _ => {}
+                    }
+                    ty.push(toks[k].to_string());
+                    k += 1;
+                }
+                let mut end = k;
+                let mut inner = 0usize;
+                while end < toks.len() {
+                    match toks[end] {
+                        Token::LParen => inner += 1,
+                        Token::RParen if inner == 0 => break,
+                        Token::RParen => inner -= 1,
+                        Token::Comma if inner == 0 => break,
+                        _ => {}
+                    }
+                    end += 1;
+                }
+                let declared = &words[k..end];
+                let not_null = declared.windows(2).any(|p| {
+                    (p[0] == "NOT" && p[1] == "NULL") || (p[0] == "PRIMARY" && p[1] == "KEY")
+                });
+                let ty = ty
+                    .join(" ")
+                    .replace(" (", "(")
+                    .replace("( ", "(")
+                    .replace(" )", ")")
+                    .replace(" ,", ",")
+                    .to_ascii_uppercase();
+                columns.push((word.value.clone(), ty, not_null));
+                j = end;
+                continue;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    Some(crate::statement::Learnt::CreatesTable { name, columns })
+}
+
 fn name_at(toks: &[&Token], i: usize) -> Option<String> {
     names_until(toks.get(i..)?, &[]).into_iter().next()
 }
@@ -1732,5 +1876,38 @@ mod tests {
     fn garbage_is_not_recognized() {
         assert_eq!(rec("CREATE TABLE (", Dialect::Postgres), None);
         assert_eq!(rec("REINDEX nothing", Dialect::Postgres), None);
+    }
+}
+
+#[cfg(test)]
+mod learn_tests {
+    use crate::config::Dialect;
+    use crate::source::SourceFile;
+    use crate::statement::Learnt;
+
+    fn learn(sql: &str) -> Option<Learnt> {
+        let file = SourceFile::from_text("x.sql", "x.sql", sql);
+        let lexed = crate::parse::lex(&file, Dialect::Postgres);
+        super::learn(&lexed.tokens)
+    }
+
+    #[test]
+    fn a_create_table_names_its_table_and_columns() {
+        let Some(Learnt::CreatesTable { name, columns }) = learn(
+            "CREATE UNLOGGED TABLE IF NOT EXISTS app.events (id bigint PRIMARY KEY, kind varchar(20) NOT NULL, at double precision DEFAULT now(), CONSTRAINT k NOT NULL kind, UNIQUE (kind, at))",
+        ) else {
+            panic!("learnt nothing");
+        };
+        assert_eq!(name, "app.events");
+        assert_eq!(
+            columns,
+            [
+                ("id".to_string(), "BIGINT".to_string(), true),
+                ("kind".to_string(), "VARCHAR(20)".to_string(), true),
+                ("at".to_string(), "DOUBLE PRECISION".to_string(), false),
+            ]
+        );
+        assert_eq!(learn("CREATE INDEX i ON t (a)"), None);
+        assert_eq!(learn("DROP TABLE t"), None);
     }
 }

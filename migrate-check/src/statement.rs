@@ -35,13 +35,29 @@ pub enum StmtKind {
     Parsed(Box<ast::Statement>),
     /// Recognized at token level (sqlparser rejects it; the server accepts it).
     Recognized(Recognized),
-    /// Neither: a `parse-error` diagnostic was reported for it.
-    Unparsed,
+    /// Neither: a `parse-error` diagnostic was reported for it. What could
+    /// still be read from its tokens is kept for the schema model.
+    Unparsed(Option<Box<Learnt>>),
     /// Parsed or recognized, and analyzed; its syntax tree was released
     /// afterwards (a [`Report`](crate::Report) keeps where each statement
     /// is, not its tree, so that checking a large directory needs memory
     /// for one migration at a time).
     Analyzed,
+}
+
+/// What the schema model learns from a statement that does not parse, read
+/// from its tokens, so that one unreadable statement does not make every
+/// later statement on its objects look like one on an unknown, old table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Learnt {
+    /// `CREATE TABLE name (col type …, …)`: the table and its columns.
+    CreatesTable {
+        /// The table, as written.
+        name: String,
+        /// Its columns: name as written, the type's words upper case, and
+        /// whether it is declared `NOT NULL` or `PRIMARY KEY`.
+        columns: Vec<(String, String, bool)>,
+    },
 }
 
 /// Statements recognized at token level.
@@ -216,7 +232,7 @@ impl Stmt {
     /// Takes the syntax tree out once the statement has been analyzed.
     pub(crate) fn release_syntax(&mut self) -> Option<StmtKind> {
         match self.kind {
-            StmtKind::Unparsed | StmtKind::Analyzed => None,
+            StmtKind::Unparsed(_) | StmtKind::Analyzed => None,
             _ => Some(std::mem::replace(&mut self.kind, StmtKind::Analyzed)),
         }
     }

@@ -546,3 +546,33 @@ fn mysql_client_delimiters_are_read_as_the_client_reads_them() {
         ]
     );
 }
+
+#[test]
+fn an_unparsed_create_table_still_creates_its_table() {
+    // PostgreSQL 18's named NOT NULL constraint: the checker cannot read
+    // the statement, but the table it creates is new in this migration.
+    let first = "-- migrate:up\n-- migrate:allow(parse-error): PostgreSQL 18 syntax\nCREATE TABLE events (id bigint NOT NULL, kind varchar(20), CONSTRAINT events_kind_nn NOT NULL kind);\nCREATE INDEX events_kind ON events (kind);\n-- migrate:down\nDROP TABLE events;\n";
+    let second = "-- migrate:up\nCREATE INDEX events_id ON events (id);\n-- migrate:down\nDROP INDEX events_id;\n";
+    let report = run(
+        postgres(None),
+        vec![file("1_events.sql", first), file("2_index.sql", second)],
+    );
+    let found: Vec<(&str, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "create-index-non-concurrently")
+        .map(|d| (d.rule, d.location(&report.files)))
+        .collect();
+    // Not in the migration that created it; in the next one, it is an
+    // existing table.
+    assert_eq!(
+        found,
+        [(
+            "create-index-non-concurrently",
+            "migrations/2_index.sql:2:1".to_string()
+        )],
+        "{}",
+        report.render(false)
+    );
+    assert!(!rules(&report).contains(&"parse-error"));
+}
