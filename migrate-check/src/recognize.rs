@@ -219,6 +219,14 @@ pub fn recognize(slice: &[TokenWithSpan], dialect: Dialect) -> Option<Recognized
                 lock,
             })
         }
+        // PostgreSQL 18: `NOT NULL col` entries, named or not, in the
+        // table's list. Parsed without them, their columns made NOT NULL.
+        (Dialect::Postgres, "CREATE")
+            if words.iter().take(6).any(|w| w == "TABLE")
+                && words.windows(2).any(|p| p[0] == "NOT" && p[1] == "NULL") =>
+        {
+            pg18_not_null_entries(slice, &toks, &words)
+        }
         (Dialect::Postgres, "CREATE")
             if w(1) == "FUNCTION" || (w(1) == "OR" && w(2) == "REPLACE" && w(3) == "FUNCTION") =>
         {
@@ -1065,6 +1073,90 @@ fn contains_seq(words: &[String], seq: &[&str]) -> bool {
 }
 
 /// A possibly qualified name starting at non-whitespace index `i`.
+/// PostgreSQL 18's table-level `[CONSTRAINT c] NOT NULL col` entries of a
+/// `CREATE TABLE`, which sqlparser rejects: the statement is parsed
+/// without them and their columns get `NOT NULL`. The clause lists them
+/// (`CONSTRAINT c NOT NULL col`), for `syntax-needs-server-version`.
+fn pg18_not_null_entries(
+    slice: &[TokenWithSpan],
+    toks: &[&Token],
+    words: &[String],
+) -> Option<Recognized> {
+    use sqlparser::ast::{ColumnOption, ColumnOptionDef, Statement};
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let open = toks.iter().position(|t| *t == &Token::LParen)?;
+    let mut depth = 0usize;
+    let mut edits: Vec<(usize, Vec<Token>)> = Vec::new();
+    let mut clauses = Vec::new();
+    let mut columns = Vec::new();
+    let mut j = open;
+    while j < toks.len() {
+        match toks[j] {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            Token::Comma if depth == 1 => {
+                // `, [CONSTRAINT c] NOT NULL col [NO INHERIT]` up to the
+                // next comma or the closing parenthesis.
+                let mut k = j + 1;
+                if w(k) == "CONSTRAINT" {
+                    k += 2;
+                }
+                if w(k) == "NOT"
+                    && w(k + 1) == "NULL"
+                    && matches!(toks.get(k + 2), Some(Token::Word(_)))
+                {
+                    let mut end = k + 3;
+                    if w(end) == "NO" && w(end + 1) == "INHERIT" {
+                        end += 2;
+                    }
+                    if !matches!(toks.get(end), Some(Token::Comma | Token::RParen)) {
+                        return None;
+                    }
+                    columns.push(crate::model::object_text(&toks[k + 2].to_string()));
+                    clauses.push(clause_text(&toks[j + 1..end]));
+                    edits.extend((j..end).map(|e| (e, Vec::new())));
+                    j = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let mut statement = parse_tokens(&edited(slice, &edits), Dialect::Postgres).ok()?;
+    let Statement::CreateTable(ct) = &mut statement else {
+        return None;
+    };
+    for name in &columns {
+        let column = ct
+            .columns
+            .iter_mut()
+            .find(|c| crate::model::object_text(&c.name.to_string()) == *name)?;
+        if !column
+            .options
+            .iter()
+            .any(|o| o.option == ColumnOption::NotNull)
+        {
+            column.options.push(ColumnOptionDef {
+                name: None,
+                option: ColumnOption::NotNull,
+            });
+        }
+    }
+    Some(Recognized::WithClause {
+        statement: Box::new(statement),
+        clause: clauses.join(", "),
+    })
+}
+
 /// What the schema model can still learn from a statement nothing could
 /// parse: a `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] name (…)` creates
 /// `name`, with the columns its list names (constraint entries skipped).
