@@ -97,7 +97,7 @@ fn summarize(c: &Corpus, report: &Report) {
     for m in &report.migrations {
         for section in std::iter::once(&m.up).chain(m.down.as_ref()) {
             for s in &section.statements {
-                if matches!(s.kind, StmtKind::Unparsed) {
+                if matches!(s.kind, StmtKind::Unparsed(_)) {
                     *shapes
                         .entry(shape(report.statement_text(section, s)))
                         .or_default() += 1;

@@ -35,7 +35,7 @@ fn main() {
             for m in &report.migrations {
                 for section in std::iter::once(&m.up).chain(m.down.as_ref()) {
                     for s in &section.statements {
-                        if matches!(s.kind, StmtKind::Unparsed) {
+                        if matches!(s.kind, StmtKind::Unparsed(_)) {
                             let text = report.statement_text(section, s);
                             let shape: Vec<&str> = text.split_whitespace().take(2).collect();
                             *shapes.entry(shape.join(" ").to_uppercase()).or_default() += 1;
