@@ -191,7 +191,7 @@ fn baselined_history_lints_clean_and_applies_on_postgres() {
     );
     p.file(
         "migrations/20200102000000_index.up.sql",
-        "CREATE INDEX orders_user_idx ON orders (user_id);\nALTER SEQUENCE order_seq RESTART WITH 100;\n",
+        "CREATE INDEX orders_user_idx ON orders (user_id);\nCREATE TABLE notes (body text COMPRESSION pglz);\n",
     );
     p.file(
         "migrations/20240101000000_new.up.sql",
@@ -210,7 +210,8 @@ fn baselined_history_lints_clean_and_applies_on_postgres() {
     );
     // The statement the checker cannot read is named, one per line.
     assert!(
-        out.contains("\n  migrations/20200102000000_index.up.sql:2:7: skipped, cannot parse"),
+        out.contains("\n  migrations/20200102000000_index.up.sql:2:")
+            && out.contains(": skipped, cannot parse"),
         "{out}"
     );
     let r = p.run(&["lint", "--format", "json"]);
@@ -222,7 +223,7 @@ fn baselined_history_lints_clean_and_applies_on_postgres() {
     assert!(r.all().contains("create-index-non-concurrently"), "{r:?}");
     let r = p.run(&["up"]);
     assert_eq!(r.code, Some(0), "{r:?}");
-    assert_eq!(db.tables(), ["orders", "payments"]);
+    assert_eq!(db.tables(), ["notes", "orders", "payments"]);
 }
 
 fn commit_inside(server: Server, dialect: &str, failed: &str, error: &str, left: &[&str]) {
