@@ -10,6 +10,7 @@
 //! ([`Migrator::record_applied`]). Versions the tool did not record stay
 //! pending.
 
+use migrate_check::discover::compare_parts;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -252,7 +253,8 @@ pub fn run(args: &AdoptArgs) -> Result<ExitCode, Failure> {
             Some(how) => outln!("applied {} {}: {how}", m.version, m.name),
             None => {
                 pending += 1;
-                let out_of_order = newest.is_some_and(|n| compare(m.version.parts, n).is_lt());
+                let out_of_order =
+                    newest.is_some_and(|n| compare_parts(m.version.parts, n).is_lt());
                 if out_of_order {
                     outln!(
                         "pending {} {}: not applied by {tool}, and older than the newest it \
@@ -315,7 +317,7 @@ fn compare_history(
     let index_of = |version: &str| {
         let key = migrations.key_of(version)?;
         all.iter()
-            .position(|m| m.version.text == version || compare(m.version.parts, &key).is_eq())
+            .position(|m| m.version.text == version || compare_parts(m.version.parts, &key).is_eq())
     };
     for (version, recorded) in &theirs.applied {
         let Some(i) = index_of(version) else {
@@ -338,7 +340,7 @@ fn compare_history(
             return false;
         };
         for (i, m) in all.iter().enumerate() {
-            if compare(m.version.parts, &parts).is_le() {
+            if compare_parts(m.version.parts, &parts).is_le() {
                 checked.entry(i).or_insert_with(|| how.to_owned());
             }
         }
@@ -375,19 +377,6 @@ fn count(n: usize, what: &str) -> String {
 
 fn dir_shown(dir: &std::path::Path) -> String {
     format!("`{}`", dir.display())
-}
-
-fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
-    let n = a.len().max(b.len());
-    (0..n)
-        .map(|i| {
-            a.get(i)
-                .copied()
-                .unwrap_or(0)
-                .cmp(&b.get(i).copied().unwrap_or(0))
-        })
-        .find(|o| o.is_ne())
-        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 // ---- checksums ----

@@ -7,6 +7,7 @@
 //! under it every time, so a step that another runner carried out meanwhile
 //! does nothing (and is reported as such).
 
+use migrate_check::discover::compare_parts;
 use migrate_runtime::{
     AnyBackend, Error, Migration, MigrationStatus, Migrator, PlannedStep, Resolution, State,
     StepKind, Target,
@@ -118,7 +119,7 @@ pub fn apply_pending(
         .filter(|m| {
             limit
                 .as_deref()
-                .is_none_or(|l| compare(m.version.parts, l).is_le())
+                .is_none_or(|l| compare_parts(m.version.parts, l).is_le())
         })
         .collect();
     let progress = Progress::new(candidates.len());
@@ -215,21 +216,8 @@ pub fn revert(
 fn previous(applied: &[&'static Migration], m: &Migration) -> Target {
     applied
         .iter()
-        .rfind(|a| compare(a.version.parts, m.version.parts).is_lt())
+        .rfind(|a| compare_parts(a.version.parts, m.version.parts).is_lt())
         .map_or(Target::start(), |a| Target::from(*a))
-}
-
-fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
-    let n = a.len().max(b.len());
-    (0..n)
-        .map(|i| {
-            a.get(i)
-                .copied()
-                .unwrap_or(0)
-                .cmp(&b.get(i).copied().unwrap_or(0))
-        })
-        .find(|o| o.is_ne())
-        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 /// The target of `down --steps N`: the applied migration that stays newest,
