@@ -385,31 +385,32 @@ fn check_inner(input: Input, seeds: SeedInput, keep_syntax: bool) -> Report {
 /// no migration has (a migration squashed or deleted since) still divides
 /// them: those ordered before it are history.
 fn history_len(candidates: &[Candidate], order: VersionOrder, until: &str) -> (usize, bool) {
-    let numeric = || {
-        until
-            .split(['.', '_'])
-            .map(|p| p.replace('-', "").parse::<u64>().ok())
-            .collect::<Option<Vec<u64>>>()
-    };
+    // Its numeric components (diesel's dashes removed), when it is a number,
+    // and its text without dashes: worked out once, not per migration.
+    let numeric: Option<Vec<u64>> = until
+        .split(['.', '_'])
+        .map(|p| p.replace('-', "").parse::<u64>().ok())
+        .collect();
+    let bare = until.replace('-', "");
     // The same version: as written, without diesel's dashes, or the same
     // number (`2` names `0002`).
     let same = |c: &Candidate| {
         c.version == until
-            || c.version.replace('-', "") == until.replace('-', "")
-            || numeric()
-                .is_some_and(|p| discover::compare_parts(&p, &c.parts) == std::cmp::Ordering::Equal)
+            || c.version.replace('-', "") == bare
+            || numeric
+                .as_deref()
+                .is_some_and(|p| discover::compare_parts(p, &c.parts).is_eq())
     };
     if let Some(i) = candidates.iter().rposition(same) {
         return (i + 1, true);
     }
     // No migration has it: those before it, compared as numbers where it
     // is one (`4` comes after `0002`, even where the tool orders text).
-    let before = |c: &Candidate| match (numeric(), order) {
-        (Some(p), _) => discover::compare_parts(&c.parts, &p).is_le(),
+    let before = |c: &Candidate| match (&numeric, order) {
+        (Some(p), _) => discover::compare_parts(&c.parts, p).is_le(),
         (None, VersionOrder::Numeric) => false,
         (None, VersionOrder::Text) => {
-            discover::text_key(&c.version.replace('-', ""))
-                <= discover::text_key(&until.replace('-', ""))
+            discover::text_key(&c.version.replace('-', "")) <= discover::text_key(&bare)
         }
     };
     let len = candidates.iter().take_while(|c| before(c)).count();

@@ -229,6 +229,26 @@ pub(crate) fn connect(url: &DatabaseUrl) -> Result<migrate_runtime::AnyBackend, 
     url.connect().map_err(|e| Failure(e.to_string()))
 }
 
+/// The migrations and a connection for a command that changes the
+/// database, or with `dry_run` only shows the plan: a dry run goes on when
+/// the check fails (with a note) and never creates a SQLite file; a real
+/// run refuses a failing check.
+pub(crate) fn open(
+    target: &Target,
+    dry_run: bool,
+) -> Result<(&'static Migrations, migrate_runtime::AnyBackend), Failure> {
+    if dry_run {
+        let (migrations, url) = load_for_reading(target, "the plan")?;
+        Ok((
+            migrations,
+            connect_without_creating(&url, &target.database_url)?,
+        ))
+    } else {
+        let (migrations, url) = load(target)?;
+        Ok((migrations, connect(&url)?))
+    }
+}
+
 /// `cargo migrate status`: every migration's state, as a table.
 pub fn status(args: &StatusArgs) -> Result<ExitCode, Failure> {
     let (migrations, url) = load_for_reading(&args.target, "the status")?;
@@ -319,16 +339,7 @@ fn describe(row: &MigrationStatus) -> String {
 /// `cargo migrate up`: applies what is pending (or up to `--to`), or with
 /// `--dry-run` prints the plan and its SQL.
 pub fn up(args: &UpArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = if args.dry_run {
-        load_for_reading(&args.target, "the plan")?
-    } else {
-        load(&args.target)?
-    };
-    let mut db = if args.dry_run {
-        connect_without_creating(&url, &args.target.database_url)?
-    } else {
-        connect(&url)?
-    };
+    let (migrations, mut db) = open(&args.target, args.dry_run)?;
     let migrator = Migrator::new(migrations);
     let fail = |e: migrate_runtime::Error| session::failure(&e);
     if args.dry_run {

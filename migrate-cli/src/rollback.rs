@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{ArgGroup, Args};
 use migrate_runtime::{Action, Migrator, Resolution};
 
-use crate::database::{Target, connect, connect_without_creating, load, load_for_reading};
+use crate::database::{Target, connect, load, open};
 use crate::output::{self, outln};
 use crate::{Failure, session};
 
@@ -92,16 +92,7 @@ fn print_plan(plan: &migrate_runtime::Plan, empty: &str) {
 
 /// `down`: rolls back one migration, `--steps N` or down to `--to VERSION`.
 pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = if args.dry_run {
-        load_for_reading(&args.target, "the plan")?
-    } else {
-        load(&args.target)?
-    };
-    let mut db = if args.dry_run {
-        connect_without_creating(&url, &args.target.database_url)?
-    } else {
-        connect(&url)?
-    };
+    let (migrations, mut db) = open(&args.target, args.dry_run)?;
     let migrator = Migrator::new(migrations);
     let applied = session::applied(&session::status(&migrator, &mut db)?);
     let to = match (&args.to, args.steps) {
@@ -141,16 +132,7 @@ pub fn down(args: &DownArgs) -> Result<ExitCode, Failure> {
 
 /// `redo`: rolls back the newest applied migration and applies it again.
 pub fn redo(args: &RedoArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = if args.dry_run {
-        load_for_reading(&args.target, "the plan")?
-    } else {
-        load(&args.target)?
-    };
-    let mut db = if args.dry_run {
-        connect_without_creating(&url, &args.target.database_url)?
-    } else {
-        connect(&url)?
-    };
+    let (migrations, mut db) = open(&args.target, args.dry_run)?;
     let migrator = Migrator::new(migrations);
     if args.dry_run {
         let plan = migrator
@@ -177,16 +159,7 @@ pub fn redo(args: &RedoArgs) -> Result<ExitCode, Failure> {
 
 /// `baseline VERSION`: records migrations as applied without running them.
 pub fn baseline(args: &BaselineArgs) -> Result<ExitCode, Failure> {
-    let (migrations, url) = if args.dry_run {
-        load_for_reading(&args.target, "the plan")?
-    } else {
-        load(&args.target)?
-    };
-    let mut db = if args.dry_run {
-        connect_without_creating(&url, &args.target.database_url)?
-    } else {
-        connect(&url)?
-    };
+    let (migrations, mut db) = open(&args.target, args.dry_run)?;
     let migrator = Migrator::new(migrations);
     if args.dry_run {
         let plan = migrator
